@@ -1,0 +1,1 @@
+Console.WriteLine(LearnedActivation.Model.Probe.Run());

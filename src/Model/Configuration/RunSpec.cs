@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LearnedActivation.Model.Configuration;
+
+/// <summary>
+/// Everything that determines a run's result: the configuration, how it is trained, and which data
+/// (by content hash, so a renamed file is the same data and an edited one is not). A checkpoint is only
+/// ever resumed under the spec it was made for; <see cref="Hash"/> is how that is checked.
+/// </summary>
+public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataContentHash)
+{
+    /// <summary>SHA-256 (hex) of a canonical text form of the spec.</summary>
+    public string Hash()
+    {
+        var t = Train;
+        var canonical = string.Create(
+            CultureInfo.InvariantCulture,
+            $"v1|{Model.Name}|epochs={t.Epochs}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|data={DataContentHash}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

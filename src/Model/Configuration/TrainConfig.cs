@@ -1,0 +1,41 @@
+namespace LearnedActivation.Model.Configuration;
+
+/// <summary>How one configuration is trained. Defaults are the study's.</summary>
+/// <param name="Epochs">Passes over the training split; see docs/training.md for why this default.</param>
+/// <param name="BatchSize">Mini-batch size (the study uses 512).</param>
+/// <param name="LearningRate">Adam learning rate.</param>
+/// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
+/// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
+public sealed record TrainConfig(
+    int Epochs = TrainConfig.DefaultEpochs,
+    int BatchSize = 512,
+    double LearningRate = 1e-3,
+    long Seed = 0,
+    int TorchThreads = 1)
+{
+    public const int DefaultEpochs = 20;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public void Validate()
+    {
+        if (Epochs <= 0)
+        {
+            throw new ArgumentException($"epochs must be positive (got {Epochs})", nameof(Epochs));
+        }
+
+        if (BatchSize <= 0)
+        {
+            throw new ArgumentException($"batch size must be positive (got {BatchSize})", nameof(BatchSize));
+        }
+
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+        {
+            throw new ArgumentException($"learning rate must be a positive number (got {LearningRate})", nameof(LearningRate));
+        }
+
+        if (TorchThreads <= 0)
+        {
+            throw new ArgumentException($"torch threads must be positive (got {TorchThreads})", nameof(TorchThreads));
+        }
+    }
+}
