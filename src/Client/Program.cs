@@ -1,1 +1,1 @@
-Console.WriteLine(LearnedActivation.Model.Probe.Run());
+Console.WriteLine("learnact");
