@@ -232,7 +232,9 @@ public sealed class OpenMlDataSource : IDataSource
 
     private static HttpClient CreateDefaultClient()
     {
-        var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        // Decompression is transparent, so the bytes hashed and cached are the file OpenML's checksum describes.
+        var handler = new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All };
+        var client = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("LearnedActivation/1.0");
         return client;
     }
