@@ -52,4 +52,30 @@ public sealed class RealSharedDataSetsLoad
         var error = Assert.Throws<DataException>(() => new CsvDataSource(path, "Cover_Type").Load());
         Assert.Contains("exactly two classes", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ArffOfTheSameRowsGivesTheSameTableAsCsv()
+    {
+        var csv = new CsvDataSource(SharedData.Grinsztajn("electricity"), "class").Load();
+        using var dir = new TempDirectory();
+        var arff = new System.Text.StringBuilder("@relation electricity\n");
+        foreach (var name in csv.FeatureNames)
+        {
+            arff.Append("@attribute '").Append(name).Append("' numeric\n");
+        }
+
+        arff.Append("@attribute class {DOWN,UP}\n@data\n");
+        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(SharedData.Grinsztajn("electricity")), System.IO.Compression.CompressionMode.Decompress)))
+        {
+            reader.ReadLine();
+            while (reader.ReadLine() is { } line)
+            {
+                arff.Append(line).Append('\n');
+            }
+        }
+
+        var fromArff = ArffReader.Read(DataFiles.Write(dir.File("electricity.arff"), arff.ToString()), "class");
+        Assert.Equal(csv.ContentHash(), fromArff.ContentHash());
+        Assert.Equal(csv.Mapping, fromArff.Mapping);
+    }
 }
