@@ -46,13 +46,7 @@ public sealed class TrainSettings : DataSettings
     [Description("Print the final metrics as JSON instead of a table.")]
     public bool Json { get; init; }
 
-    public ModelConfig ToModelConfig()
-    {
-        Names.TryParse(Base, out BaseActivation? baseActivation);
-        Names.TryParse(Outer, out SizePreset? outer);
-        Names.TryParse(Act, out SizePreset? act);
-        return new ModelConfig(baseActivation!.Value, outer!.Value, act!.Value);
-    }
+    public ModelConfig ToModelConfig() => new(Names.ParseBase(Base), Names.ParseSize(Outer), Names.ParseSize(Act));
 
     public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads);
 
