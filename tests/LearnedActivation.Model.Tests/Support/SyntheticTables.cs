@@ -71,7 +71,7 @@ public static class SyntheticTables
 
     /// <summary>The reproducible part of a history (everything but wall time).</summary>
     public static IReadOnlyList<(int Epoch, double TrainLoss, double ValLoss, double ValAccuracy, double ValAuc)> Reproducible(
-        IEnumerable<Training.EpochMetrics> history) =>
+        IEnumerable<LearnedActivation.Model.Training.EpochMetrics> history) =>
         history.Select(m => (m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValAuc)).ToArray();
 
     private static double Gaussian(Random random)
