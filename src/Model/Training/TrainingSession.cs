@@ -163,6 +163,7 @@ public sealed class TrainingSession : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(destination);
+        using var generatorState = _generator.get_state();
         var snapshot = new TrainingSnapshot
         {
             DataFingerprint = _dataFingerprint,
@@ -172,7 +173,7 @@ public sealed class TrainingSession : IDisposable
             EpochLossSum = _epochLossSum,
             EpochElapsed = _epochElapsed,
             OrderHash = IsComplete ? string.Empty : OrderHash(OrderFor(_completedEpochs + 1)),
-            GeneratorState = _generator.get_state().data<byte>().ToArray(),
+            GeneratorState = generatorState.data<byte>().ToArray(),
             ModelState = SaveModule(_model),
             OptimizerState = SaveOptimizer(_optimizer),
             BestEpoch = _bestEpoch,
