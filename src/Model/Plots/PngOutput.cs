@@ -1,3 +1,4 @@
+using LearnedActivation.Model.IO;
 using ScottPlot;
 
 namespace LearnedActivation.Model.Plots;
@@ -36,31 +37,6 @@ internal static class PngOutput
         }
     }
 
-    /// <summary>
-    /// Writes next to the target and renames over it, so a crash mid-write leaves the previous figure (or
-    /// none), never a truncated PNG that a report would then link to.
-    /// </summary>
-    private static void Write(string path, byte[] png)
-    {
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, png);
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    // Atomic (temporary file + rename): a crash mid-write never leaves a truncated PNG for a report to link to.
+    private static void Write(string path, byte[] png) => AtomicFile.WriteAllBytes(path, png);
 }
