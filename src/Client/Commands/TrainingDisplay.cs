@@ -43,7 +43,7 @@ internal static class TrainingDisplay
                 task.Description = Describe(spec.Model.Name, metrics.Epoch, epochs, metrics);
                 console.MarkupLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"epoch {metrics.Epoch,3}/{epochs}: train loss {metrics.TrainLoss:0.0000}, val loss {metrics.ValLoss:0.0000}, val acc {metrics.ValAccuracy:0.0000}, val AUC {metrics.ValAuc:0.0000} ({metrics.Elapsed.TotalSeconds:0.0} s)"));
+                    $"epoch {metrics.Epoch,3}/{epochs}  loss {metrics.TrainLoss:0.0000}  val loss {metrics.ValLoss:0.0000}  acc {metrics.ValAccuracy:0.0000}  AUC {metrics.ValAuc:0.0000}  {metrics.Elapsed.TotalSeconds:0.0}s"));
             }
 
             task.StopTask();

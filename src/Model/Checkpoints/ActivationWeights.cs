@@ -1,3 +1,4 @@
+using LearnedActivation.Model.IO;
 using LearnedActivation.Model.Networks;
 using TorchSharp.PyBridge;
 
@@ -44,20 +45,9 @@ public static class ActivationWeights
         network.load(path, strict: true);
     }
 
-    private static void WriteAtomically(string path, Action<Stream> write)
+    private static void WriteAtomically(string path, Action<Stream> write) => AtomicFile.Write(path, temporary =>
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        {
-            write(stream);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+        using var stream = File.Create(temporary);
+        write(stream);
+    });
 }

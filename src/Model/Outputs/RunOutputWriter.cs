@@ -14,7 +14,8 @@ public static class RunOutputWriter
 {
     public const string LearningCurveFile = "learning_curve.png";
     public const string MetricsFile = "metrics.json";
-    public const string ActivationWeightsStem = "activation";
+    /// <summary>TorchSharp weights; the PyTorch (.pt) and safetensors copies take the same stem.</summary>
+    public const string ActivationWeightsFile = "activation.dat";
 
     public static RunOutputFiles Write(string directory, TrainingSession session, RunResult result, RunMetricsDocument.DataInfo data)
     {
@@ -24,7 +25,7 @@ public static class RunOutputWriter
         var spec = session.Spec;
         var model = spec.Model;
 
-        var weights = session.SaveActivationWeights(Path.Combine(directory, ActivationWeightsStem));
+        var weights = session.SaveActivationWeights(Path.Combine(directory, ActivationWeightsFile));
 
         var activationPlot = Path.Combine(directory, model.ActivationPlotFileName);
         ActivationPlot.Save(activationPlot, ActivationFigure(model, result));

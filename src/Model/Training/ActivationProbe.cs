@@ -9,9 +9,6 @@ public static class ActivationProbe
     /// <summary>Points of the curve in <see cref="RunResult"/>.</summary>
     public const int DefaultPoints = 1001;
 
-    /// <summary>The curve always covers at least +-this, however narrow the inputs seen.</summary>
-    public const double MinimumHalfWidth = 3;
-
     /// <summary>Most pre-activation values kept for the histogram behind the curve.</summary>
     public const int DefaultSampleSize = 20_000;
 
@@ -37,19 +34,6 @@ public static class ActivationProbe
         using var scope = NewDisposeScope();
         var y = activation.forward(tensor(xs)).data<float>().ToArray().Select(v => (double)v).ToArray();
         return (x, y);
-    }
-
-    /// <summary>
-    /// The x range of the curve for a run: every input seen in <paramref name="sample"/> (so the plot can
-    /// crop to any percentile it likes), at least +-<see cref="MinimumHalfWidth"/>, widened to whole numbers.
-    /// </summary>
-    public static (double Min, double Max) CurveRange(IReadOnlyCollection<double> sample)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        var finite = sample.Where(double.IsFinite).ToArray();
-        var min = finite.Length > 0 ? Math.Min(-MinimumHalfWidth, finite.Min()) : -MinimumHalfWidth;
-        var max = finite.Length > 0 ? Math.Max(MinimumHalfWidth, finite.Max()) : MinimumHalfWidth;
-        return (Math.Floor(min), Math.Ceiling(max));
     }
 
     /// <summary>

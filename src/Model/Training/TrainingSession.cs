@@ -4,6 +4,7 @@ using LearnedActivation.Model.Checkpoints;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
 using LearnedActivation.Model.Networks;
+using LearnedActivation.Model.Plots;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -205,8 +206,10 @@ public sealed class TrainingSession : IDisposable
         LoadModule(_model, _bestState);
         var test = ModelEvaluation.Evaluate(_model, _test);
         var sample = ActivationProbe.SamplePreActivations(_model, _test.Features);
-        var (min, max) = ActivationProbe.CurveRange(sample);
-        var (x, y) = ActivationProbe.Curve(_model.Activation, min, max);
+        // The range the data actually uses (0.5-99.5 percentiles, at least [-3, 3]): a few extreme
+        // pre-activations would otherwise stretch the graph until its interesting part is a sliver.
+        var range = XRange.FromSamples(sample);
+        var (x, y) = ActivationProbe.Curve(_model.Activation, range.Min, range.Max);
         _result = new RunResult(
             _spec.Model.Name,
             _spec.Hash(),
