@@ -6,12 +6,14 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
 /// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
+/// <param name="WarmStartActivation">Fit the activation network to its base function before training (see ActivationWarmStart).</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = 512,
     double LearningRate = 1e-3,
     long Seed = 0,
-    int TorchThreads = 1)
+    int TorchThreads = 1,
+    bool WarmStartActivation = true)
 {
     public const int DefaultEpochs = 20;
 
