@@ -138,6 +138,11 @@ public sealed class FileSystemBlobStore : IBlobStore
         await stripe.WaitAsync(cancellationToken);
         try
         {
+            if (!Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                return false;
+            }
+
             var existed = File.Exists(path);
             File.Delete(path);
             File.Delete(path + BlobKey.ChecksumSuffix);

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using LearnedActivation.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -22,8 +24,14 @@ public static class SiloHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        // Ports are needed while the host is being built, before options validation runs.
+        // Ports are needed while the host is being built, before ValidateOnStart runs: check them now.
         var host = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(host, new ValidationContext(host), problems, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), problems.Select(p => $"{SiloHostOptions.Section}: {p.ErrorMessage}"));
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
