@@ -50,17 +50,22 @@ public interface ITrainingRunGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Starts (or resumes from its last checkpoint) unless the run is completed or already executing here.
-    /// Returns at once with the current status.
+    /// Returns at once with the run as it stands: status, curve so far, artifacts once completed (so a
+    /// sweep that lost track of a run, e.g. after a crash, catches up).
     /// </summary>
     [Alias("StartAsync")]
-    Task<RunStatus> StartAsync(RunWorkItem work);
+    Task<RunOutcome> StartAsync(RunWorkItem work);
 
     [Alias("GetStatusAsync"), AlwaysInterleave]
     Task<RunStatus> GetStatusAsync();
 
-    /// <summary>Asks the execution to stop; it checkpoints and the run ends as Cancelled. No-op when not running.</summary>
+    /// <summary>
+    /// Asks the execution to stop; it checkpoints and the run ends as Cancelled (reported by the
+    /// execution). A run interrupted earlier with no execution here is marked Cancelled at once.
+    /// Returns the status after the request.
+    /// </summary>
     [Alias("CancelAsync")]
-    Task CancelAsync();
+    Task<RunStatus> CancelAsync();
 
     /// <summary>From this run's execution: an epoch ended. Returns null when the report is from a stale execution.</summary>
     [Alias("OnEpochAsync")]

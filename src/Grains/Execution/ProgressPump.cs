@@ -14,6 +14,7 @@ internal sealed partial class ProgressPump
     private readonly IRunProgressSink _sink;
     private readonly ILogger _logger;
     private readonly string _run;
+    private volatile bool _abandoned;
     private readonly Task _delivery;
 
     public ProgressPump(IRunProgressSink sink, string run, ILogger logger)
@@ -33,11 +34,21 @@ internal sealed partial class ProgressPump
         return _delivery;
     }
 
+    /// <summary>
+    /// Drops what is queued and stops retrying, without waiting: used when the execution was stopped
+    /// because its grain or silo is going away, where a report could only wait on the departing grain.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        _queue.Writer.TryComplete();
+    }
+
     private async Task DeliverAsync()
     {
-        await foreach (var report in _queue.Reader.ReadAllAsync())
+        await foreach (var report in _queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            for (var attempt = 1; ; attempt++)
+            for (var attempt = 1; !_abandoned; attempt++)
             {
                 try
                 {

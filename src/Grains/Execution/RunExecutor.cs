@@ -90,11 +90,13 @@ public sealed partial class RunExecutor(
             end = new RunEnd(RunPhase.Failed, observer.LastEpoch, observer.LastCheckpointKey, null, [], OneLine(e));
         }
 
-        if (end is not null)
+        if (end is null)
         {
-            pump.Post(s => s.EndedAsync(end));
+            pump.Abandon();
+            return;
         }
 
+        pump.Post(s => s.EndedAsync(end));
         await pump.CompleteAsync();
     }
 

@@ -30,7 +30,7 @@ public sealed partial class TrainingRunGrain(
 
     private RunState S => state.State;
 
-    private string Host => $"{silo.Name}@{silo.SiloAddress.Endpoint}";
+    private string Key => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,38 +47,37 @@ public sealed partial class TrainingRunGrain(
     {
         if (_execution is { IsRunning: true } execution)
         {
-            LogStoppingOnDeactivation(this.GetPrimaryKeyString(), reason.ReasonCode.ToString());
+            LogStopping(Key, reason.ReasonCode);
             execution.Stop();
-            await execution.Completion.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+            await Task.WhenAny(execution.Completion, Task.Delay(Timeout.Infinite, cancellationToken));
         }
     }
 
-    public async Task<RunStatus> StartAsync(RunWorkItem work)
+    public async Task<RunOutcome> StartAsync(RunWorkItem work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (work.Key.ToString() != this.GetPrimaryKeyString())
+        if (work.Key.ToString() != Key)
         {
-            throw new ArgumentException($"work item for '{work.Key}' sent to run '{this.GetPrimaryKeyString()}'", nameof(work));
+            throw new ArgumentException($"work item for '{work.Key}' sent to run '{Key}'", nameof(work));
         }
 
         if (S.Work is not null && S.Work != work)
         {
-            throw new ArgumentException($"run '{work.Key}' exists with a different spec", nameof(work));
+            throw new ArgumentException($"run '{Key}' exists with a different spec", nameof(work));
         }
 
-        if (S.Status?.Phase == RunPhase.Completed || _execution is { IsRunning: true })
+        if (S.Status?.Phase != RunPhase.Completed && _execution is not { IsRunning: true })
         {
-            return S.Status!;
+            await BeginExecutionAsync(work);
         }
 
-        await BeginExecutionAsync(work);
-        return S.Status!;
+        return S.Outcome();
     }
 
     public Task<RunStatus> GetStatusAsync() =>
-        Task.FromResult(S.Status ?? RunStatus.NotStarted(RunKey.Parse(this.GetPrimaryKeyString()), 0, time.GetUtcNow()));
+        Task.FromResult(S.Status ?? RunStatus.NotStarted(RunKey.Parse(Key), 0, time.GetUtcNow()));
 
-    public async Task CancelAsync()
+    public async Task<RunStatus> CancelAsync()
     {
         if (_execution is { IsRunning: true })
         {
@@ -86,76 +85,62 @@ public sealed partial class TrainingRunGrain(
         }
         else if (S.Status is { IsTerminal: false })
         {
-            // Interrupted here earlier and not resumed: nothing will report an end, so record it now.
+            // Interrupted earlier and not resumed here: no execution will report an end, so record it now.
             S.EndedWithoutExecution(RunPhase.Cancelled, time.GetUtcNow());
             await state.WriteStateAsync();
             await StopWatchingAsync();
         }
+
+        return await GetStatusAsync();
     }
 
-    public async Task<RunStatus?> OnStartedAsync(Guid executionId, int resumedFromEpoch, string? checkpointKey)
-    {
-        if (executionId != S.ExecutionId)
-        {
-            return null;
-        }
+    public Task<RunStatus?> OnStartedAsync(Guid executionId, int resumedFromEpoch, string? checkpointKey) =>
+        RecordAsync(executionId, () => S.Started(resumedFromEpoch, checkpointKey, time.GetUtcNow()));
 
-        S.Started(resumedFromEpoch, checkpointKey, time.GetUtcNow());
-        await state.WriteStateAsync();
-        return S.Status;
-    }
-
-    public async Task<RunStatus?> OnEpochAsync(Guid executionId, EpochReport epoch, string? checkpointKey)
-    {
-        if (executionId != S.ExecutionId || S.IsTerminal)
-        {
-            return null;
-        }
-
-        S.Epoch(epoch, checkpointKey, time.GetUtcNow());
-        await state.WriteStateAsync();
-        return S.Status;
-    }
+    public Task<RunStatus?> OnEpochAsync(Guid executionId, EpochReport epoch, string? checkpointKey) =>
+        RecordAsync(executionId, () => S.Epoch(epoch, checkpointKey, time.GetUtcNow()));
 
     public async Task<RunOutcome?> OnEndedAsync(Guid executionId, RunEnd ending)
     {
+        ArgumentNullException.ThrowIfNull(ending);
+        if (await RecordAsync(executionId, () => S.Ended(ending, time.GetUtcNow())) is null)
+        {
+            return null;
+        }
+
+        await StopWatchingAsync();
+        LogEnded(Key, ending.Phase, ending.Epoch, ending.Error);
+        return S.Outcome();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        S.WasExecuting ? ResumeIfIdleAsync() : StopWatchingAsync();
+
+    public void Dispose() => _cancel?.Dispose();
+
+    /// <summary>Applies a report of the current execution; reports of any other (stale) execution are ignored.</summary>
+    private async Task<RunStatus?> RecordAsync(Guid executionId, Action apply)
+    {
         if (executionId != S.ExecutionId || S.IsTerminal)
         {
             return null;
         }
 
-        S.Ended(ending, time.GetUtcNow());
+        apply();
         await state.WriteStateAsync();
-        await StopWatchingAsync();
-        LogEnded(this.GetPrimaryKeyString(), ending.Phase, ending.Epoch, ending.Error);
-        return S.Outcome();
+        return S.Status;
     }
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (S.IsTerminal || !S.WasExecuting)
-        {
-            await StopWatchingAsync();
-        }
-        else
-        {
-            await ResumeIfIdleAsync();
-        }
-    }
-
-    public void Dispose() => _cancel?.Dispose();
 
     private async Task BeginExecutionAsync(RunWorkItem work)
     {
         var executionId = Guid.NewGuid();
-        S.Begin(work, executionId, Host, time.GetUtcNow());
+        S.Begin(work, executionId, $"{silo.Name}@{silo.SiloAddress.Endpoint}", time.GetUtcNow());
         await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ResumeReminder, WatchPeriod, WatchPeriod);
 
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
-        var sink = new GrainProgressSink(GrainFactory, work.Key, executionId);
-        _execution = executor.Start(work, sink, _cancel.Token);
-        await this.RegisterOrUpdateReminder(ResumeReminder, WatchPeriod, WatchPeriod);
+        _execution = executor.Start(work, new GrainProgressSink(GrainFactory, work.Key, executionId), _cancel.Token);
         Watch(dueTime: WatchPeriod);
     }
 
@@ -163,7 +148,7 @@ public sealed partial class TrainingRunGrain(
     {
         if (S.WasExecuting && _execution is not { IsRunning: true } && options.Value.ResumeInterruptedRuns)
         {
-            LogResuming(this.GetPrimaryKeyString(), S.Status!.Epoch);
+            LogResuming(Key, S.Status!.Epoch);
             await BeginExecutionAsync(S.Work!);
         }
     }
@@ -191,6 +176,6 @@ public sealed partial class TrainingRunGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ended {Phase} after epoch {Epoch} {Error}")]
     private partial void LogEnded(string run, RunPhase phase, int epoch, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} deactivating ({Reason}): stopping its execution, which keeps its checkpoint")]
-    private partial void LogStoppingOnDeactivation(string run, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} deactivating ({Reason}): its execution stops and keeps its checkpoint")]
+    private partial void LogStopping(string run, DeactivationReasonCode reason);
 }

@@ -61,10 +61,10 @@ public sealed partial class SweepGrain(
 
         (S.Spec, S.Phase, S.StartedAt, S.FinishedAt, S.AssemblyError) = (spec, SweepPhase.Running, S.StartedAt ?? now, null, null);
         LogStarting(Id, toStart.Count, spec.Runs().Count);
-        var statuses = await Task.WhenAll(toStart.Select(r => Run(r.ConfigName).StartAsync(RunWorkItem.For(spec, r))));
-        foreach (var status in statuses)
+        var outcomes = await Task.WhenAll(toStart.Select(r => Run(r.ConfigName).StartAsync(RunWorkItem.For(spec, r))));
+        foreach (var outcome in outcomes)
         {
-            S.Runs[status.ConfigName] = status;
+            S.Record(outcome);
         }
 
         await state.WriteStateAsync();
@@ -90,9 +90,16 @@ public sealed partial class SweepGrain(
         }
 
         S.Phase = SweepPhase.Cancelled;
-        await state.WriteStateAsync();
         var live = S.Spec.Runs().Where(r => !(S.Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal));
-        await Task.WhenAll(live.Select(r => Run(r.ConfigName).CancelAsync()));
+        var statuses = await Task.WhenAll(live.Select(r => Run(r.ConfigName).CancelAsync()));
+
+        // Runs with an execution report their end later; those without one ended just now.
+        foreach (var status in statuses.Where(s => s.IsTerminal))
+        {
+            S.Runs[status.ConfigName] = status;
+        }
+
+        await state.WriteStateAsync();
     }
 
     public async Task ReportEpochAsync(RunStatus status, EpochReport epoch)
@@ -123,7 +130,7 @@ public sealed partial class SweepGrain(
             return;
         }
 
-        S.RecordEnd(outcome);
+        S.Record(outcome);
         await state.WriteStateAsync();
         if (S.Phase == SweepPhase.Running && S.AllRunsEnded)
         {

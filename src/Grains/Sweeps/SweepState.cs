@@ -53,7 +53,8 @@ public sealed class SweepState
         curve.Add(epoch);
     }
 
-    public void RecordEnd(RunOutcome outcome)
+    /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
+    public void Record(RunOutcome outcome)
     {
         var name = outcome.Status.ConfigName;
         Runs[name] = outcome.Status;
