@@ -55,6 +55,7 @@ public static class SiloHostBuilderExtensions
             logger.MinimumLevel.Information()
                 .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.File(new CompactJsonFormatter(), logFile);
