@@ -16,8 +16,19 @@ public static class Names
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out SizePreset? value) => TryParseEnum(text, out value);
 
+    /// <summary>Parses a base activation name; throws <see cref="ArgumentException"/> listing the accepted names.</summary>
+    public static BaseActivation ParseBase(string? text) =>
+        TryParse(text, out BaseActivation? value) ? value.Value : throw Unknown<BaseActivation>(text, "base activation");
+
+    /// <summary>Parses a size name; throws <see cref="ArgumentException"/> listing the accepted names.</summary>
+    public static SizePreset ParseSize(string? text) =>
+        TryParse(text, out SizePreset? value) ? value.Value : throw Unknown<SizePreset>(text, "size");
+
     public static string Accepted<T>()
         where T : struct, Enum => string.Join("|", Enum.GetValues<T>().Select(v => v.ToString().ToLowerInvariant()));
+
+    private static ArgumentException Unknown<T>(string? text, string what)
+        where T : struct, Enum => new($"unknown {what} '{text}' (expected {Accepted<T>()})");
 
     private static bool TryParseEnum<T>(string? text, [NotNullWhen(true)] out T? value)
         where T : struct, Enum

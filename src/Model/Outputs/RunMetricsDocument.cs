@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Training;
+
+namespace LearnedActivation.Model.Outputs;
+
+/// <summary>The content of a run's <c>metrics.json</c>: what was trained, on what, and how it did.</summary>
+public sealed record RunMetricsDocument(
+    string Config,
+    string Base,
+    string Outer,
+    string Activation,
+    IReadOnlyList<int> OuterHidden,
+    IReadOnlyList<int> ActivationHidden,
+    TrainConfig Train,
+    string SpecHash,
+    RunMetricsDocument.DataInfo Data,
+    int BestEpoch,
+    double BestValAccuracy,
+    double TestLoss,
+    double TestAccuracy,
+    double TestAuc,
+    double TrainingSeconds,
+    IReadOnlyList<RunMetricsDocument.EpochRow> History)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static RunMetricsDocument From(RunSpec spec, RunResult result, DataInfo data)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(result);
+        var model = spec.Model;
+        return new RunMetricsDocument(
+            model.Name,
+            Names.Of(model.Base),
+            Names.Of(model.Outer),
+            Names.Of(model.Activation),
+            model.OuterHidden,
+            model.ActivationHidden,
+            spec.Train,
+            result.SpecHash,
+            data,
+            result.BestEpoch,
+            result.BestValAccuracy,
+            result.TestLoss,
+            result.TestAccuracy,
+            result.TestAuc,
+            result.TrainingTime.TotalSeconds,
+            [.. result.History.Select(m => new EpochRow(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValAuc, m.Elapsed.TotalSeconds))]);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static RunMetricsDocument FromJson(string json) =>
+        JsonSerializer.Deserialize<RunMetricsDocument>(json, JsonOptions) ?? throw new JsonException("metrics.json is empty");
+
+    /// <summary>Where the data came from and how it was split.</summary>
+    public sealed record DataInfo(string Source, string ContentHash, string Target, string LabelMapping, int Features, int TrainRows, int ValidationRows, int TestRows)
+    {
+        public static DataInfo From(DataSplits splits, string contentHash)
+        {
+            ArgumentNullException.ThrowIfNull(splits);
+            var train = splits.Train;
+            return new DataInfo(train.Source, contentHash, train.TargetName, train.Mapping.ToString(), train.Width, train.Rows, splits.Validation.Rows, splits.Test.Rows);
+        }
+    }
+
+    public sealed record EpochRow(int Epoch, double TrainLoss, double ValLoss, double ValAccuracy, double ValAuc, double Seconds);
+}

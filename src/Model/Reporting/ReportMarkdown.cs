@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Model.Reporting;
+
+/// <summary>report.md: the sweep's figures and tables on one page, images linked by relative path so the folder can be moved or published as is.</summary>
+internal static class ReportMarkdown
+{
+    public const string FileName = "report.md";
+
+    public static string Build(string sweepId, SweepRuns runs)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"# Learned activation functions: sweep {sweepId}\n\n");
+        md.Append("Every run trains a fully connected network in which each non-linearity is one small, shared ");
+        md.Append("activation network (a univariate MLP with a plain base activation between its layers), learned ");
+        md.Append("jointly with the outer network. Rows of each grid are the outer network's size, columns the ");
+        md.Append("activation network's size.\n\n");
+        md.Append(ResultsTable.Overview(runs)).Append("\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Tables: [{ResultsTable.CsvFileName}]({ResultsTable.CsvFileName}), [{ResultsTable.MarkdownFileName}]({ResultsTable.MarkdownFileName}).\n\n");
+
+        md.Append("## Base activation functions\n\n");
+        Image(md, "tanh, relu and gelu", SweepFigures.ReferenceFileName);
+
+        foreach (var baseActivation in runs.Bases)
+        {
+            var name = Names.Of(baseActivation);
+            md.Append(CultureInfo.InvariantCulture, $"## {name} base\n\n");
+            md.Append("Learned functions (the base function dashed behind each; a panel says \"missing\" when its run has no result):\n\n");
+            Image(md, $"learned activations, {name} base", SweepFigures.GridFileName(baseActivation));
+            md.Append("The same functions overlaid, each shifted and scaled to zero mean and unit spread (and flipped to rise), ");
+            md.Append("since the next layer absorbs any scale, offset or sign: what differs is shape.\n\n");
+            Image(md, $"normalised learned activations, {name} base", SweepFigures.OverlayFileName(baseActivation));
+            md.Append("Validation accuracy per epoch:\n\n");
+            Image(md, $"validation accuracy, {name} base", SweepFigures.LearningCurvesFileName(baseActivation));
+        }
+
+        md.Append("## Results\n\n").Append(ResultsTable.RunsTable(runs)).Append('\n');
+        md.Append("### Mean test accuracy per base activation\n\n").Append(ResultsTable.BaseSummaryTable(runs)).Append('\n');
+        md.Append("## Missing runs\n\n").Append(ResultsTable.MissingRuns(runs));
+        return md.ToString();
+    }
+
+    private static void Image(StringBuilder md, string alt, string file) => md.Append(CultureInfo.InvariantCulture, $"![{alt}]({file})\n\n");
+}

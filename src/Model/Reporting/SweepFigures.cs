@@ -1,0 +1,132 @@
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Plots;
+
+namespace LearnedActivation.Model.Reporting;
+
+/// <summary>Turns a sweep's runs into the data each comparison figure draws, and draws them.</summary>
+internal static class SweepFigures
+{
+    public const string ReferenceFileName = "reference_functions.png";
+
+    private const int PanelWidth = 450;
+    private const int HeaderHeight = 48;
+
+    // 3 rows share 1052 pixels below the header: ActivationGridPlot's 1350 x 1100 default for the full grid.
+    private const double RowHeight = 1052.0 / 3;
+
+    public static string GridFileName(BaseActivation baseActivation) => $"grid_{Names.Of(baseActivation)}.png";
+
+    public static string OverlayFileName(BaseActivation baseActivation) => $"overlay_{Names.Of(baseActivation)}.png";
+
+    public static string LearningCurvesFileName(BaseActivation baseActivation) => $"learning_curves_{Names.Of(baseActivation)}.png";
+
+    /// <summary>Grid rows: the outer sizes this base's expected configurations use, in size order.</summary>
+    public static IReadOnlyList<SizePreset> OuterSizes(SweepRuns runs, BaseActivation baseActivation) =>
+        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(c => c.Outer).Distinct().Order()];
+
+    /// <summary>Grid columns: the activation-network sizes this base's expected configurations use, in size order.</summary>
+    public static IReadOnlyList<SizePreset> ActivationSizes(SweepRuns runs, BaseActivation baseActivation) =>
+        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(c => c.Activation).Distinct().Order()];
+
+    /// <summary>One cell per expected configuration of the base; Learned is null where no run completed.</summary>
+    public static IReadOnlyList<ActivationGridCell> GridCells(SweepRuns runs, BaseActivation baseActivation) =>
+        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(config =>
+        {
+            var learned = runs.Representative(config)?.LearnedActivation;
+            var faintBase = learned is null ? null : BaseCurves.Of(baseActivation, learned.X);
+            return new ActivationGridCell(config.Outer, config.Activation, learned, faintBase);
+        })];
+
+    /// <summary>
+    /// The overlay's learned curves, labelled by their panel, all resampled onto the x range they share.
+    /// Normalisation uses the mean and spread over a curve's own x range, so curves (and the base) must
+    /// cover the same range for their normalised shapes to be comparable.
+    /// </summary>
+    public static (FunctionCurve Base, IReadOnlyList<FunctionCurve> Learned) OverlayCurves(SweepRuns runs, BaseActivation baseActivation)
+    {
+        var learned = runs.Configs.Where(c => c.Base == baseActivation)
+            .Select(c => (Config: c, Curve: runs.Representative(c)?.LearnedActivation))
+            .Where(p => p.Curve is not null)
+            .Select(p => p.Curve! with { Label = ActivationGridPlot.PanelTitle(p.Config.Outer, p.Config.Activation) })
+            .ToList();
+        var range = SharedRange(learned);
+        var x = range.Linspace();
+        return (BaseCurves.Of(baseActivation, x, $"{Names.Of(baseActivation)} (base)"), [.. learned.Select(c => Resample(c, x))]);
+    }
+
+    /// <summary>Every run of the base that recorded curves, named by run, for the learning-curves figure.</summary>
+    public static IReadOnlyList<EpochSeries> LearningCurves(SweepRuns runs, BaseActivation baseActivation) =>
+        [.. runs.OfBase(baseActivation).Where(r => r.Curves is not null).Select(r => r.Curves! with { Name = r.RunName })];
+
+    public static void SaveGrid(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation)
+    {
+        var outer = OuterSizes(runs, baseActivation);
+        var activation = ActivationSizes(runs, baseActivation);
+        ActivationGridPlot.Save(
+            path,
+            $"learned activations, {Names.Of(baseActivation)} base (sweep {sweepId})",
+            GridCells(runs, baseActivation),
+            outer,
+            activation,
+            width: PanelWidth * activation.Count,
+            height: HeaderHeight + (int)Math.Round(RowHeight * outer.Count));
+    }
+
+    public static void SaveOverlay(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation)
+    {
+        var (baseCurve, learned) = OverlayCurves(runs, baseActivation);
+        OverlayPlot.Save(path, $"learned activations, {Names.Of(baseActivation)} base, normalised (sweep {sweepId})", baseCurve, learned);
+    }
+
+    public static void SaveLearningCurves(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation) =>
+        LearningCurvesPlot.Save(path, $"validation accuracy, {Names.Of(baseActivation)} base (sweep {sweepId})", LearningCurves(runs, baseActivation));
+
+    /// <summary>
+    /// The x range every curve covers (their intersection). Learned curves are drawn over at least
+    /// <see cref="XRange.Default"/>, so in practice this is never empty; if it is, the union is used.
+    /// </summary>
+    internal static XRange SharedRange(IReadOnlyList<FunctionCurve> curves)
+    {
+        if (curves.Count == 0)
+        {
+            return XRange.Default;
+        }
+
+        var low = curves.Max(c => c.X[0]);
+        var high = curves.Min(c => c.X[^1]);
+        return high > low ? new XRange(low, high) : new XRange(curves.Min(c => c.X[0]), curves.Max(c => c.X[^1]));
+    }
+
+    /// <summary>Linear interpolation of <paramref name="curve"/> at <paramref name="x"/>, held constant beyond its ends.</summary>
+    internal static FunctionCurve Resample(FunctionCurve curve, double[] x)
+    {
+        var y = new double[x.Length];
+        var segment = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var v = x[i];
+            if (v <= curve.X[0])
+            {
+                y[i] = curve.Y[0];
+                continue;
+            }
+
+            if (v >= curve.X[^1])
+            {
+                y[i] = curve.Y[^1];
+                continue;
+            }
+
+            // x is increasing, so the segment index only moves forward.
+            while (curve.X[segment + 1] < v)
+            {
+                segment++;
+            }
+
+            var t = (v - curve.X[segment]) / (curve.X[segment + 1] - curve.X[segment]);
+            y[i] = curve.Y[segment] + (t * (curve.Y[segment + 1] - curve.Y[segment]));
+        }
+
+        return new FunctionCurve(curve.Label, x, y);
+    }
+}

@@ -1,0 +1,61 @@
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.IO;
+using LearnedActivation.Model.Plots;
+
+namespace LearnedActivation.Model.Reporting;
+
+/// <summary>
+/// Assembles a finished sweep's comparison: per base activation a grid of learned functions, an overlay of
+/// their normalised shapes and their learning curves; the reference functions; the results table (CSV and
+/// Markdown); and report.md tying them together. Runs without a result leave gaps and are listed, never
+/// stop the rest from being written.
+/// </summary>
+public static class SweepReport
+{
+    /// <summary>
+    /// Writes the report into <paramref name="directory"/> (created if needed; existing files of the same
+    /// names are replaced, each file atomically). report.md is written last, so its presence means every
+    /// file it links to is in place.
+    /// </summary>
+    /// <param name="directory">Output folder.</param>
+    /// <param name="sweepId">Shown in titles and headings.</param>
+    /// <param name="expectedConfigs">Every configuration the sweep trains; figures and rows follow these, so a
+    /// configuration nobody reported on still gets a row and a "missing" panel.</param>
+    /// <param name="runs">What is known of the runs: at most one per configuration and seed, each of an expected configuration.</param>
+    /// <param name="expectedSeeds">The sweep's seeds; by default the seeds that <paramref name="runs"/> report (seed 0 when there are none).
+    /// Pass them when some seed may have no run at all, so that its rows appear as missing.</param>
+    /// <exception cref="ArgumentException">No expected configuration, a run of an unexpected configuration or seed, or two runs of the same configuration and seed.</exception>
+    public static SweepReportResult Write(
+        string directory,
+        string sweepId,
+        IReadOnlyList<ModelConfig> expectedConfigs,
+        IReadOnlyList<RunSummary> runs,
+        IReadOnlyList<long>? expectedSeeds = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sweepId);
+        var sweep = SweepRuns.Create(expectedConfigs, runs, expectedSeeds);
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        string PathOf(string name)
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, name));
+            files.Add(path);
+            return path;
+        }
+
+        ReferenceFunctionsPlot.Save(PathOf(SweepFigures.ReferenceFileName));
+        foreach (var baseActivation in sweep.Bases)
+        {
+            SweepFigures.SaveGrid(PathOf(SweepFigures.GridFileName(baseActivation)), sweepId, sweep, baseActivation);
+            SweepFigures.SaveOverlay(PathOf(SweepFigures.OverlayFileName(baseActivation)), sweepId, sweep, baseActivation);
+            SweepFigures.SaveLearningCurves(PathOf(SweepFigures.LearningCurvesFileName(baseActivation)), sweepId, sweep, baseActivation);
+        }
+
+        AtomicFile.WriteAllText(PathOf(ResultsTable.CsvFileName), ResultsTable.Csv(sweep));
+        AtomicFile.WriteAllText(PathOf(ResultsTable.MarkdownFileName), ResultsTable.Markdown(sweepId, sweep));
+        AtomicFile.WriteAllText(PathOf(ReportMarkdown.FileName), ReportMarkdown.Build(sweepId, sweep));
+
+        return new SweepReportResult(files, [.. sweep.NotCompleted.Select(r => r.RunName)], sweep.Rows);
+    }
+}

@@ -1,0 +1,58 @@
+using LearnedActivation.Model.Networks;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Training;
+
+/// <summary>Reads the learned activation out of a network for plots: its graph and the inputs it sees.</summary>
+public static class ActivationProbe
+{
+    /// <summary>Points of the curve in <see cref="RunResult"/>.</summary>
+    public const int DefaultPoints = 1001;
+
+    /// <summary>Most pre-activation values kept for the histogram behind the curve.</summary>
+    public const int DefaultSampleSize = 20_000;
+
+    /// <summary>The activation on an evenly spaced grid from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static (double[] X, double[] Y) Curve(ActivationNetwork activation, double min, double max, int points = DefaultPoints)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
+        if (!(max > min))
+        {
+            throw new ArgumentException($"empty range [{min}, {max}]");
+        }
+
+        var x = new double[points];
+        var xs = new float[points];
+        for (var i = 0; i < points; i++)
+        {
+            x[i] = min + ((max - min) * i / (points - 1));
+            xs[i] = (float)x[i];
+        }
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var y = activation.forward(tensor(xs)).data<float>().ToArray().Select(v => (double)v).ToArray();
+        return (x, y);
+    }
+
+    /// <summary>
+    /// Pre-activations (inputs of the shared activation) from every hidden layer, for evenly spaced rows of
+    /// <paramref name="features"/>: whole rows, so each layer and neuron is represented in proportion.
+    /// </summary>
+    public static double[] SamplePreActivations(LearnedActivationNetwork model, Tensor features, int maxValues = DefaultSampleSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(features);
+        var rows = (int)features.shape[0];
+        var perRow = model.HiddenWidths.Sum();
+        var take = Math.Min(rows, Math.Max(1, maxValues / perRow));
+        var picked = Enumerable.Range(0, take).Select(i => (long)i * rows / take).ToArray();
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var values = new List<double>(take * perRow);
+        model.forward(features.index_select(0, tensor(picked)), (_, pre, _) => values.AddRange(pre.data<float>().ToArray().Select(v => (double)v)));
+        return [.. values];
+    }
+}

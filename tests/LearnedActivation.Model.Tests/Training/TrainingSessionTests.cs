@@ -1,0 +1,174 @@
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Tests.Support;
+using LearnedActivation.Model.Training;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Tests.Training;
+
+public sealed class TrainingSessionTests
+{
+    private static readonly LearnedActivation.Model.Data.DataSplits Data = SyntheticTables.Splits();
+
+    [Fact]
+    public void LearnsANonLinearRule()
+    {
+        // x0 * x1 + 0.3 x2 > 0: a linear model stays near 0.6; the learned activation must bend.
+        var result = Trainer.Run(SyntheticTables.Spec(epochs: 12), Data);
+
+        Assert.True(result.BestValAccuracy > 0.9, $"validation accuracy {result.BestValAccuracy:F3}");
+        Assert.True(result.TestAccuracy > 0.88, $"test accuracy {result.TestAccuracy:F3}");
+        Assert.True(result.TestAuc > 0.95, $"test AUC {result.TestAuc:F3}");
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss / 2, "training loss should fall");
+    }
+
+    [Fact]
+    public void SameSpecAndThreadsGiveBitIdenticalWeightsAndHistory()
+    {
+        var spec = SyntheticTables.Spec(epochs: 3);
+        using var first = TrainingSession.Create(spec, Data);
+        using var second = TrainingSession.Create(spec, Data);
+
+        Trainer.RunToCompletion(first);
+        Trainer.RunToCompletion(second);
+
+        Assert.Equal(SyntheticTables.ParameterBytes(first.Model), SyntheticTables.ParameterBytes(second.Model));
+        Assert.Equal(SyntheticTables.Reproducible(first.History), SyntheticTables.Reproducible(second.History));
+    }
+
+    [Fact]
+    public void TheSeedDecidesTheWeights()
+    {
+        using var first = TrainingSession.Create(SyntheticTables.Spec(seed: 1), Data);
+        using var second = TrainingSession.Create(SyntheticTables.Spec(seed: 2), Data);
+
+        Assert.NotEqual(SyntheticTables.ParameterBytes(first.Model), SyntheticTables.ParameterBytes(second.Model));
+    }
+
+    [Fact]
+    public void CompleteReportsTheWeightsOfTheBestValidationAccuracy()
+    {
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 6, learningRate: 0.05), Data);
+        var weightsAfter = new List<byte[]>();
+        while (!session.IsComplete)
+        {
+            session.RunEpoch();
+            weightsAfter.Add(SyntheticTables.ParameterBytes(session.Model));
+        }
+
+        var result = session.Complete();
+
+        var accuracies = session.History.Select(m => m.ValAccuracy).ToList();
+        var best = accuracies.IndexOf(accuracies.Max()) + 1;
+        Assert.Equal(best, result.BestEpoch);
+        Assert.Equal(accuracies.Max(), result.BestValAccuracy);
+        Assert.Equal(weightsAfter[best - 1], SyntheticTables.ParameterBytes(session.Model));
+        using var testFeatures = tensor(Data.Test.Features, [Data.Test.Rows, Data.Test.Width]);
+        var test = ModelEvaluation.Evaluate(session.Model, testFeatures, Data.Test.Labels);
+        Assert.Equal(test.Accuracy, result.TestAccuracy);
+        Assert.Equal(test.Auc, result.TestAuc);
+        Assert.Equal(test.Loss, result.TestLoss);
+        Assert.Same(result, session.Complete());
+    }
+
+    [Fact]
+    public void ResultCarriesTheActivationCurveAndPreActivationSample()
+    {
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 1), Data);
+        session.RunEpoch();
+
+        var result = session.Complete();
+
+        Assert.Equal(ActivationProbe.DefaultPoints, result.ActivationX.Length);
+        Assert.Equal(result.ActivationX.Length, result.ActivationY.Length);
+        Assert.Equal(result.ActivationX.Order(), result.ActivationX);
+        Assert.True(result.ActivationX[0] <= Math.Min(-3, result.PreActivationSample.Min()));
+        Assert.True(result.ActivationX[^1] >= Math.Max(3, result.PreActivationSample.Max()));
+        using (var scope = NewDisposeScope())
+        {
+            var y = session.Model.Activation.forward(tensor(result.ActivationX.Select(x => (float)x).ToArray())).data<float>().ToArray();
+            Assert.Equal(y.Select(v => (double)v), result.ActivationY);
+        }
+
+        // 500 test rows x (48 + 24) hidden neurons exceed the cap, so whole rows are taken up to 20,000 values.
+        Assert.Equal(20_000 / 72 * 72, result.PreActivationSample.Length);
+        Assert.Equal("tanh_small_small", result.ConfigName);
+        Assert.Equal(session.Spec.Hash(), result.SpecHash);
+    }
+
+    [Fact]
+    public void ReportsEveryBatchOfTheEpoch()
+    {
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 2, batchSize: 300), Data);
+        var seen = new List<BatchProgress>();
+
+        session.RunEpoch(new ImmediateProgress<BatchProgress>(seen.Add), CancellationToken.None);
+
+        // 2000 rows in batches of 300: six full batches and one of 200.
+        Assert.Equal(7, session.StepsPerEpoch);
+        Assert.Equal(Enumerable.Range(1, 7).Select(s => new BatchProgress(1, s, 7)), seen);
+    }
+
+    [Fact]
+    public void CancellationStopsAtABatchBoundaryAndTheEpochContinuesIdentically()
+    {
+        var spec = SyntheticTables.Spec(epochs: 2);
+        using var straight = TrainingSession.Create(spec, Data);
+        Trainer.RunToCompletion(straight);
+
+        using var interrupted = TrainingSession.Create(spec, Data);
+        using var cancel = new CancellationTokenSource();
+        var progress = new ImmediateProgress<BatchProgress>(p =>
+        {
+            if (p.Step == 5)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.Throws<OperationCanceledException>(() => interrupted.RunEpoch(progress, cancel.Token));
+        Assert.Equal(0, interrupted.CompletedEpochs);
+        Assert.Equal(5, interrupted.StepInEpoch);
+        Assert.Empty(interrupted.History);
+
+        Trainer.RunToCompletion(interrupted);
+
+        Assert.Equal(SyntheticTables.ParameterBytes(straight.Model), SyntheticTables.ParameterBytes(interrupted.Model));
+        Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(interrupted.History));
+    }
+
+    [Fact]
+    public void RefusesToCompleteEarlyOrTrainPastTheEnd()
+    {
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 1), Data);
+
+        var early = Assert.Throws<InvalidOperationException>(() => session.Complete());
+        Assert.Contains("0 of 1 epochs", early.Message, StringComparison.Ordinal);
+        session.RunEpoch();
+        Assert.True(session.IsComplete);
+        Assert.Throws<InvalidOperationException>(() => session.RunEpoch());
+    }
+
+    [Fact]
+    public void TrainerReportsEachEpochInOrder()
+    {
+        var seen = new List<EpochMetrics>();
+
+        var result = Trainer.Run(SyntheticTables.Spec(epochs: 3), Data, new ImmediateProgress<EpochMetrics>(seen.Add));
+
+        Assert.Equal([1, 2, 3], seen.Select(m => m.Epoch));
+        Assert.Equal(seen, result.History);
+        Assert.All(seen, m => Assert.InRange(m.ValAuc, 0, 1));
+    }
+
+    [Fact]
+    public void RejectsAnInvalidSpecOrMismatchedSplits()
+    {
+        var badSpec = SyntheticTables.Spec() with { Train = new TrainConfig(Epochs: 0) };
+        Assert.Throws<ArgumentException>(() => TrainingSession.Create(badSpec, Data));
+
+        var narrow = SyntheticTables.Splits(width: 3);
+        var mixed = Data with { Test = narrow.Test };
+        var error = Assert.Throws<ArgumentException>(() => TrainingSession.Create(SyntheticTables.Spec(), mixed));
+        Assert.Contains("test split has 3 features", error.Message, StringComparison.Ordinal);
+    }
+}
