@@ -1,0 +1,42 @@
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Grains.Contracts;
+
+/// <summary>Everything a silo needs to train one run: identity, configuration, budget, data, checkpoint cadence.</summary>
+[GenerateSerializer, Immutable, Alias("la.RunWorkItem")]
+public sealed record RunWorkItem(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] RunDefinition Run,
+    [property: Id(2)] TrainingBudget Budget,
+    [property: Id(3)] DataSpec Data,
+    [property: Id(4)] int CheckpointEvery)
+{
+    public RunKey Key => new(SweepId, Run.ConfigName);
+
+    public ModelConfig Model => Run.Model;
+
+    public TrainConfig Train => Budget.ToTrainConfig(Run.Seed);
+
+    public static RunWorkItem For(SweepSpec spec, RunDefinition run)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new(spec.Id, run, spec.Budget, spec.Data, spec.CheckpointEvery);
+    }
+}
+
+/// <summary>How an execution ended, as it reports it to the run grain.</summary>
+[GenerateSerializer, Immutable, Alias("la.RunEnd")]
+public sealed record RunEnd(
+    [property: Id(0)] RunPhase Phase,
+    [property: Id(1)] int Epoch,
+    [property: Id(2)] string? LastCheckpointKey,
+    [property: Id(3)] TestMetrics? Test,
+    [property: Id(4)] IReadOnlyList<string> ArtifactKeys,
+    [property: Id(5)] string? Error);
+
+/// <summary>A run's end as the sweep records it: final status, its curve, and the blob keys of its artifacts.</summary>
+[GenerateSerializer, Immutable, Alias("la.RunOutcome")]
+public sealed record RunOutcome(
+    [property: Id(0)] RunStatus Status,
+    [property: Id(1)] IReadOnlyList<EpochReport> Curve,
+    [property: Id(2)] IReadOnlyList<string> ArtifactKeys);

@@ -1,0 +1,117 @@
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Grains.Contracts;
+
+/// <summary>
+/// What a sweep trains: the axes whose product gives its runs, one budget shared by all runs, the data,
+/// and how often runs checkpoint. Immutable once a sweep exists: starting the same id again with a
+/// different spec is refused, so that resumed runs never mix two specs.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("la.SweepSpec")]
+public sealed record SweepSpec(
+    [property: Id(0)] string Id,
+    [property: Id(1)] SweepAxes Axes,
+    [property: Id(2)] TrainingBudget Budget,
+    [property: Id(3)] DataSpec Data,
+    [property: Id(4)] int CheckpointEvery = 1)
+{
+    /// <summary>The study: 3 bases x 3 outer sizes x 3 activation sizes, one seed, the study's budget, OpenML data.</summary>
+    public static SweepSpec Default(string id) => new(id, SweepAxes.Study, TrainingBudget.Study, DataSpec.OpenMlDefault);
+
+    /// <summary>The runs of the sweep in a stable order (base, outer, activation, seed).</summary>
+    public IReadOnlyList<RunDefinition> Runs()
+    {
+        var runs = new List<RunDefinition>();
+        var withSeed = Axes.Seeds.Count > 1;
+        foreach (var b in Axes.Bases)
+        {
+            foreach (var outer in Axes.OuterSizes)
+            {
+                foreach (var act in Axes.ActivationSizes)
+                {
+                    foreach (var seed in Axes.Seeds)
+                    {
+                        var model = new ModelConfig(b, outer, act);
+                        var name = withSeed ? $"{model.Name}_s{seed}" : model.Name;
+                        runs.Add(new RunDefinition(name, b, outer, act, seed));
+                    }
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>Value equality over the lists too (records compare lists by reference).</summary>
+    public bool SameAs(SweepSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Id == other.Id
+            && Axes.Bases.SequenceEqual(other.Axes.Bases)
+            && Axes.OuterSizes.SequenceEqual(other.Axes.OuterSizes)
+            && Axes.ActivationSizes.SequenceEqual(other.Axes.ActivationSizes)
+            && Axes.Seeds.SequenceEqual(other.Axes.Seeds)
+            && Budget == other.Budget
+            && Data == other.Data
+            && CheckpointEvery == other.CheckpointEvery;
+    }
+}
+
+/// <summary>The axes of a sweep; every combination is one run.</summary>
+[GenerateSerializer, Immutable, Alias("la.SweepAxes")]
+public sealed record SweepAxes(
+    [property: Id(0)] IReadOnlyList<BaseActivation> Bases,
+    [property: Id(1)] IReadOnlyList<SizePreset> OuterSizes,
+    [property: Id(2)] IReadOnlyList<SizePreset> ActivationSizes,
+    [property: Id(3)] IReadOnlyList<long> Seeds)
+{
+    public static SweepAxes Study { get; } = new(
+        Enum.GetValues<BaseActivation>(),
+        Enum.GetValues<SizePreset>(),
+        Enum.GetValues<SizePreset>(),
+        [0L]);
+}
+
+/// <summary>How every run of a sweep is trained (the seed comes from the axes).</summary>
+[GenerateSerializer, Immutable, Alias("la.TrainingBudget")]
+public sealed record TrainingBudget(
+    [property: Id(0)] int Epochs,
+    [property: Id(1)] int BatchSize,
+    [property: Id(2)] double LearningRate,
+    [property: Id(3)] int TorchThreads)
+{
+    public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
+
+    public static TrainingBudget FromTrainConfig(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads);
+    }
+
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads);
+}
+
+/// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>
+[GenerateSerializer, Immutable, Alias("la.DataSpec")]
+public sealed record DataSpec(
+    [property: Id(0)] string? File,
+    [property: Id(1)] string? Target)
+{
+    public static DataSpec OpenMlDefault { get; } = new(null, null);
+
+    public bool IsOpenMl => File is null;
+
+    public override string ToString() => IsOpenMl ? "openml:44121" : $"{File} [{Target}]";
+}
+
+/// <summary>One run of a sweep: its configuration name ("tanh_small_medium", "_s{seed}" appended when there are several seeds) and what it trains.</summary>
+[GenerateSerializer, Immutable, Alias("la.RunDefinition")]
+public sealed record RunDefinition(
+    [property: Id(0)] string ConfigName,
+    [property: Id(1)] BaseActivation Base,
+    [property: Id(2)] SizePreset Outer,
+    [property: Id(3)] SizePreset Activation,
+    [property: Id(4)] long Seed)
+{
+    public ModelConfig Model => new(Base, Outer, Activation);
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Grains.Contracts;
+
+/// <summary>
+/// Reads a sweep spec file (<c>--spec sweep.json</c>). Every field is optional and overrides the study's
+/// default; anything not understood is an error with one line that names the file and the field:
+/// <code>
+/// { "id": "quick", "bases": ["tanh", "relu"], "outerSizes": ["small"], "activationSizes": ["small"],
+///   "seeds": [0, 1], "epochs": 2, "batchSize": 512, "learningRate": 0.001, "torchThreads": 1,
+///   "checkpointEvery": 1, "data": { "file": "covertype.csv.gz", "target": "target" } }
+/// </code>
+/// The document is walked by hand (rather than bound to a DTO) so that each error can name the exact
+/// field and element, e.g. "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu)".
+/// </summary>
+public static class SweepSpecJson
+{
+    public const string DefaultId = "study";
+
+    private static readonly string[] KnownFields =
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "epochs", "batchSize", "learningRate", "torchThreads", "checkpointEvery", "data"];
+
+    private static readonly string[] KnownDataFields = ["file", "target"];
+
+    /// <summary>Parses and validates; throws <see cref="SweepSpecException"/> with a one-line message.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="fileName">Named in error messages.</param>
+    /// <param name="defaultId">Sweep id when the file has none.</param>
+    public static SweepSpec Parse(string json, string fileName, string defaultId = DefaultId)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}" : string.Empty;
+            throw new SweepSpecException($"{fileName}: not valid JSON{where}");
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement, new Reader(fileName), defaultId);
+        }
+    }
+
+    private static SweepSpec Read(JsonElement root, Reader r, string defaultId)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw r.Error("(root)", "must be a JSON object");
+        }
+
+        r.RejectUnknown(root, KnownFields, prefix: string.Empty);
+        var study = SweepSpec.Default(defaultId);
+        var id = root.TryGetProperty("id", out var idElement) ? r.String(idElement, "id") : defaultId;
+
+        var axes = new SweepAxes(
+            r.List(root, "bases", study.Axes.Bases, (e, path) => r.Enum<BaseActivation>(e, path, "base")),
+            r.List(root, "outerSizes", study.Axes.OuterSizes, (e, path) => r.Enum<SizePreset>(e, path, "size")),
+            r.List(root, "activationSizes", study.Axes.ActivationSizes, (e, path) => r.Enum<SizePreset>(e, path, "size")),
+            r.List(root, "seeds", study.Axes.Seeds, (e, path) => r.Seed(e, path)));
+
+        var budget = new TrainingBudget(
+            r.PositiveInt(root, "epochs", study.Budget.Epochs),
+            r.PositiveInt(root, "batchSize", study.Budget.BatchSize),
+            r.PositiveDouble(root, "learningRate", study.Budget.LearningRate),
+            r.PositiveInt(root, "torchThreads", study.Budget.TorchThreads));
+
+        var data = study.Data;
+        if (root.TryGetProperty("data", out var dataElement))
+        {
+            if (dataElement.ValueKind != JsonValueKind.Object)
+            {
+                throw r.Error("data", "must be an object with \"file\" and \"target\"");
+            }
+
+            r.RejectUnknown(dataElement, KnownDataFields, prefix: "data.");
+            var file = dataElement.TryGetProperty("file", out var f) ? r.String(f, "data.file") : null;
+            var target = dataElement.TryGetProperty("target", out var t) ? r.String(t, "data.target") : null;
+            data = new DataSpec(file, target);
+        }
+
+        var spec = new SweepSpec(id, axes, budget, data, r.PositiveInt(root, "checkpointEvery", study.CheckpointEvery));
+        if (SweepSpecValidator.FirstError(spec) is { } error)
+        {
+            throw new SweepSpecException($"{r.FileName}: {error}");
+        }
+
+        return spec;
+    }
+
+    private sealed class Reader(string fileName)
+    {
+        public string FileName => fileName;
+
+        public SweepSpecException Error(string field, string problem) => new($"{fileName}: {field}: {problem}");
+
+        public void RejectUnknown(JsonElement obj, string[] known, string prefix)
+        {
+            foreach (var property in obj.EnumerateObject())
+            {
+                if (!known.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw new SweepSpecException($"{fileName}: {prefix}{property.Name}: unknown field (expected one of {string.Join(", ", known)})");
+                }
+            }
+        }
+
+        public string String(JsonElement e, string path) =>
+            e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())
+                ? e.GetString()!
+                : throw Error(path, $"must be a non-empty string (got {Show(e)})");
+
+        public IReadOnlyList<T> List<T>(JsonElement root, string field, IReadOnlyList<T> fallback, Func<JsonElement, string, T> item)
+        {
+            if (!root.TryGetProperty(field, out var array))
+            {
+                return fallback;
+            }
+
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                throw Error(field, $"must be a list (got {Show(array)})");
+            }
+
+            if (array.GetArrayLength() == 0)
+            {
+                throw Error(field, "must not be empty");
+            }
+
+            var values = new List<T>();
+            var index = 0;
+            foreach (var element in array.EnumerateArray())
+            {
+                var path = $"{field}[{index++}]";
+                var value = item(element, path);
+                if (values.Contains(value))
+                {
+                    throw Error(path, $"duplicate {Show(element)}");
+                }
+
+                values.Add(value);
+            }
+
+            return values;
+        }
+
+        public T Enum<T>(JsonElement e, string path, string what)
+            where T : struct, System.Enum
+        {
+            var text = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            foreach (var candidate in System.Enum.GetValues<T>())
+            {
+                if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return candidate;
+                }
+            }
+
+            throw Error(path, $"unknown {what} {Show(e)} (expected {Names.Accepted<T>()})");
+        }
+
+        public long Seed(JsonElement e, string path) =>
+            e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seed) && seed >= 0
+                ? seed
+                : throw Error(path, $"must be a non-negative integer (got {Show(e)})");
+
+        public int PositiveInt(JsonElement root, string field, int fallback)
+        {
+            if (!root.TryGetProperty(field, out var e))
+            {
+                return fallback;
+            }
+
+            return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var value) && value > 0
+                ? value
+                : throw Error(field, $"must be a positive integer (got {Show(e)})");
+        }
+
+        public double PositiveDouble(JsonElement root, string field, double fallback)
+        {
+            if (!root.TryGetProperty(field, out var e))
+            {
+                return fallback;
+            }
+
+            return e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var value) && value > 0 && double.IsFinite(value)
+                ? value
+                : throw Error(field, $"must be a positive number (got {Show(e)})");
+        }
+
+        private static string Show(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.String => $"'{e.GetString()}'",
+            JsonValueKind.Number => e.GetRawText(),
+            JsonValueKind.Array => "a list",
+            JsonValueKind.Object => "an object",
+            _ => e.ValueKind.ToString().ToLower(CultureInfo.InvariantCulture),
+        };
+    }
+}
+
+/// <summary>A sweep spec that cannot be used; the message is one line naming the source and the field.</summary>
+public sealed class SweepSpecException : Exception
+{
+    public SweepSpecException(string message)
+        : base(message)
+    {
+    }
+
+    public SweepSpecException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public SweepSpecException()
+    {
+    }
+}

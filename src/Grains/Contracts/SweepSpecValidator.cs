@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace LearnedActivation.Grains.Contracts;
+
+/// <summary>
+/// Rules every spec must satisfy, however it was made (file, CLI flags, code). The sweep grain checks them
+/// too, so no bad spec reaches storage.
+/// </summary>
+public static class SweepSpecValidator
+{
+    /// <summary>The first problem as "field: problem", or null when the spec is valid.</summary>
+    public static string? FirstError(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!RunKey.IsValidName(spec.Id))
+        {
+            return $"id: '{spec.Id}' is not a valid sweep id (1-64 of letters, digits, '.', '_', '-'; starting with a letter or digit)";
+        }
+
+        if (spec.Axes is null || spec.Budget is null || spec.Data is null)
+        {
+            return "spec: axes, budget and data are required";
+        }
+
+        var axes = spec.Axes;
+        var emptyAxis = (axes.Bases?.Count ?? 0) == 0 ? "bases"
+            : (axes.OuterSizes?.Count ?? 0) == 0 ? "outerSizes"
+            : (axes.ActivationSizes?.Count ?? 0) == 0 ? "activationSizes"
+            : (axes.Seeds?.Count ?? 0) == 0 ? "seeds"
+            : null;
+        if (emptyAxis is not null)
+        {
+            return $"{emptyAxis}: must not be empty";
+        }
+
+        if (axes.Bases!.Any(b => !Enum.IsDefined(b)) || axes.OuterSizes!.Concat(axes.ActivationSizes!).Any(s => !Enum.IsDefined(s)))
+        {
+            return "axes: unknown base or size";
+        }
+
+        if (axes.Seeds!.Any(s => s < 0))
+        {
+            return "seeds: must be non-negative integers";
+        }
+
+        var budget = spec.Budget;
+        var bad = budget.Epochs <= 0 ? ("epochs", Show(budget.Epochs))
+            : budget.BatchSize <= 0 ? ("batchSize", Show(budget.BatchSize))
+            : !(budget.LearningRate > 0) || !double.IsFinite(budget.LearningRate) ? ("learningRate", Show(budget.LearningRate))
+            : budget.TorchThreads <= 0 ? ("torchThreads", Show(budget.TorchThreads))
+            : spec.CheckpointEvery <= 0 ? ("checkpointEvery", Show(spec.CheckpointEvery))
+            : default((string, string)?);
+        if (bad is { } b2)
+        {
+            return $"{b2.Item1}: must be positive (got {b2.Item2})";
+        }
+
+        if (spec.Data.File is not null && string.IsNullOrWhiteSpace(spec.Data.Target))
+        {
+            return "data.target: required when data.file is set";
+        }
+
+        if (spec.Data.File is null && spec.Data.Target is not null)
+        {
+            return "data.file: required when data.target is set";
+        }
+
+        var duplicate = spec.Runs().GroupBy(r => r.ConfigName).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null ? null : $"axes: configuration '{duplicate.Key}' appears more than once";
+    }
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

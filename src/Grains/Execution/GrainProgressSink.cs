@@ -1,0 +1,41 @@
+using LearnedActivation.Grains.Contracts;
+
+namespace LearnedActivation.Grains.Execution;
+
+/// <summary>
+/// Delivers an execution's progress through grain references, never by touching grain state: first to
+/// the run grain (which records it durably and says whether this execution is still the current one),
+/// then, when it is, to the sweep grain. Doing both calls from here, outside any grain turn, means no
+/// grain ever awaits another grain that might be awaiting it.
+/// </summary>
+public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid executionId) : IRunProgressSink
+{
+    private readonly ITrainingRunGrain _run = grains.GetGrain<ITrainingRunGrain>(run.ToString());
+    private readonly ISweepGrain _sweep = grains.GetGrain<ISweepGrain>(run.SweepId);
+
+    public Guid ExecutionId => executionId;
+
+    public async Task StartedAsync(int resumedFromEpoch, string? checkpointKey)
+    {
+        if (await _run.OnStartedAsync(executionId, resumedFromEpoch, checkpointKey) is { } status)
+        {
+            await _sweep.ReportStatusAsync(status);
+        }
+    }
+
+    public async Task EpochAsync(EpochReport epoch, string? checkpointKey)
+    {
+        if (await _run.OnEpochAsync(executionId, epoch, checkpointKey) is { } status)
+        {
+            await _sweep.ReportEpochAsync(status, epoch);
+        }
+    }
+
+    public async Task EndedAsync(RunEnd ending)
+    {
+        if (await _run.OnEndedAsync(executionId, ending) is { } outcome)
+        {
+            await _sweep.RunEndedAsync(outcome);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using LearnedActivation.Grains.Contracts;
+
+namespace LearnedActivation.Grains.Execution;
+
+/// <summary>
+/// Starts a run's training off the grain scheduler. <see cref="Start"/> returns at once; progress comes
+/// back through the sink, in order, from outside any grain turn.
+/// </summary>
+public interface IRunExecutor
+{
+    /// <param name="work">What to train.</param>
+    /// <param name="sink">Where progress goes (for the run grain: <see cref="GrainProgressSink"/>).</param>
+    /// <param name="cancellationToken">Cancels the run: it checkpoints, and ends reporting <see cref="RunPhase.Cancelled"/>.</param>
+    RunExecution Start(RunWorkItem work, IRunProgressSink sink, CancellationToken cancellationToken);
+}
+
+/// <summary>Progress of one execution, delivered in order on a non-grain thread.</summary>
+public interface IRunProgressSink
+{
+    /// <summary>Identifies the execution, so that the grain can ignore reports of one it no longer owns.</summary>
+    Guid ExecutionId { get; }
+
+    /// <summary>The run got a training slot; it resumes after <paramref name="resumedFromEpoch"/> (0: fresh).</summary>
+    Task StartedAsync(int resumedFromEpoch, string? checkpointKey);
+
+    /// <summary>An epoch ended; <paramref name="checkpointKey"/> is set when a checkpoint was stored for it.</summary>
+    Task EpochAsync(EpochReport epoch, string? checkpointKey);
+
+    /// <summary>The run ended: completed, failed or cancelled. Not called when the execution was stopped because the silo or the grain went away: the run stays resumable.</summary>
+    Task EndedAsync(RunEnd ending);
+}
+
+/// <summary>A handle on one running execution.</summary>
+public sealed class RunExecution(Guid id, Task completion, Action stop)
+{
+    public Guid Id => id;
+
+    /// <summary>Ends when the execution has stopped and delivered all its reports.</summary>
+    public Task Completion => completion;
+
+    public bool IsRunning => !completion.IsCompleted;
+
+    /// <summary>
+    /// Stops without ending the run (its grain is deactivating or the silo is stopping): the last
+    /// checkpoint stays, no end is reported, and the next activation resumes it.
+    /// </summary>
+    public void Stop() => stop();
+}

@@ -1,0 +1,180 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LearnedActivation.Grains.Execution;
+
+/// <summary>
+/// Runs one execution: waits for a slot on the <see cref="TrainingWorker"/>, loads the newest intact
+/// checkpoint, has the <see cref="ITrainingBackend"/> train on a dedicated thread, stores checkpoints
+/// (per the run's cadence, newest two kept) and final artifacts, and reports every step to the sink.
+/// </summary>
+public sealed partial class RunExecutor(
+    TrainingWorker worker,
+    ITrainingBackend backend,
+    IBlobStore store,
+    CheckpointStore checkpoints,
+    ILogger<RunExecutor> logger) : IRunExecutor
+{
+    public RunExecution Start(RunWorkItem work, IRunProgressSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(sink);
+
+        // Two ways to stop: the user's cancel (the run ends Cancelled) and a silent stop (grain or silo going away).
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(worker.Stopping);
+        var completion = Task.Run(() => ExecuteAsync(work, sink, cancellationToken, stop.Token), CancellationToken.None);
+        worker.Track(sink.ExecutionId, completion);
+        completion.ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new RunExecution(sink.ExecutionId, completion, () =>
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already finished.
+            }
+        });
+    }
+
+    private async Task ExecuteAsync(RunWorkItem work, IRunProgressSink sink, CancellationToken cancel, CancellationToken stop)
+    {
+        var key = work.Key;
+        var pump = new ProgressPump(sink, key.ToString(), logger);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stop);
+        var observer = new EpochObserver(checkpoints, work, pump, both.Token);
+        RunEnd? end;
+        try
+        {
+            using var slot = await worker.AcquireSlotAsync(both.Token);
+            var resume = await checkpoints.LoadLatestAsync(key, both.Token);
+            if (resume is not null && resume.Epoch > work.Budget.Epochs)
+            {
+                throw new InvalidOperationException($"checkpoint {resume.Key} is past the budget of {work.Budget.Epochs} epochs");
+            }
+
+            var startEpoch = resume?.Epoch ?? 0;
+            observer.Resumed(startEpoch, resume?.Key);
+            pump.Post(s => s.StartedAsync(startEpoch, resume?.Key));
+            LogStarting(key.ToString(), startEpoch, work.Budget.Epochs);
+
+            var request = new TrainingRequest(work, startEpoch, resume?.Bytes);
+            var result = await TrainingWorker.RunOnDedicatedThread($"train {key}", () => backend.Train(request, observer, both.Token));
+            var artifacts = new List<string>();
+            foreach (var (name, bytes) in result.Artifacts.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                var artifactKey = StoreLayout.RunArtifact(key, name);
+                await store.PutAsync(artifactKey, bytes, CancellationToken.None);
+                artifacts.Add(artifactKey);
+            }
+
+            end = new RunEnd(RunPhase.Completed, observer.LastEpoch, observer.LastCheckpointKey, result.Test, artifacts, null);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await SaveUnsavedAsync(observer, key);
+            LogStopped(key.ToString(), observer.LastEpoch);
+            end = null;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await SaveUnsavedAsync(observer, key);
+            end = new RunEnd(RunPhase.Cancelled, observer.LastEpoch, observer.LastCheckpointKey, null, [], null);
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, key.ToString(), observer.LastEpoch);
+            await SaveUnsavedAsync(observer, key);
+            end = new RunEnd(RunPhase.Failed, observer.LastEpoch, observer.LastCheckpointKey, null, [], OneLine(e));
+        }
+
+        if (end is null)
+        {
+            pump.Abandon();
+            return;
+        }
+
+        pump.Post(s => s.EndedAsync(end));
+        await pump.CompleteAsync();
+    }
+
+    private async Task SaveUnsavedAsync(EpochObserver observer, RunKey key)
+    {
+        try
+        {
+            await observer.SaveUnsavedAsync();
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, key.ToString(), observer.LastEpoch);
+        }
+    }
+
+    private static string OneLine(Exception e) => $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} training from epoch {Epoch} of {Total}")]
+    private partial void LogStarting(string run, int epoch, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint")]
+    private partial void LogStopped(string run, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed after epoch {Epoch}")]
+    private partial void LogFailed(Exception e, string run, int epoch);
+
+    /// <summary>Runs on the training thread: stores due checkpoints there (so they are on disk before training goes on) and queues reports.</summary>
+    private sealed class EpochObserver(CheckpointStore checkpoints, RunWorkItem work, ProgressPump pump, CancellationToken cancellationToken) : ITrainingObserver
+    {
+        private ReadOnlyMemory<byte> _unsaved;
+
+        public int LastEpoch { get; private set; }
+
+        public string? LastCheckpointKey { get; private set; }
+
+        public void Resumed(int epoch, string? checkpointKey)
+        {
+            LastEpoch = epoch;
+            LastCheckpointKey = checkpointKey;
+        }
+
+        public void EpochCompleted(EpochReport metrics, ReadOnlyMemory<byte> checkpoint)
+        {
+            ArgumentNullException.ThrowIfNull(metrics);
+            if (metrics.Epoch != LastEpoch + 1)
+            {
+                throw new InvalidOperationException($"backend reported epoch {metrics.Epoch} after epoch {LastEpoch}");
+            }
+
+            LastEpoch = metrics.Epoch;
+            string? key = null;
+            if (CheckpointStore.IsDue(metrics.Epoch, work.Budget.Epochs, work.CheckpointEvery))
+            {
+                // Blocking is right here: this is the run's own thread, and training must not run ahead of its checkpoint.
+                key = checkpoints.SaveAsync(work.Key, metrics.Epoch, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
+                LastCheckpointKey = key;
+                _unsaved = default;
+            }
+            else
+            {
+                _unsaved = checkpoint.ToArray();
+            }
+
+            pump.Post(s => s.EpochAsync(metrics, key));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>On an early end, keeps the last finished epoch even when the cadence skipped it.</summary>
+        public async Task SaveUnsavedAsync()
+        {
+            if (_unsaved.IsEmpty)
+            {
+                return;
+            }
+
+            // Reported with the run's end (RunEnd.LastCheckpointKey), or found by listing on resume.
+            LastCheckpointKey = await checkpoints.SaveAsync(work.Key, LastEpoch, _unsaved, CancellationToken.None);
+            _unsaved = default;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearnedActivation.Grains.Execution;
+
+/// <summary>How much training one silo does at once (configuration section "Training").</summary>
+public sealed class TrainingSlotsOptions
+{
+    public const string Section = "Training";
+
+    /// <summary>
+    /// Runs that train at once on this silo; the rest wait in a queue. Default: one per core, since
+    /// small networks gain more from one run per core than from more threads per run (DESIGN.md).
+    /// </summary>
+    [Range(1, 4096)]
+    public int Slots { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// libtorch threads each run is meant to use; with <see cref="Slots"/> runs at once, Slots x this
+    /// should not exceed the cores. libtorch's pool is process-wide, so the backend sets it once per silo.
+    /// </summary>
+    [Range(1, 1024)]
+    public int TorchThreadsPerRun { get; set; } = 1;
+
+    /// <summary>
+    /// Whether a run grain that finds its durable state "running" but no execution here (the process
+    /// restarted, or its silo died) resumes training on activation. False for a process that hosts a
+    /// silo only to read status.
+    /// </summary>
+    public bool ResumeInterruptedRuns { get; set; } = true;
+}

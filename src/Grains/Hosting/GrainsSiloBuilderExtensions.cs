@@ -1,0 +1,43 @@
+using LearnedActivation.Grains.Execution;
+using LearnedActivation.Grains.Runs;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Sweeps;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+
+namespace LearnedActivation.Grains.Hosting;
+
+public static class GrainsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything the sweep and run grains need on a silo, except clustering and reminders (deployment
+    /// choices, made by the host): the blob store (file system under <see cref="BlobStoreOptions.Root"/>
+    /// unless an <see cref="IBlobStore"/> is registered first), grain storage on it, checkpoints, the
+    /// training worker and executor, run placement, and the default results-table assembler. Register an
+    /// <see cref="ITrainingBackend"/> and optionally an <see cref="ISweepArtifactAssembler"/> to replace the stand-ins.
+    /// Options: "Training" (<see cref="TrainingSlotsOptions"/>) and "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
+    /// </summary>
+    public static ISiloBuilder AddLearnedActivationGrains(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        services.AddOptions<TrainingSlotsOptions>().BindConfiguration(TrainingSlotsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBlobStore>(sp => new FileSystemBlobStore(sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.Root));
+        services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<ITrainingBackend, UnavailableTrainingBackend>();
+        services.TryAddSingleton<ISweepArtifactAssembler, ResultsTableAssembler>();
+        services.TryAddSingleton<TrainingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrainingWorker>());
+        services.TryAddSingleton<IRunExecutor, RunExecutor>();
+
+        services.AddGrainStorage(StorageNames.Runs, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
+        services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
+        services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
+        return silo;
+    }
+}

@@ -1,0 +1,100 @@
+using LearnedActivation.Grains.Contracts;
+
+namespace LearnedActivation.Grains.Runs;
+
+/// <summary>
+/// A run grain's durable state. The transitions live here, apart from the grain, so that they read
+/// (and are tested) as plain code. New members get new [Id]s; none is ever renumbered.
+/// </summary>
+[GenerateSerializer, Alias("la.RunState")]
+public sealed class RunState
+{
+    [Id(0)]
+    public RunWorkItem? Work { get; set; }
+
+    [Id(1)]
+    public RunStatus? Status { get; set; }
+
+    /// <summary>Validation metrics per epoch, epochs 1..Status.Epoch.</summary>
+    [Id(2)]
+    public List<EpochReport> Curve { get; set; } = [];
+
+    /// <summary>The execution whose reports are accepted; reports of any other are stale.</summary>
+    [Id(3)]
+    public Guid? ExecutionId { get; set; }
+
+    [Id(4)]
+    public List<string> ArtifactKeys { get; set; } = [];
+
+    public bool IsTerminal => Status?.IsTerminal ?? false;
+
+    /// <summary>Whether durable state says training was under way (so a fresh activation should resume it).</summary>
+    public bool WasExecuting => Status is { Phase: RunPhase.Queued or RunPhase.Running } && Work is not null;
+
+    public void Begin(RunWorkItem work, Guid executionId, string host, DateTimeOffset now)
+    {
+        Work = work;
+        ExecutionId = executionId;
+        var status = Status ?? RunStatus.NotStarted(work.Key, work.Budget.Epochs, now);
+        Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = host, Error = null, Test = null, UpdatedAt = now };
+    }
+
+    public void Started(int resumedFromEpoch, string? checkpointKey, DateTimeOffset now)
+    {
+        // Epochs after the checkpoint are trained again; their old metrics no longer describe this run.
+        Curve.RemoveAll(e => e.Epoch > resumedFromEpoch);
+        Status = Summarise(Status! with
+        {
+            Phase = RunPhase.Running,
+            Epoch = resumedFromEpoch,
+            LastCheckpointKey = checkpointKey ?? (resumedFromEpoch == 0 ? null : Status!.LastCheckpointKey),
+            UpdatedAt = now,
+        });
+    }
+
+    public void Epoch(EpochReport epoch, string? checkpointKey, DateTimeOffset now)
+    {
+        Curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
+        Curve.Add(epoch);
+        Status = Summarise(Status! with
+        {
+            Phase = RunPhase.Running,
+            Epoch = epoch.Epoch,
+            LastCheckpointKey = checkpointKey ?? Status!.LastCheckpointKey,
+            LastCheckpointAt = checkpointKey is null ? Status!.LastCheckpointAt : now,
+            UpdatedAt = now,
+        });
+    }
+
+    public void Ended(RunEnd end, DateTimeOffset now)
+    {
+        var newCheckpoint = end.LastCheckpointKey is not null && end.LastCheckpointKey != Status!.LastCheckpointKey;
+        ArtifactKeys = [.. end.ArtifactKeys];
+        Status = Summarise(Status! with
+        {
+            Phase = end.Phase,
+            Epoch = end.Epoch,
+            Test = end.Test,
+            Error = end.Error,
+            LastCheckpointKey = end.LastCheckpointKey ?? Status!.LastCheckpointKey,
+            LastCheckpointAt = newCheckpoint ? now : Status!.LastCheckpointAt,
+            UpdatedAt = now,
+        });
+    }
+
+    /// <summary>Status of a run ended without an execution (cancelled while nothing ran here).</summary>
+    public void EndedWithoutExecution(RunPhase phase, DateTimeOffset now)
+    {
+        ExecutionId = null;
+        Status = Status! with { Phase = phase, UpdatedAt = now };
+    }
+
+    public RunOutcome Outcome() => new(Status!, [.. Curve], [.. ArtifactKeys]);
+
+    private RunStatus Summarise(RunStatus status) => status with
+    {
+        Latest = Curve.LastOrDefault(),
+        BestValAccuracy = Curve.Count == 0 ? null : Curve.Max(e => e.ValAccuracy),
+        TrainingSeconds = Curve.Sum(e => e.Seconds),
+    };
+}

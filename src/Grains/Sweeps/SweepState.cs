@@ -1,0 +1,85 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+
+namespace LearnedActivation.Grains.Sweeps;
+
+/// <summary>
+/// A sweep grain's durable state: the spec, the last status each run reported, every run's curve,
+/// and the assembled artifacts. Keyed by configuration name. New members get new [Id]s only.
+/// </summary>
+[GenerateSerializer, Alias("la.SweepState")]
+public sealed class SweepState
+{
+    [Id(0)]
+    public SweepSpec? Spec { get; set; }
+
+    [Id(1)]
+    public SweepPhase Phase { get; set; } = SweepPhase.Unknown;
+
+    [Id(2)]
+    public Dictionary<string, RunStatus> Runs { get; set; } = [];
+
+    [Id(3)]
+    public Dictionary<string, List<EpochReport>> Curves { get; set; } = [];
+
+    [Id(4)]
+    public Dictionary<string, List<string>> RunArtifacts { get; set; } = [];
+
+    [Id(5)]
+    public List<string> ArtifactKeys { get; set; } = [];
+
+    [Id(6)]
+    public List<string> MissingRuns { get; set; } = [];
+
+    [Id(7)]
+    public string? AssemblyError { get; set; }
+
+    [Id(8)]
+    public DateTimeOffset? StartedAt { get; set; }
+
+    [Id(9)]
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>True when every run of the spec has reached a terminal phase.</summary>
+    public bool AllRunsEnded => Spec is not null && Spec.Runs().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
+
+    public bool Knows(string configName) => Spec is not null && Spec.Runs().Any(r => r.ConfigName == configName);
+
+    public void RecordEpoch(RunStatus status, EpochReport epoch)
+    {
+        Runs[status.ConfigName] = status;
+        var curve = Curves.TryGetValue(status.ConfigName, out var c) ? c : Curves[status.ConfigName] = [];
+        curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
+        curve.Add(epoch);
+    }
+
+    /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
+    public void Record(RunOutcome outcome)
+    {
+        var name = outcome.Status.ConfigName;
+        Runs[name] = outcome.Status;
+        Curves[name] = [.. outcome.Curve];
+        RunArtifacts[name] = [.. outcome.ArtifactKeys];
+    }
+
+    public SweepStatus ToStatus(string sweepId, DateTimeOffset now)
+    {
+        var runs = Spec?.Runs()
+            .Select(r => Runs.TryGetValue(r.ConfigName, out var s) ? s : RunStatus.NotStarted(new RunKey(sweepId, r.ConfigName), Spec.Budget.Epochs, now))
+            .ToList() ?? [];
+        return new SweepStatus(sweepId, Phase, Spec, runs, SweepTotals.Of(runs), [.. MissingRuns], [.. ArtifactKeys], AssemblyError, StartedAt, FinishedAt);
+    }
+
+    public SweepAssemblyInput AssemblyInput(string sweepId, DateTimeOffset now)
+    {
+        var status = ToStatus(sweepId, now);
+        var runs = Spec!.Runs().Zip(status.Runs, (d, s) => new AssemblyRun(
+            d,
+            s,
+            Curves.TryGetValue(d.ConfigName, out var c) ? [.. c] : [],
+            RunArtifacts.TryGetValue(d.ConfigName, out var a) ? [.. a] : []))
+            .ToList();
+        var missing = runs.Where(r => !r.Completed).Select(r => r.Definition.ConfigName).ToList();
+        return new SweepAssemblyInput(Spec, runs, missing, StoreLayout.SweepArtifactPrefix(sweepId));
+    }
+}

@@ -1,0 +1,171 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Sweeps;
+using LearnedActivation.Grains.Tests.Support;
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Grains.Tests.Cluster;
+
+[Collection(ClusterGroup.Name)]
+public sealed class SweepClusterTests(ClusterFixture fixture)
+{
+    private ISweepGrain Sweep(string id) => fixture.Grains.GetGrain<ISweepGrain>(id);
+
+    private ITrainingRunGrain Run(RunKey key) => fixture.Grains.GetGrain<ITrainingRunGrain>(key.ToString());
+
+    [Fact]
+    public async Task RunsSpreadOverBothSilosAndRecordTheirHost()
+    {
+        var spec = TestSilos.Spec("spread", 1, 1, SizePreset.Small, SizePreset.Medium);
+        await Sweep(spec.Id).StartAsync(spec);
+
+        await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the spread sweep to be assembled");
+        var status = await Sweep(spec.Id).GetStatusAsync();
+
+        Assert.Equal(4, status.Runs.Count);
+        Assert.All(status.Runs, r => Assert.Equal(RunPhase.Completed, r.Phase));
+        var hosts = status.Runs.Select(r => r.HostSilo).Distinct().ToList();
+        Assert.Equal(2, hosts.Count);
+        Assert.All(hosts, Assert.NotNull);
+    }
+
+    [Fact]
+    public async Task StatusAnswersWhileRunsAreTraining()
+    {
+        var spec = TestSilos.Spec("held", epochs: 3);
+        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 2);
+        await Sweep(spec.Id).StartAsync(spec);
+        var runs = spec.Runs().Select(r => new RunKey(spec.Id, r.ConfigName)).ToList();
+
+        // Both runs are inside the backend's training call, blocked before epoch 2.
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == runs.Count, "both runs to wait at the gate before epoch 2");
+        foreach (var run in runs)
+        {
+            var status = await Poll.UntilAsync(() => Run(run).GetStatusAsync(), s => s.Epoch == 1, $"{run} to record epoch 1");
+            Assert.Equal(RunPhase.Running, status.Phase);
+            Assert.Equal(3, status.TotalEpochs);
+            Assert.Equal(StoreLayout.Checkpoint(run, 1), status.LastCheckpointKey);
+            Assert.True(gate.IsWaiting(run), $"{run} should still be training while its status is read");
+        }
+
+        var sweep = await Sweep(spec.Id).GetStatusAsync();
+        Assert.Equal(SweepPhase.Running, sweep.Phase);
+        Assert.Equal(2, sweep.Totals.Running);
+
+        gate.Open();
+        var done = await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the held sweep to be assembled after opening the gate");
+        Assert.All(done.Runs, r => Assert.Equal(3, r.Status.Epoch));
+    }
+
+    [Fact]
+    public async Task CoordinatorAssemblesAllRunResultsWhenAllEnded()
+    {
+        var spec = TestSilos.Spec("assemble", epochs: 2, 1, SizePreset.Small, SizePreset.Large);
+        await Sweep(spec.Id).StartAsync(spec);
+
+        var input = await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the assemble sweep to be assembled");
+
+        Assert.Equal(spec.Runs().Select(r => r.ConfigName), input.Runs.Select(r => r.Definition.ConfigName));
+        Assert.Empty(input.MissingRuns);
+        Assert.All(input.Runs, r =>
+        {
+            Assert.True(r.Completed);
+            Assert.Equal([1, 2], r.Curve.Select(e => e.Epoch));
+            Assert.Equal(0.8, r.Status.Test!.Accuracy);
+            Assert.Contains(StoreLayout.RunArtifact(new RunKey(spec.Id, r.Definition.ConfigName), "activation.txt"), r.ArtifactKeys);
+        });
+
+        var status = await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the assemble sweep to finish");
+        var csvKey = StoreLayout.SweepArtifact(spec.Id, ResultsTableAssembler.CsvName);
+        Assert.Contains(csvKey, status.ArtifactKeys);
+        var csv = System.Text.Encoding.UTF8.GetString((await fixture.Store.GetAsync(csvKey))!);
+        Assert.Equal(1 + 4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("tanh_small_large,tanh,small,large,0,completed,2,", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedRunIsReportedMissingAndResumesFromItsCheckpointWhenTheSweepStartsAgain()
+    {
+        var spec = TestSilos.Spec("failing", epochs: 4);
+        var failing = new RunKey(spec.Id, "relu_small_small");
+        var healthy = new RunKey(spec.Id, "tanh_small_small");
+        fixture.Backend.FailAfter(failing, epoch: 2);
+        await Sweep(spec.Id).StartAsync(spec);
+
+        var first = await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the failing sweep to be assembled");
+        Assert.Equal([failing.ConfigName], first.MissingRuns);
+        var failed = await Run(failing).GetStatusAsync();
+        Assert.Equal(RunPhase.Failed, failed.Phase);
+        Assert.Contains("injected failure after epoch 2", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(StoreLayout.Checkpoint(failing, 2), failed.LastCheckpointKey);
+        var status = await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the failing sweep to finish");
+        Assert.Equal([failing.ConfigName], status.MissingRuns);
+
+        fixture.Backend.Heal(failing);
+        await Sweep(spec.Id).StartAsync(spec);
+        var second = await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id, nth: 2), "the failing sweep to be assembled again after resuming");
+
+        Assert.Empty(second.MissingRuns);
+        Assert.Equal([(0, null), (2, FakeTrainingBackend.CheckpointText(failing, 2))], fixture.Backend.Calls(failing));
+        Assert.Equal([1, 2, 3, 4], fixture.Backend.EpochsTrained(failing));
+        Assert.Single(fixture.Backend.Calls(healthy));
+        Assert.Equal([1, 2, 3, 4], second.Runs.Single(r => r.Definition.ConfigName == failing.ConfigName).Curve.Select(e => e.Epoch));
+    }
+
+    [Fact]
+    public async Task CancelStopsRunsCleanlyWithoutFurtherEpochs()
+    {
+        var spec = TestSilos.Spec("cancelled", epochs: 5, checkpointEvery: 2);
+        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 4);
+        await Sweep(spec.Id).StartAsync(spec);
+        var runs = spec.Runs().Select(r => new RunKey(spec.Id, r.ConfigName)).ToList();
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == runs.Count, "both runs to wait at the gate before epoch 4");
+
+        await Sweep(spec.Id).CancelAsync();
+
+        var status = await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Totals.Cancelled == runs.Count, "both runs to end cancelled");
+        Assert.Equal(SweepPhase.Cancelled, status.Phase);
+        foreach (var run in runs)
+        {
+            var runStatus = await Run(run).GetStatusAsync();
+            Assert.Equal(RunPhase.Cancelled, runStatus.Phase);
+            Assert.Equal(3, runStatus.Epoch);
+
+            // Epoch 3 was off the every-2 cadence, so cancelling stored it rather than lose it.
+            Assert.Equal(StoreLayout.Checkpoint(run, 3), runStatus.LastCheckpointKey);
+            Assert.True(await fixture.Store.ExistsAsync(StoreLayout.Checkpoint(run, 3)));
+        }
+
+        gate.Open();
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 0, "no run waiting at the gate");
+        Assert.All(runs, run => Assert.Equal([1, 2, 3], fixture.Backend.EpochsTrained(run)));
+        Assert.Equal(0, fixture.Assembler.Count(spec.Id));
+    }
+
+    [Theory]
+    [InlineData(0, 64, "epochs: must be positive (got 0)")]
+    [InlineData(2, -1, "batchSize: must be positive (got -1)")]
+    public async Task BadSpecIsRejectedAndNothingIsStored(int epochs, int batch, string expected)
+    {
+        var id = $"bad-{epochs}-{batch}";
+        var spec = TestSilos.Spec(id) with { Budget = new TrainingBudget(epochs, batch, 1e-3, 1) };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Sweep(id).StartAsync(spec));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(SweepPhase.Unknown, (await Sweep(id).GetStatusAsync()).Phase);
+        Assert.Empty(await fixture.Store.ListAsync(StoreLayout.SweepPrefix(id)));
+    }
+
+    [Fact]
+    public async Task SameIdWithADifferentSpecIsRejected()
+    {
+        var spec = TestSilos.Spec("respec", epochs: 1);
+        await Sweep(spec.Id).StartAsync(spec);
+
+        var other = spec with { Budget = spec.Budget with { Epochs = 2 } };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Sweep(spec.Id).StartAsync(other));
+
+        Assert.Contains("already exists with a different spec", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,102 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Grains.Tests.Contracts;
+
+public sealed class SweepSpecJsonTests
+{
+    [Fact]
+    public void EmptyObjectIsTheTwentySevenConfigurationStudy()
+    {
+        var spec = SweepSpecJson.Parse("{}", "sweep.json");
+
+        Assert.True(spec.SameAs(SweepSpec.Default(SweepSpecJson.DefaultId)));
+        var runs = spec.Runs();
+        Assert.Equal(27, runs.Count);
+        Assert.Equal(27, runs.Select(r => r.ConfigName).Distinct().Count());
+        Assert.Contains(runs, r => r.ConfigName == "tanh_small_medium");
+        Assert.Equal(TrainConfig.DefaultEpochs, spec.Budget.Epochs);
+        Assert.True(spec.Data.IsOpenMl);
+    }
+
+    [Fact]
+    public void FieldsOverrideAxesBudgetAndData()
+    {
+        const string json = """
+            {
+              // comments are allowed
+              "id": "quick",
+              "bases": ["gelu", "TANH"],
+              "outerSizes": ["large"],
+              "activationSizes": ["small", "medium"],
+              "seeds": [3, 7],
+              "epochs": 2, "batchSize": 128, "learningRate": 0.01, "torchThreads": 2, "checkpointEvery": 2,
+              "data": { "file": "data/cover.csv.gz", "target": "target" }
+            }
+            """;
+
+        var spec = SweepSpecJson.Parse(json, "sweep.json");
+
+        Assert.Equal("quick", spec.Id);
+        Assert.Equal([BaseActivation.Gelu, BaseActivation.Tanh], spec.Axes.Bases);
+        Assert.Equal(new TrainingBudget(2, 128, 0.01, 2), spec.Budget);
+        Assert.Equal(new DataSpec("data/cover.csv.gz", "target"), spec.Data);
+        Assert.Equal(2, spec.CheckpointEvery);
+        Assert.Equal(
+            ["gelu_large_small_s3", "gelu_large_small_s7", "gelu_large_medium_s3", "gelu_large_medium_s7",
+             "tanh_large_small_s3", "tanh_large_small_s7", "tanh_large_medium_s3", "tanh_large_medium_s7"],
+            spec.Runs().Select(r => r.ConfigName));
+        Assert.Equal(new TrainConfig(2, 128, 0.01, 7, 2), RunWorkItem.For(spec, spec.Runs()[1]).Train);
+    }
+
+    [Theory]
+    [InlineData("""{"bases": ["tanh", "swish"]}""", "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu)")]
+    [InlineData("""{"outerSizes": ["huge"]}""", "sweep.json: outerSizes[0]: unknown size 'huge' (expected small|medium|large)")]
+    [InlineData("""{"activationSizes": [1]}""", "sweep.json: activationSizes[0]: unknown size 1 (expected small|medium|large)")]
+    [InlineData("""{"bases": []}""", "sweep.json: bases: must not be empty")]
+    [InlineData("""{"seeds": []}""", "sweep.json: seeds: must not be empty")]
+    [InlineData("""{"bases": "tanh"}""", "sweep.json: bases: must be a list (got 'tanh')")]
+    [InlineData("""{"bases": ["tanh", "tanh"]}""", "sweep.json: bases[1]: duplicate 'tanh'")]
+    [InlineData("""{"seeds": [-1]}""", "sweep.json: seeds[0]: must be a non-negative integer (got -1)")]
+    [InlineData("""{"epochs": 0}""", "sweep.json: epochs: must be a positive integer (got 0)")]
+    [InlineData("""{"epochs": 2.5}""", "sweep.json: epochs: must be a positive integer (got 2.5)")]
+    [InlineData("""{"batchSize": "512"}""", "sweep.json: batchSize: must be a positive integer (got '512')")]
+    [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
+    [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
+    [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, epochs, batchSize, learningRate, torchThreads, checkpointEvery, data)")]
+    [InlineData("""{"data": {"file": "x.csv", "target": "y", "sep": ";"}}""", "sweep.json: data.sep: unknown field (expected one of file, target)")]
+    [InlineData("""{"data": {"file": "x.csv"}}""", "sweep.json: data.target: required when data.file is set")]
+    [InlineData("""{"data": "x.csv"}""", "sweep.json: data: must be an object with \"file\" and \"target\"")]
+    [InlineData("""{"id": "../etc"}""", "sweep.json: id: '../etc' is not a valid sweep id (1-64 of letters, digits, '.', '_', '-'; starting with a letter or digit)")]
+    [InlineData("""[1, 2]""", "sweep.json: (root): must be a JSON object")]
+    [InlineData("{\n \"epochs\": 2,,\n}", "sweep.json: not valid JSON at line 2")]
+    public void InvalidSpecsAreRejectedWithOneLineNamingTheField(string json, string expected)
+    {
+        var error = Assert.Throws<SweepSpecException>(() => SweepSpecJson.Parse(json, "sweep.json"));
+
+        Assert.Equal(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void ValidatorChecksSpecsMadeInCode()
+    {
+        var spec = SweepSpec.Default("ok");
+        Assert.Null(SweepSpecValidator.FirstError(spec));
+        Assert.Equal("bases: must not be empty", SweepSpecValidator.FirstError(spec with { Axes = spec.Axes with { Bases = [] } }));
+        Assert.Equal("learningRate: must be positive (got NaN)", SweepSpecValidator.FirstError(spec with { Budget = spec.Budget with { LearningRate = double.NaN } }));
+        Assert.Equal("axes: unknown base or size", SweepSpecValidator.FirstError(spec with { Axes = spec.Axes with { OuterSizes = [(SizePreset)9] } }));
+        Assert.StartsWith("id: ", SweepSpecValidator.FirstError(spec with { Id = "a/b" }), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("s1/tanh_small_small", true)]
+    [InlineData("s1/tanh_small_small_s3", true)]
+    [InlineData("s1", false)]
+    [InlineData("/tanh", false)]
+    [InlineData("s1/../x", false)]
+    [InlineData("s1/.hidden", false)]
+    [InlineData("s 1/x", false)]
+    public void RunKeysAreTwoValidNames(string text, bool valid) => Assert.Equal(valid, RunKey.TryParse(text, out _));
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Execution;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LearnedActivation.Grains.Tests.Execution;
+
+public sealed class RunExecutorTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly FileSystemBlobStore _store;
+    private readonly FakeTrainingBackend _backend = new();
+    private readonly TrainingWorker _worker;
+    private readonly RunExecutor _executor;
+
+    public RunExecutorTests()
+    {
+        _store = new FileSystemBlobStore(_root.Path);
+        _worker = new TrainingWorker(Options.Create(new TrainingSlotsOptions { Slots = 1 }), NullLogger<TrainingWorker>.Instance);
+        var checkpoints = new CheckpointStore(_store, NullLogger<CheckpointStore>.Instance);
+        _executor = new RunExecutor(_worker, _backend, _store, checkpoints, NullLogger<RunExecutor>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _worker.Dispose();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task CompletedRunReportsEachEpochInOrderAndStoresCheckpointsAndArtifacts()
+    {
+        var work = Work("complete", epochs: 5, checkpointEvery: 2);
+        var sink = new RecordingSink();
+
+        _executor.Start(work, sink, CancellationToken.None);
+        var end = await Poll.WithinAsync(sink.Ended, "the run to end");
+
+        Assert.Equal(RunPhase.Completed, end.Phase);
+        Assert.Equal(5, end.Epoch);
+        Assert.Equal(["started 0", "epoch 1", "epoch 2", "epoch 3", "epoch 4", "epoch 5", "ended Completed"], sink.Events);
+        Assert.Equal(
+            [(1, null), (2, Ckpt(work, 2)), (3, null), (4, Ckpt(work, 4)), (5, Ckpt(work, 5))],
+            sink.Epochs);
+        Assert.Equal([Ckpt(work, 4), Ckpt(work, 5)], await _store.ListAsync(StoreLayout.CheckpointPrefix(work.Key)));
+        Assert.Equal(new TestMetrics(0.8, 0.85), end.Test);
+        var activation = StoreLayout.RunArtifact(work.Key, "activation.txt");
+        Assert.Contains(activation, end.ArtifactKeys);
+        Assert.Equal("learned activation of complete/tanh_small_small", Encoding.UTF8.GetString((await _store.GetAsync(activation))!));
+    }
+
+    [Fact]
+    public async Task TrainingRunsOnADedicatedThreadNotThePool()
+    {
+        var backend = new ThreadRecordingBackend();
+        var executor = new RunExecutor(_worker, backend, _store, new CheckpointStore(_store, NullLogger<CheckpointStore>.Instance), NullLogger<RunExecutor>.Instance);
+        var sink = new RecordingSink();
+
+        executor.Start(Work("thread", epochs: 1), sink, CancellationToken.None);
+        await Poll.WithinAsync(sink.Ended, "the run to end");
+
+        Assert.False(backend.RanOnPoolThread);
+    }
+
+    [Fact]
+    public async Task CancelStoresTheLastEpochOffCadenceAndEndsCancelled()
+    {
+        var work = Work("cancel", epochs: 6, checkpointEvery: 4);
+        var gate = _backend.Hold("cancel", beforeEpoch: 4);
+        var sink = new RecordingSink();
+        using var cancel = new CancellationTokenSource();
+
+        _executor.Start(work, sink, cancel.Token);
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 4");
+        await cancel.CancelAsync();
+        var end = await Poll.WithinAsync(sink.Ended, "the cancelled run to end");
+
+        Assert.Equal(RunPhase.Cancelled, end.Phase);
+        Assert.Equal(3, end.Epoch);
+        Assert.Equal(Ckpt(work, 3), end.LastCheckpointKey);
+        Assert.Equal("cancel/tanh_small_small|3", Encoding.UTF8.GetString((await _store.GetAsync(Ckpt(work, 3)))!));
+        Assert.Equal([1, 2, 3], _backend.EpochsTrained(work.Key));
+    }
+
+    [Fact]
+    public async Task StopKeepsTheCheckpointAndReportsNoEnd()
+    {
+        var work = Work("stop", epochs: 4);
+        var gate = _backend.Hold("stop", beforeEpoch: 3);
+        var sink = new RecordingSink();
+
+        var execution = _executor.Start(work, sink, CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        execution.Stop();
+        await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
+
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.Equal(["started 0", "epoch 1", "epoch 2"], sink.Events);
+        Assert.True(await _store.ExistsAsync(Ckpt(work, 2)));
+    }
+
+    [Fact]
+    public async Task BackendFailureEndsFailedWithAOneLineMessage()
+    {
+        var work = Work("fail", epochs: 3);
+        _backend.FailAfter(work.Key, 1);
+        var sink = new RecordingSink();
+
+        _executor.Start(work, sink, CancellationToken.None);
+        var end = await Poll.WithinAsync(sink.Ended, "the failing run to end");
+
+        Assert.Equal(RunPhase.Failed, end.Phase);
+        Assert.Equal("InvalidOperationException: injected failure after epoch 1", end.Error);
+        Assert.Equal(Ckpt(work, 1), end.LastCheckpointKey);
+    }
+
+    [Fact]
+    public async Task ResumesFromTheNewestIntactCheckpointFallingBackWhenItIsCorrupt()
+    {
+        var work = Work("resume", epochs: 4);
+        await _store.PutAsync(Ckpt(work, 1), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 1)));
+        await _store.PutAsync(Ckpt(work, 2), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 2)));
+        await File.WriteAllTextAsync(_store.PathOf(Ckpt(work, 2)), "torn write");
+        var sink = new RecordingSink();
+
+        _executor.Start(work, sink, CancellationToken.None);
+        var end = await Poll.WithinAsync(sink.Ended, "the resumed run to end");
+
+        Assert.Equal(RunPhase.Completed, end.Phase);
+        Assert.Equal([(1, FakeTrainingBackend.CheckpointText(work.Key, 1))], _backend.Calls(work.Key));
+        Assert.Equal([2, 3, 4], _backend.EpochsTrained(work.Key));
+        Assert.Equal("started 1", sink.Events.First());
+    }
+
+    [Fact]
+    public async Task RunsBeyondTheSlotsWaitForOne()
+    {
+        var gate = _backend.Hold("slots", beforeEpoch: 1);
+        var first = new RecordingSink();
+        var second = new RecordingSink();
+
+        _executor.Start(Work("slots", epochs: 1), first, CancellationToken.None);
+        _executor.Start(Work("slots", epochs: 1, activation: Model.Configuration.SizePreset.Large), second, CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult((gate.WaitingCount, _worker.Waiting)), s => s == (1, 1), "one run training and one waiting for a slot");
+        Assert.Empty(second.Events);
+
+        gate.Open();
+        await Poll.WithinAsync(Task.WhenAll(first.Ended, second.Ended), "both runs to end");
+        Assert.Equal(0, _worker.Training);
+    }
+
+    private static RunWorkItem Work(string sweep, int epochs, int checkpointEvery = 1, Model.Configuration.SizePreset activation = Model.Configuration.SizePreset.Small) =>
+        RunWorkItem.For(
+            TestSilos.Spec(sweep, epochs, checkpointEvery),
+            new RunDefinition($"tanh_small_{activation.ToString().ToLowerInvariant()}", Model.Configuration.BaseActivation.Tanh, Model.Configuration.SizePreset.Small, activation, 0));
+
+    private static string Ckpt(RunWorkItem work, int epoch) => StoreLayout.Checkpoint(work.Key, epoch);
+
+    private sealed class ThreadRecordingBackend : ITrainingBackend
+    {
+        public bool RanOnPoolThread { get; private set; } = true;
+
+        public TrainingResult Train(TrainingRequest request, ITrainingObserver observer, CancellationToken cancellationToken)
+        {
+            RanOnPoolThread = Thread.CurrentThread.IsThreadPoolThread;
+            return new TrainingResult(new TestMetrics(0.5, 0.5), new Dictionary<string, byte[]>());
+        }
+    }
+}

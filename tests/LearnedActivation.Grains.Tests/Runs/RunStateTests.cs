@@ -1,0 +1,79 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Runs;
+using LearnedActivation.Grains.Tests.Support;
+
+namespace LearnedActivation.Grains.Tests.Runs;
+
+public sealed class RunStateTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.UnixEpoch;
+
+    [Fact]
+    public void ResumingDropsTheMetricsOfEpochsThatWillBeTrainedAgain()
+    {
+        var state = Running(epochs: 3);
+
+        state.Begin(state.Work!, Guid.NewGuid(), "other-silo", T0);
+        state.Started(resumedFromEpoch: 2, "s/runs/tanh_small_small/checkpoints/epoch-0002.ckpt", T0);
+
+        Assert.Equal([1, 2], state.Curve.Select(e => e.Epoch));
+        Assert.Equal(RunPhase.Running, state.Status!.Phase);
+        Assert.Equal(2, state.Status.Epoch);
+        Assert.Equal("other-silo", state.Status.HostSilo);
+        Assert.Equal(2, state.Status.Latest!.Epoch);
+    }
+
+    [Fact]
+    public void EpochsSummariseIntoLatestBestAndTime()
+    {
+        var state = Running(epochs: 3);
+
+        Assert.Equal(3, state.Status!.Epoch);
+        Assert.Equal(0.9, state.Status.BestValAccuracy);
+        Assert.Equal(0.7, state.Status.Latest!.ValAccuracy);
+        Assert.Equal(3.0, state.Status.TrainingSeconds, precision: 9);
+        Assert.Equal("ckpt-3", state.Status.LastCheckpointKey);
+    }
+
+    [Fact]
+    public void EndingKeepsTheLastCheckpointWhenNoNewOneCame()
+    {
+        var state = Running(epochs: 2);
+
+        state.Ended(new RunEnd(RunPhase.Failed, 2, null, null, [], "boom"), T0.AddMinutes(1));
+
+        Assert.True(state.IsTerminal);
+        Assert.False(state.WasExecuting);
+        Assert.Equal("ckpt-2", state.Status!.LastCheckpointKey);
+        Assert.Equal("boom", state.Status.Error);
+        Assert.Equal(T0, state.Status.LastCheckpointAt);
+    }
+
+    [Fact]
+    public void StartingAgainClearsTheError()
+    {
+        var state = Running(epochs: 1);
+        state.Ended(new RunEnd(RunPhase.Failed, 1, null, null, [], "boom"), T0);
+
+        state.Begin(state.Work!, Guid.NewGuid(), "silo", T0);
+
+        Assert.Equal(RunPhase.Queued, state.Status!.Phase);
+        Assert.Null(state.Status.Error);
+        Assert.True(state.WasExecuting);
+    }
+
+    private static RunState Running(int epochs)
+    {
+        var spec = TestSilos.Spec("s", epochs: 5);
+        var state = new RunState();
+        state.Begin(RunWorkItem.For(spec, spec.Runs()[0]), Guid.NewGuid(), "silo", T0);
+        state.Started(0, null, T0);
+        double[] accuracy = [0.6, 0.9, 0.7];
+        for (var e = 1; e <= epochs; e++)
+        {
+            state.Epoch(new EpochReport(e, 1.0 / e, 1.0 / e, accuracy[e - 1], 0.5, 1.0), $"ckpt-{e}", T0);
+        }
+
+        return state;
+    }
+}

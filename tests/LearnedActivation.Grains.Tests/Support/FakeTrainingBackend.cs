@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Text;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Execution;
+
+namespace LearnedActivation.Grains.Tests.Support;
+
+/// <summary>
+/// A deterministic stand-in for TorchSharp training. An epoch is instant; metrics are a function of the
+/// epoch; the checkpoint is the text "{run}|{epoch}". Tests steer it per sweep: hold runs at a gate
+/// before a given epoch, make a run fail after an epoch. It records what it was asked to do so tests can
+/// check resumption (start epoch and the checkpoint it received) and that nothing was retrained.
+/// </summary>
+public sealed class FakeTrainingBackend : ITrainingBackend
+{
+    private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, int> _failAfter = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _epochs = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int StartEpoch, string? Checkpoint)>> _calls = new();
+
+    /// <summary>Runs of <paramref name="sweepId"/> wait before training epoch <paramref name="beforeEpoch"/> until the gate opens.</summary>
+    public Gate Hold(string sweepId, int beforeEpoch) => _gates[sweepId] = new Gate(beforeEpoch);
+
+    /// <summary>The run throws right after reporting <paramref name="epoch"/> (once; cleared by <see cref="Heal"/>).</summary>
+    public void FailAfter(RunKey run, int epoch) => _failAfter[run.ToString()] = epoch;
+
+    public void Heal(RunKey run) => _failAfter.TryRemove(run.ToString(), out _);
+
+    /// <summary>Epochs trained for the run, in order, over all its executions.</summary>
+    public IReadOnlyList<int> EpochsTrained(RunKey run) => _epochs.TryGetValue(run.ToString(), out var q) ? [.. q] : [];
+
+    /// <summary>Each call of <see cref="Train"/> for the run: start epoch and the decoded checkpoint it got.</summary>
+    public IReadOnlyList<(int StartEpoch, string? Checkpoint)> Calls(RunKey run) => _calls.TryGetValue(run.ToString(), out var q) ? [.. q] : [];
+
+    public static string CheckpointText(RunKey run, int epoch) => $"{run}|{epoch}";
+
+    public TrainingResult Train(TrainingRequest request, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        var run = request.Work.Key;
+        var name = run.ToString();
+        var received = request.Checkpoint is null ? null : Encoding.UTF8.GetString(request.Checkpoint);
+        _calls.GetOrAdd(name, _ => new()).Enqueue((request.StartEpoch, received));
+        if (request.StartEpoch > 0 && received != CheckpointText(run, request.StartEpoch))
+        {
+            throw new InvalidOperationException($"resumed at {request.StartEpoch} with checkpoint '{received}'");
+        }
+
+        for (var epoch = request.StartEpoch + 1; epoch <= request.Work.Budget.Epochs; epoch++)
+        {
+            if (_gates.TryGetValue(run.SweepId, out var gate) && epoch >= gate.BeforeEpoch)
+            {
+                gate.Wait(run, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            _epochs.GetOrAdd(name, _ => new()).Enqueue(epoch);
+            var accuracy = 0.5 + (0.4 * epoch / request.Work.Budget.Epochs);
+            var metrics = new EpochReport(epoch, 1.0 / epoch, 1.1 / epoch, accuracy, accuracy + 0.05, 0.01);
+            observer.EpochCompleted(metrics, Encoding.UTF8.GetBytes(CheckpointText(run, epoch)));
+            if (_failAfter.TryGetValue(name, out var failAt) && failAt == epoch)
+            {
+                throw new InvalidOperationException($"injected failure after epoch {epoch}");
+            }
+        }
+
+        var artifacts = new Dictionary<string, byte[]>
+        {
+            ["activation.txt"] = Encoding.UTF8.GetBytes($"learned activation of {name}"),
+            [request.Model.ActivationPlotFileName] = [0x89, 0x50, 0x4E, 0x47],
+        };
+        return new TrainingResult(new TestMetrics(0.8, 0.85), artifacts);
+    }
+
+    /// <summary>Holds runs until opened; tells which runs are waiting at it.</summary>
+    public sealed class Gate(int beforeEpoch)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentDictionary<string, bool> _waiting = new();
+
+        public int BeforeEpoch => beforeEpoch;
+
+        public bool IsWaiting(RunKey run) => _waiting.ContainsKey(run.ToString());
+
+        public int WaitingCount => _waiting.Count;
+
+        public void Open() => _open.TrySetResult();
+
+        internal void Wait(RunKey run, CancellationToken cancellationToken)
+        {
+            _waiting[run.ToString()] = true;
+            try
+            {
+                _open.Task.Wait(cancellationToken);
+            }
+            finally
+            {
+                _waiting.TryRemove(run.ToString(), out _);
+            }
+        }
+    }
+}

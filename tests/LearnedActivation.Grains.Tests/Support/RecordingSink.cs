@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Execution;
+
+namespace LearnedActivation.Grains.Tests.Support;
+
+/// <summary>An <see cref="IRunProgressSink"/> that records what an execution reports.</summary>
+public sealed class RecordingSink : IRunProgressSink
+{
+    private readonly TaskCompletionSource<RunEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Guid ExecutionId { get; } = Guid.NewGuid();
+
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public ConcurrentQueue<(int Epoch, string? CheckpointKey)> Epochs { get; } = new();
+
+    public Task<RunEnd> Ended => _ended.Task;
+
+    public Task StartedAsync(int resumedFromEpoch, string? checkpointKey)
+    {
+        Events.Enqueue($"started {resumedFromEpoch}");
+        return Task.CompletedTask;
+    }
+
+    public Task EpochAsync(EpochReport epoch, string? checkpointKey)
+    {
+        Events.Enqueue($"epoch {epoch.Epoch}");
+        Epochs.Enqueue((epoch.Epoch, checkpointKey));
+        return Task.CompletedTask;
+    }
+
+    public Task EndedAsync(RunEnd ending)
+    {
+        Events.Enqueue($"ended {ending.Phase}");
+        _ended.TrySetResult(ending);
+        return Task.CompletedTask;
+    }
+}
