@@ -1,0 +1,75 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Execution;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Outputs;
+using LearnedActivation.Model.Reporting;
+using LearnedActivation.Model.Training;
+using Microsoft.Extensions.Logging;
+
+namespace LearnedActivation.Grains.Training;
+
+/// <summary>
+/// The real <see cref="ITrainingBackend"/>: trains a run with TorchSharp on the calling (dedicated) thread,
+/// one epoch at a time, hands a checkpoint to the observer after each epoch, and returns the same files
+/// <c>learnact train</c> writes plus <see cref="SummaryFile"/> for the sweep's report.
+/// </summary>
+public sealed partial class TorchTrainingBackend(SplitDataCache data, ILogger<TorchTrainingBackend> logger) : ITrainingBackend
+{
+    /// <summary>The run's <see cref="RunSummary"/> as JSON: what the coordinator's report is built from.</summary>
+    public const string SummaryFile = "summary.json";
+
+    public TrainingResult Train(TrainingRequest request, ITrainingObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(observer);
+
+        // Blocking is right here: this is the run's own thread, never the grain scheduler.
+        var split = data.GetAsync(request.Data, request.Train.Seed, cancellationToken).GetAwaiter().GetResult();
+        var spec = new RunSpec(request.Model, request.Train, split.ContentHash);
+
+        using var session = request.Checkpoint is null
+            ? TrainingSession.Create(spec, split.Splits)
+            : TrainingSession.Restore(spec, split.Splits, new MemoryStream(request.Checkpoint, writable: false));
+        LogStarting(logger, request.Work.Key.ToString(), session.CompletedEpochs, spec.Train.Epochs);
+
+        while (!session.IsComplete)
+        {
+            var metrics = session.RunEpoch(cancellationToken);
+            if (!double.IsFinite(metrics.TrainLoss) || !double.IsFinite(metrics.ValLoss))
+            {
+                throw new InvalidOperationException($"training diverged: loss is {metrics.TrainLoss} at epoch {metrics.Epoch}");
+            }
+
+            using var checkpoint = new MemoryStream();
+            session.SaveCheckpoint(checkpoint);
+            observer.EpochCompleted(
+                new EpochReport(metrics.Epoch, metrics.TrainLoss, metrics.ValLoss, metrics.ValAccuracy, metrics.ValAuc, metrics.Elapsed.TotalSeconds),
+                checkpoint.GetBuffer().AsMemory(0, (int)checkpoint.Length));
+        }
+
+        var result = session.Complete();
+        var artifacts = RenderArtifacts(session, result, request, split);
+        return new TrainingResult(new TestMetrics(result.TestAccuracy, result.TestAuc), artifacts);
+    }
+
+    private static Dictionary<string, byte[]> RenderArtifacts(TrainingSession session, RunResult result, TrainingRequest request, SplitData split)
+    {
+        // RunOutputWriter renders to files (ScottPlot, TorchSharp's save); a scratch folder turns them into blobs.
+        var scratch = Directory.CreateTempSubdirectory("learnact-run-");
+        try
+        {
+            RunOutputWriter.Write(scratch.FullName, session, result, RunMetricsDocument.DataInfo.From(split.Splits, split.ContentHash));
+            var artifacts = scratch.EnumerateFiles().ToDictionary(f => f.Name, f => File.ReadAllBytes(f.FullName));
+            var summary = RunSummaries.FromResult(request.Model, request.Work.Run.Seed, request.Work.Run.ConfigName, result);
+            artifacts[SummaryFile] = System.Text.Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(summary));
+            return artifacts;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: training from epoch {Epoch} of {Epochs}")]
+    private static partial void LogStarting(ILogger logger, string run, int epoch, int epochs);
+}

@@ -1,0 +1,31 @@
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Plots;
+using LearnedActivation.Model.Reporting;
+using LearnedActivation.Model.Training;
+
+namespace LearnedActivation.Model.Outputs;
+
+/// <summary>Turns a finished run's <see cref="RunResult"/> into the row the sweep report is built from.</summary>
+public static class RunSummaries
+{
+    public static RunSummary FromResult(ModelConfig config, long seed, string runName, RunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var best = result.History[result.BestEpoch - 1];
+        return new RunSummary(
+            config,
+            seed,
+            runName,
+            RunOutcome.Completed,
+            Error: null,
+            EpochsCompleted: result.History.Count,
+            BestEpoch: result.BestEpoch,
+            ValAccuracy: result.BestValAccuracy,
+            ValAuc: best.ValAuc,
+            TestAccuracy: result.TestAccuracy,
+            TestAuc: result.TestAuc,
+            TrainingTime: result.TrainingTime,
+            LearnedActivation: new FunctionCurve("learned", result.ActivationX, result.ActivationY),
+            Curves: RunOutputWriter.Curves(runName, result.History));
+    }
+}
