@@ -28,6 +28,7 @@ public static class LearnactApp
     {
         ArgumentNullException.ThrowIfNull(config);
         config.SetApplicationName("learnact");
+        config.UseStrictParsing();
         config.ConfigureConsole(console);
         config.SetExceptionHandler((ex, _) => HandleException(ex, console));
         config.AddCommand<TrainCommand>("train")

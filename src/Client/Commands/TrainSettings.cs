@@ -14,12 +14,12 @@ public sealed class TrainSettings : DataSettings
     public string Base { get; init; } = "tanh";
 
     [CommandOption("--outer <SIZE>")]
-    [Description("Outer network size: small [48,24] | medium [48,24,16] | large [96,48,32].")]
+    [Description("Outer network size: small [[48,24]] | medium [[48,24,16]] | large [[96,48,32]].")]
     [DefaultValue("small")]
     public string Outer { get; init; } = "small";
 
     [CommandOption("--act <SIZE>")]
-    [Description("Activation network size: small [16,8] | medium [32,16] | large [32,16,8].")]
+    [Description("Activation network size: small [[16,8]] | medium [[32,16]] | large [[32,16,8]].")]
     [DefaultValue("small")]
     public string Act { get; init; } = "small";
 

@@ -1,0 +1,75 @@
+using LearnedActivation.Client.Tests.Support;
+
+namespace LearnedActivation.Client.Tests;
+
+/// <summary>
+/// Mistakes on the command line are refused before any work (no download, no training) with exit code 2 and
+/// one line that names the offending option, so scripts can tell "you called me wrong" from "the run failed".
+/// </summary>
+public sealed class BadUsageExitsWithCodeTwo
+{
+    [Fact]
+    public async Task UnknownOptionIsRejectedNamingIt()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--bogus"));
+        Assert.Contains("bogus", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommandIsRejectedNamingIt()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("frobnicate"));
+        Assert.Contains("frobnicate", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownBaseActivationNamesTheOptionAndTheAcceptedValues()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--base", "swish"));
+        Assert.Contains("--base", line, StringComparison.Ordinal);
+        Assert.Contains("swish", line, StringComparison.Ordinal);
+        Assert.Contains("tanh|relu|gelu", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--outer")]
+    [InlineData("--act")]
+    public async Task UnknownSizeNamesTheOptionAndTheAcceptedValues(string option)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, "huge"));
+        Assert.Contains(option, line, StringComparison.Ordinal);
+        Assert.Contains("huge", line, StringComparison.Ordinal);
+        Assert.Contains("small|medium|large", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0")]
+    [InlineData("--epochs", "-3")]
+    [InlineData("--threads", "0")]
+    public async Task NonPositiveCountIsRejectedNamingTheOption(string option, string value)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, value));
+        Assert.Contains(option, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonNumericEpochsIsRejectedNamingTheValue()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--epochs", "many"));
+        Assert.Contains("many", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DataWithoutTargetIsRejectedNamingTarget()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--data", "whatever.csv"));
+        Assert.Contains("--target", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TargetWithoutDataIsRejectedNamingData()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--target", "y"));
+        Assert.Contains("--data", line, StringComparison.Ordinal);
+    }
+}
