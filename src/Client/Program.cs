@@ -12,4 +12,4 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
-return await LearnactApp.RunAsync(args, AnsiConsole.Console, interrupt.Token);
+return await LearnactApp.RunAsync(args, AnsiConsole.Console, interrupt.Token, Console.Error);

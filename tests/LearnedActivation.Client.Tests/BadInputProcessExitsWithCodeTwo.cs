@@ -25,7 +25,7 @@ public sealed class BadInputProcessExitsWithCodeTwo : IDisposable
         Assert.Contains("tanh|relu|gelu", line, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG in src/Client (reported): LearnactApp.HandleException writes the error as Spectre markup, which folds it at 80 columns when output is redirected. Un-skip once fixed.")]
+    [Fact]
     public async Task LongDataErrorStaysOnOneLine()
     {
         // A realistic path makes the message longer than 80 columns.

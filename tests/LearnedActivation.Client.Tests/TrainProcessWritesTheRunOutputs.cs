@@ -54,7 +54,7 @@ public sealed class TrainProcessWritesTheRunOutputs(CovertypeSampleFixture sampl
         Assert.Contains(testAccuracy.ToString("0.0000", CultureInfo.InvariantCulture), result.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG in src/Client (reported): with --json, stdout also carries the Loading/Data/Training/epoch lines, and the JSON itself is folded at 80 columns when stdout is redirected. Un-skip once fixed.")]
+    [Fact]
     public async Task JsonOptionPrintsOnlyJsonOnStdout()
     {
         var work = sample.NewFolder("json");
@@ -79,7 +79,7 @@ public sealed class TrainProcessWritesTheRunOutputs(CovertypeSampleFixture sampl
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
             var printed = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.OrdinalIgnoreCase);
             Assert.Equal(metrics.RootElement.GetProperty("testAccuracy").GetDouble(), printed["testAccuracy"].GetDouble());
-            Assert.Equal("tanh_small_small", printed["configName"].GetString());
+            Assert.Equal("tanh_small_small", printed["config"].GetString());
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LearnedActivation.Client.Cli;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
 using LearnedActivation.Model.Outputs;
@@ -15,23 +16,27 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+
+        // --json: stdout carries only the JSON document; the live display and notes are not shown.
+        var display = settings.Json ? QuietConsole.Instance : console;
         var model = settings.ToModelConfig();
         var train = settings.ToTrainConfig();
         var outDir = settings.Out ?? Path.Combine("runs", "train", model.Name);
 
         var source = DataSourceFactory.Create(settings.Data, settings.Target);
-        var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(console, source, train.Seed, cancellationToken);
+        var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(display, source, train.Seed, cancellationToken);
         var spec = new RunSpec(model, train, contentHash);
 
-        console.MarkupLineInterpolated($"Training [bold]{model.Name}[/]: outer {string.Join('-', model.OuterHidden)}, activation network 1-{string.Join('-', model.ActivationHidden)}-1, {train.Epochs} epochs, seed {train.Seed}, {train.TorchThreads} thread(s)");
+        display.MarkupLineInterpolated($"Training [bold]{model.Name}[/]: outer {string.Join('-', model.OuterHidden)}, activation network 1-{string.Join('-', model.ActivationHidden)}-1, {train.Epochs} epochs, seed {train.Seed}, {train.TorchThreads} thread(s)");
 
-        var (session, result) = await TrainingDisplay.RunAsync(console, spec, splits, cancellationToken);
+        var (session, result) = await TrainingDisplay.RunAsync(display, spec, splits, cancellationToken);
         using (session)
         {
             var files = RunOutputWriter.Write(outDir, session, result, RunMetricsDocument.DataInfo.From(splits, contentHash));
             if (settings.Json)
             {
-                console.WriteLine(JsonSerializer.Serialize(new { result.ConfigName, result.BestEpoch, result.BestValAccuracy, result.TestAccuracy, result.TestAuc, Outputs = files.Directory }));
+                var document = new { config = result.ConfigName, bestEpoch = result.BestEpoch, bestValAccuracy = result.BestValAccuracy, testAccuracy = result.TestAccuracy, testAuc = result.TestAuc, outputs = files.Directory };
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document));
             }
             else
             {
