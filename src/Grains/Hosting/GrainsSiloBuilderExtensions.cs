@@ -2,6 +2,7 @@ using LearnedActivation.Grains.Execution;
 using LearnedActivation.Grains.Runs;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
+using LearnedActivation.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,8 @@ public static class GrainsSiloBuilderExtensions
     /// Everything the sweep and run grains need on a silo, except clustering and reminders (deployment
     /// choices, made by the host): the blob store (file system under <see cref="BlobStoreOptions.Root"/>
     /// unless an <see cref="IBlobStore"/> is registered first), grain storage on it, checkpoints, the
-    /// training worker and executor, run placement, and the default results-table assembler. Register an
-    /// <see cref="ITrainingBackend"/> and optionally an <see cref="ISweepArtifactAssembler"/> to replace the stand-ins.
+    /// training worker and executor, run placement, the TorchSharp training backend and the report assembler.
+    /// Tests register their own <see cref="ITrainingBackend"/> / <see cref="ISweepArtifactAssembler"/> first to replace them.
     /// Options: "Training" (<see cref="TrainingSlotsOptions"/>) and "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
     /// </summary>
     public static ISiloBuilder AddLearnedActivationGrains(this ISiloBuilder silo)
@@ -29,8 +30,9 @@ public static class GrainsSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(sp => new FileSystemBlobStore(sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.Root));
         services.TryAddSingleton<CheckpointStore>();
-        services.TryAddSingleton<ITrainingBackend, UnavailableTrainingBackend>();
-        services.TryAddSingleton<ISweepArtifactAssembler, ResultsTableAssembler>();
+        services.TryAddSingleton<SplitDataCache>();
+        services.TryAddSingleton<ITrainingBackend, TorchTrainingBackend>();
+        services.TryAddSingleton<ISweepArtifactAssembler, ReportAssembler>();
         services.TryAddSingleton<TrainingWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingWorker>());
         services.TryAddSingleton<IRunExecutor, RunExecutor>();

@@ -12,6 +12,12 @@ namespace LearnedActivation.Model.Reporting;
 /// </summary>
 public static class SweepReport
 {
+    /// <summary>The results table as CSV (one row per expected run).</summary>
+    public const string ResultsCsvFile = ResultsTable.CsvFileName;
+
+    /// <summary>The results table as Markdown, with per-base summary and missing runs.</summary>
+    public const string ResultsMarkdownFile = ResultsTable.MarkdownFileName;
+
     /// <summary>
     /// Writes the report into <paramref name="directory"/> (created if needed; existing files of the same
     /// names are replaced, each file atomically). report.md is written last, so its presence means every

@@ -76,7 +76,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         });
 
         var status = await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the assemble sweep to finish");
-        var csvKey = StoreLayout.SweepArtifact(spec.Id, ResultsTableAssembler.CsvName);
+        var csvKey = StoreLayout.SweepArtifact(spec.Id, LearnedActivation.Model.Reporting.SweepReport.ResultsCsvFile);
         Assert.Contains(csvKey, status.ArtifactKeys);
         var csv = System.Text.Encoding.UTF8.GetString((await fixture.Store.GetAsync(csvKey))!);
         Assert.Equal(1 + 4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);

@@ -2,6 +2,10 @@ using System.Collections.Concurrent;
 using System.Text;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Execution;
+using LearnedActivation.Grains.Training;
+using LearnedActivation.Model.Plots;
+using LearnedActivation.Model.Reporting;
+using ReportOutcome = LearnedActivation.Model.Reporting.RunOutcome;
 
 namespace LearnedActivation.Grains.Tests.Support;
 
@@ -31,6 +35,18 @@ public sealed class FakeTrainingBackend : ITrainingBackend
 
     /// <summary>Each call of <see cref="Train"/> for the run: start epoch and the decoded checkpoint it got.</summary>
     public IReadOnlyList<(int StartEpoch, string? Checkpoint)> Calls(RunKey run) => _calls.TryGetValue(run.ToString(), out var q) ? [.. q] : [];
+
+    /// <summary>What the real backend stores for the report: here the "learned" function is the base function.</summary>
+    private static RunSummary Summary(TrainingRequest request)
+    {
+        var epochs = request.Work.Budget.Epochs;
+        var x = XRange.Default.Linspace(101);
+        double[] Series(Func<int, double> f) => [.. Enumerable.Range(1, epochs).Select(f)];
+        return new RunSummary(
+            request.Model, request.Work.Run.Seed, request.Work.Run.ConfigName, ReportOutcome.Completed, null, epochs, epochs, 0.9, 0.95, 0.8, 0.85, TimeSpan.FromSeconds(0.01 * epochs),
+            BaseCurves.Of(request.Model.Base, x, "learned"),
+            new EpochSeries(request.Work.Run.ConfigName, Series(e => 1.0 / e), Series(e => 1.1 / e), Series(e => 0.5 + (0.4 * e / epochs))));
+    }
 
     public static string CheckpointText(RunKey run, int epoch) => $"{run}|{epoch}";
 
@@ -67,6 +83,7 @@ public sealed class FakeTrainingBackend : ITrainingBackend
         {
             ["activation.txt"] = Encoding.UTF8.GetBytes($"learned activation of {name}"),
             [request.Model.ActivationPlotFileName] = [0x89, 0x50, 0x4E, 0x47],
+            [TorchTrainingBackend.SummaryFile] = Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(Summary(request))),
         };
         return new TrainingResult(new TestMetrics(0.8, 0.85), artifacts);
     }

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LearnedActivation.Grains.Tests.Support;
 
-/// <summary>The real results-table assembler, plus a record of every call per sweep that tests can await.</summary>
+/// <summary>The real report assembler, plus a record of every call per sweep that tests can await.</summary>
 public sealed class RecordingAssembler(IBlobStore store) : ISweepArtifactAssembler
 {
-    private readonly ResultsTableAssembler _inner = new(store);
+    private readonly ReportAssembler _inner = new(store, NullLogger<ReportAssembler>.Instance);
     private readonly ConcurrentDictionary<string, List<TaskCompletionSource<SweepAssemblyInput>>> _calls = new();
 
     public async Task<IReadOnlyList<string>> AssembleAsync(SweepAssemblyInput input, CancellationToken cancellationToken)
