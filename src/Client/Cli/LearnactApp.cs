@@ -40,6 +40,18 @@ public static class LearnactApp
             .WithDescription("Train one configuration of the study and write its learned activation, plots and metrics.")
             .WithExample("train", "--base", "tanh", "--outer", "small", "--act", "small")
             .WithExample("train", "--base", "relu", "--outer", "large", "--act", "medium", "--data", "covertype.csv.gz", "--target", "target");
+        config.AddCommand<SweepCommand>("sweep")
+            .WithDescription("Run the 27-configuration study on an embedded Orleans silo (resumes when run again with the same id).")
+            .WithExample("sweep")
+            .WithExample("sweep", "--data", "covertype.csv.gz", "--target", "target")
+            .WithExample("sweep", "--spec", "sweep.json", "--id", "small-study");
+        config.AddCommand<StatusCommand>("status")
+            .WithDescription("Show where a sweep stands: while it runs, or afterwards from the store.")
+            .WithExample("status")
+            .WithExample("status", "study", "--watch");
+        config.AddCommand<ResultsCommand>("results")
+            .WithDescription("Copy a sweep's report, figures, table and run outputs out of the store.")
+            .WithExample("results", "study", "--out", "study-results");
     }
 
     /// <summary>

@@ -1,0 +1,65 @@
+using System.ComponentModel;
+using System.Text.Json;
+using LearnedActivation.Client.Embedded;
+using LearnedActivation.Client.Views;
+using LearnedActivation.Grains.Contracts;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LearnedActivation.Client.Commands;
+
+/// <summary>Options of <c>learnact status</c>.</summary>
+public sealed class StatusSettings : StoreSettings
+{
+    [CommandArgument(0, "[SWEEP]")]
+    [Description("Sweep id. Default: study.")]
+    public string Sweep { get; init; } = SweepSettings.DefaultId;
+
+    [CommandOption("--watch")]
+    [Description("Refresh until the sweep has finished (Ctrl+C to stop watching).")]
+    public bool Watch { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print the status as JSON.")]
+    public bool Json { get; init; }
+}
+
+/// <summary><c>learnact status</c>: where a sweep stands, while it runs (via its silo) or afterwards (from the store).</summary>
+public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSettings>
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await SweepConnection.OpenAsync(settings.StoreRoot, settings.Sweep, cancellationToken);
+        var status = await connection.StatusAsync(settings.Sweep);
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(status, JsonOptions));
+            return 0;
+        }
+
+        if (!settings.Watch)
+        {
+            console.Write(StatusView.Render(status, DateTimeOffset.UtcNow));
+            return 0;
+        }
+
+        await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow)).StartAsync(async live =>
+        {
+            while (status.Phase is SweepPhase.Running or SweepPhase.Assembling && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                status = await connection.StatusAsync(settings.Sweep);
+                live.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow));
+            }
+        });
+        return 0;
+    }
+}

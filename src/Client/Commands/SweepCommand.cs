@@ -1,0 +1,73 @@
+using LearnedActivation.Client.Cli;
+using LearnedActivation.Client.Embedded;
+using LearnedActivation.Client.Views;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LearnedActivation.Client.Commands;
+
+/// <summary>
+/// <c>learnact sweep</c>: hosts a silo in this process, submits the study (or resumes it: same id),
+/// follows it live and, at the end, prints the results and copies the figures out of the store.
+/// Ctrl+C stops the silo gracefully; running runs keep their last checkpoint and resume next time.
+/// </summary>
+public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var spec = SweepSpecBuilder.Build(settings);
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
+
+        await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, train: true, cancellationToken);
+        await WarmUpDataAsync(silo, spec, cancellationToken);
+
+        var sweep = silo.Grains.GetGrain<ISweepGrain>(spec.Id);
+        try
+        {
+            await sweep.StartAsync(spec);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
+
+        SweepStatus status;
+        try
+        {
+            status = await new SweepProgressView(console, TimeSpan.FromMilliseconds(500)).FollowAsync(sweep.GetStatusAsync, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]Stopping:[/] running runs keep their last checkpoint; run the same command again to resume.");
+            throw;
+        }
+
+        console.Write(StatusView.Render(status, DateTimeOffset.UtcNow));
+        var store = silo.Services.GetRequiredService<IBlobStore>();
+        var figures = await ArtifactExport.CopyStudyLayoutAsync(store, status, settings.Out, cancellationToken);
+        console.MarkupLineInterpolated($"Figures: {figures.Count} files in {Path.GetFullPath(settings.Out)}");
+        console.MarkupLineInterpolated($"Report, table and all run outputs: {Path.Combine(Path.GetFullPath(settings.StoreRoot), spec.Id)} (copy them with: learnact results {spec.Id} --out DIR)");
+        return status.Phase == SweepPhase.Finished && status.MissingRuns.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// Loads and splits the data once before any run starts: a bad file or an unreachable OpenML is one
+    /// clear error (exit 2) instead of 27 failed runs, and the runs then share the loaded splits.
+    /// </summary>
+    private async Task WarmUpDataAsync(EmbeddedSilo silo, SweepSpec spec, CancellationToken cancellationToken)
+    {
+        var cache = silo.Services.GetRequiredService<SplitDataCache>();
+        await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", async _ =>
+        {
+            foreach (var seed in spec.Axes.Seeds)
+            {
+                await cache.GetAsync(spec.Data, seed, cancellationToken);
+            }
+        });
+    }
+}

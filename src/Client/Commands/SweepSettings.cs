@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LearnedActivation.Client.Commands;
+
+/// <summary>Options of <c>learnact sweep</c>.</summary>
+public sealed class SweepSettings : StoreSettings
+{
+    public const string DefaultId = "study";
+
+    [CommandOption("--id <ID>")]
+    [Description("Sweep id: the same id resumes where it stopped. Default: the spec's id, else 'study'.")]
+    public string? Id { get; init; }
+
+    [CommandOption("--spec <FILE>")]
+    [Description("JSON sweep spec overriding the axes (bases, outerSizes, activationSizes, seeds) and the budget (epochs, batchSize, learningRate, data).")]
+    public string? Spec { get; init; }
+
+    [CommandOption("--data <FILE>")]
+    [Description("Local CSV or CSV.gz file instead of OpenML 44121.")]
+    public string? Data { get; init; }
+
+    [CommandOption("--target <COLUMN>")]
+    [Description("Target column of --data.")]
+    public string? Target { get; init; }
+
+    [CommandOption("--epochs <N>")]
+    [Description("Epochs per run (overrides the spec).")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("--slots <N>")]
+    [Description("Runs trained at once on this machine. Default: one per core.")]
+    public int? Slots { get; init; }
+
+    [CommandOption("--out <DIR>")]
+    [Description("Where the per-configuration PNGs and the grids are copied at the end (the original study's layout).")]
+    [DefaultValue("nn_activation_functions")]
+    public string Out { get; init; } = "nn_activation_functions";
+
+    public override ValidationResult Validate()
+    {
+        if (Epochs is <= 0)
+        {
+            return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");
+        }
+
+        if (Slots is <= 0)
+        {
+            return ValidationResult.Error($"--slots: must be a positive number (got {Slots})");
+        }
+
+        return base.Validate();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using LearnedActivation.Grains.Contracts;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace LearnedActivation.Client.Views;
+
+/// <summary>How a sweep's status looks in a terminal: a table of runs and a line of totals.</summary>
+internal static class StatusView
+{
+    public static IRenderable Render(SweepStatus status, DateTimeOffset now)
+    {
+        var table = new Table()
+            .Title($"sweep [bold]{Markup.Escape(status.SweepId)}[/]: {Phase(status.Phase)}")
+            .AddColumn("run")
+            .AddColumn("phase")
+            .AddColumn(new TableColumn("epoch").RightAligned())
+            .AddColumn(new TableColumn("val acc").RightAligned())
+            .AddColumn(new TableColumn("best val").RightAligned())
+            .AddColumn(new TableColumn("test acc").RightAligned())
+            .AddColumn(new TableColumn("test AUC").RightAligned())
+            .AddColumn("silo")
+            .AddColumn(new TableColumn("checkpoint").RightAligned());
+        foreach (var run in status.Runs)
+        {
+            table.AddRow(
+                Markup.Escape(run.ConfigName),
+                Phase(run.Phase),
+                $"{run.Epoch}/{run.TotalEpochs}",
+                F(run.Latest?.ValAccuracy),
+                F(run.BestValAccuracy),
+                F(run.Test?.Accuracy),
+                F(run.Test?.Auc),
+                Markup.Escape(Silo(run.HostSilo)),
+                run.LastCheckpointAt is { } at ? Age(now - at) + " ago" : "-");
+        }
+
+        var rows = new List<IRenderable> { table, new Markup(Totals(status)) };
+        if (status.MissingRuns.Count > 0)
+        {
+            rows.Add(new Markup($"[yellow]missing runs:[/] {Markup.Escape(string.Join(", ", status.MissingRuns))}"));
+        }
+
+        if (status.AssemblyError is { } error)
+        {
+            rows.Add(new Markup($"[red]report failed:[/] {Markup.Escape(error)}"));
+        }
+
+        return new Rows(rows);
+    }
+
+    public static string Totals(SweepStatus status)
+    {
+        var t = status.Totals;
+        return string.Create(CultureInfo.InvariantCulture, $"{t.Runs} runs: {t.Queued} queued, {t.Running} running, [green]{t.Completed} completed[/], [red]{t.Failed} failed[/], {t.Cancelled} cancelled");
+    }
+
+    private static string Phase(RunPhase phase) => phase switch
+    {
+        RunPhase.Completed => "[green]completed[/]",
+        RunPhase.Failed => "[red]failed[/]",
+        RunPhase.Running => "[blue]running[/]",
+        RunPhase.Cancelled => "[yellow]cancelled[/]",
+        _ => "queued",
+    };
+
+    /// <summary>"Silo_0e604@127.0.0.1:11111" -> "127.0.0.1:11111": the address is what tells silos apart.</summary>
+    private static string Silo(string? silo) => silo is null ? "-" : silo[(silo.LastIndexOf('@') + 1)..];
+
+    private static string Phase(SweepPhase phase) => phase.ToString().ToLowerInvariant();
+
+    private static string F(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+
+    private static string Age(TimeSpan age) => age.TotalSeconds < 90
+        ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, age.TotalSeconds):0}s")
+        : age.TotalMinutes < 90 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0}m") : string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.0}h");
+}
