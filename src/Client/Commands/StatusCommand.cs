@@ -47,17 +47,17 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
 
         if (!settings.Watch)
         {
-            console.Write(StatusView.Render(status, DateTimeOffset.UtcNow));
+            console.Write(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive));
             return 0;
         }
 
-        await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow)).StartAsync(async live =>
+        await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive)).StartAsync(async live =>
         {
             while (status.Phase is SweepPhase.Running or SweepPhase.Assembling && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 status = await connection.StatusAsync(settings.Sweep);
-                live.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow));
+                live.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive));
             }
         });
         return 0;

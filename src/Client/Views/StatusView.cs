@@ -8,7 +8,11 @@ namespace LearnedActivation.Client.Views;
 /// <summary>How a sweep's status looks in a terminal: a table of runs and a line of totals.</summary>
 internal static class StatusView
 {
-    public static IRenderable Render(SweepStatus status, DateTimeOffset now)
+    /// <param name="status">What the sweep grain reports.</param>
+    /// <param name="now">For checkpoint ages.</param>
+    /// <param name="live">False when read from the store after the sweep process ended: "running" runs are then
+    /// interrupted, waiting for <c>learnact sweep</c> to resume them.</param>
+    public static IRenderable Render(SweepStatus status, DateTimeOffset now, bool live = true)
     {
         var table = new Table()
             .Title($"sweep [bold]{Markup.Escape(status.SweepId)}[/]: {Phase(status.Phase)}")
@@ -25,7 +29,7 @@ internal static class StatusView
         {
             table.AddRow(
                 Markup.Escape(run.ConfigName),
-                Phase(run.Phase),
+                !live && run.Phase == RunPhase.Running ? "[yellow]interrupted[/]" : Phase(run.Phase),
                 $"{run.Epoch}/{run.TotalEpochs}",
                 F(run.Latest?.ValAccuracy),
                 F(run.BestValAccuracy),
@@ -36,6 +40,11 @@ internal static class StatusView
         }
 
         var rows = new List<IRenderable> { table, new Markup(Totals(status)) };
+        if (!live && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
+        {
+            rows.Add(new Markup($"[yellow]no sweep process is running:[/] run [bold]learnact sweep --id {Markup.Escape(status.SweepId)}[/] (with the same spec) to resume"));
+        }
+
         if (status.MissingRuns.Count > 0)
         {
             rows.Add(new Markup($"[yellow]missing runs:[/] {Markup.Escape(string.Join(", ", status.MissingRuns))}"));

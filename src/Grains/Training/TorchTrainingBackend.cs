@@ -4,7 +4,6 @@ using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Outputs;
 using LearnedActivation.Model.Reporting;
 using LearnedActivation.Model.Training;
-using Microsoft.Extensions.Logging;
 
 namespace LearnedActivation.Grains.Training;
 
@@ -13,7 +12,7 @@ namespace LearnedActivation.Grains.Training;
 /// one epoch at a time, hands a checkpoint to the observer after each epoch, and returns the same files
 /// <c>learnact train</c> writes plus <see cref="SummaryFile"/> for the sweep's report.
 /// </summary>
-public sealed partial class TorchTrainingBackend(SplitDataCache data, ILogger<TorchTrainingBackend> logger) : ITrainingBackend
+public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
 {
     /// <summary>The run's <see cref="RunSummary"/> as JSON: what the coordinator's report is built from.</summary>
     public const string SummaryFile = "summary.json";
@@ -30,7 +29,6 @@ public sealed partial class TorchTrainingBackend(SplitDataCache data, ILogger<To
         using var session = request.Checkpoint is null
             ? TrainingSession.Create(spec, split.Splits)
             : TrainingSession.Restore(spec, split.Splits, new MemoryStream(request.Checkpoint, writable: false));
-        LogStarting(logger, request.Work.Key.ToString(), session.CompletedEpochs, spec.Train.Epochs);
 
         while (!session.IsComplete)
         {
@@ -69,7 +67,4 @@ public sealed partial class TorchTrainingBackend(SplitDataCache data, ILogger<To
             scratch.Delete(recursive: true);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: training from epoch {Epoch} of {Epochs}")]
-    private static partial void LogStarting(ILogger logger, string run, int epoch, int epochs);
 }
