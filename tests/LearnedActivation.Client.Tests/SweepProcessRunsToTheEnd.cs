@@ -30,8 +30,13 @@ public sealed class SweepProcessRunsToTheEnd : IDisposable
         var sweep = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "sweep", "--spec", "quick.json");
 
         Assert.True(sweep.ExitCode == ExitCodes.Ok, sweep.ToString());
+
+        // At the end it prints the results table and where the figures went.
+        Assert.All(spec.ConfigNames, c => Assert.Contains(c, sweep.StandardOutput, StringComparison.Ordinal));
+        Assert.Contains("nn_activation_functions", sweep.StandardOutput, StringComparison.Ordinal);
         AssertStudyLayout(_work.File("nn_activation_functions"), spec);
-        AssertResultsTable(new SweepStore(_work.File("runs"), spec.Id), spec);
+        var store = new SweepStore(_work.File("runs"), spec.Id);
+        AssertResultsTable(store, spec);
 
         var status = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "status", spec.Id, "--json");
         Assert.True(status.ExitCode == ExitCodes.Ok, status.ToString());
@@ -41,6 +46,13 @@ public sealed class SweepProcessRunsToTheEnd : IDisposable
         var results = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "results", spec.Id, "--out", exported);
         Assert.True(results.ExitCode == ExitCodes.Ok, results.ToString());
         AssertExported(exported, spec);
+
+        // The id names stored results: the same id with another budget is refused, not mixed into them.
+        var table = File.ReadAllBytes(store.Artifact("results.csv"));
+        var conflicting = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "sweep", "--spec", "quick.json", "--epochs", "3");
+        var line = ErrorOutput.AssertBadInput(conflicting.ExitCode, conflicting.Lines, conflicting.ToString());
+        Assert.Contains("'quick'", line, StringComparison.Ordinal);
+        Assert.Equal(table, File.ReadAllBytes(store.Artifact("results.csv")));
     }
 
     /// <summary>The original study's folder: every configuration's activation graph under its study name, and the sweep's figures beside them.</summary>
