@@ -12,6 +12,9 @@ namespace LearnedActivation.Client.Embedded;
 /// </summary>
 public sealed class EmbeddedSilo : IAsyncDisposable
 {
+    /// <summary>Environment variables with this prefix configure the silo, e.g. LEARNACT_Silo__GatewayPort.</summary>
+    public const string EnvironmentPrefix = "LEARNACT_";
+
     private readonly IHost _host;
 
     private EmbeddedSilo(IHost host) => _host = host;
@@ -40,7 +43,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Configuration.AddEnvironmentVariables("LEARNACT_");
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.AddLearnedActivationLogging(Path.Combine(root, "logs", "learnact.clef"), console: false);
         builder.AddLearnedActivationSilo();
         var host = builder.Build();

@@ -1,6 +1,7 @@
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,10 @@ internal sealed class SweepConnection : IAsyncDisposable
 
     public static async Task<SweepConnection> OpenAsync(string storeRoot, string sweepId, CancellationToken cancellationToken)
     {
-        var client = await TryConnectAsync(new SiloHostOptions().GatewayPort, cancellationToken);
+        // Look where the sweep process listens: it takes its ports and ids from LEARNACT_Silo__* (see EmbeddedSilo).
+        var silo = new ConfigurationBuilder().AddEnvironmentVariables(EmbeddedSilo.EnvironmentPrefix).Build()
+            .GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var client = await TryConnectAsync(silo, cancellationToken);
         if (client is not null)
         {
             return new SweepConnection(client.Services.GetRequiredService<IClusterClient>(), new HostOwner(client), live: true);
@@ -41,8 +45,8 @@ internal sealed class SweepConnection : IAsyncDisposable
             throw new UsageException($"no sweep '{sweepId}' in store {Path.GetFullPath(storeRoot)} (and no running sweep process answered)");
         }
 
-        var silo = await EmbeddedSilo.StartAsync(storeRoot, slots: null, train: false, cancellationToken);
-        return new SweepConnection(silo.Grains, silo, live: false);
+        var reader = await EmbeddedSilo.StartAsync(storeRoot, slots: null, train: false, cancellationToken);
+        return new SweepConnection(reader.Grains, reader, live: false);
     }
 
     public async Task<SweepStatus> StatusAsync(string sweepId)
@@ -55,12 +59,12 @@ internal sealed class SweepConnection : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _owner.DisposeAsync();
 
-    private static async Task<IHost?> TryConnectAsync(int gatewayPort, CancellationToken cancellationToken)
+    private static async Task<IHost?> TryConnectAsync(SiloHostOptions silo, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(gatewayPort, serviceId: new SiloHostOptions().ServiceId, clusterId: new SiloHostOptions().ClusterId)
+            .UseLocalhostClustering(silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
             .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
         var host = builder.Build();
         try

@@ -14,6 +14,23 @@ internal static class PngFile
     /// </summary>
     public static void AssertValid(string path, int width, int height)
     {
+        var (actualWidth, actualHeight) = AssertDrawing(path);
+        Assert.Equal(width, actualWidth);
+        Assert.Equal(height, actualHeight);
+    }
+
+    /// <summary>
+    /// Asserts <paramref name="path"/> is a PNG holding a drawing (&gt; 10 KB) of at least the given size, for
+    /// figures whose layout follows the data (a grid has as many cells as the sweep has configurations).
+    /// </summary>
+    public static void AssertValidAtLeast(string path, int minWidth, int minHeight)
+    {
+        var (width, height) = AssertDrawing(path);
+        Assert.True(width >= minWidth && height >= minHeight, $"{path} is {width}x{height}, smaller than {minWidth}x{minHeight}");
+    }
+
+    private static (int Width, int Height) AssertDrawing(string path)
+    {
         Assert.True(File.Exists(path), $"{path} was not written");
         var bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length > 10_000, $"{path} is only {bytes.Length} bytes: probably blank");
@@ -22,7 +39,6 @@ internal static class PngFile
         // The first chunk must be IHDR: 4-byte length (13), "IHDR", then width and height, big-endian.
         Assert.Equal(13u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8, 4)));
         Assert.Equal("IHDR", Encoding.ASCII.GetString(bytes, 12, 4));
-        Assert.Equal(width, (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16, 4)));
-        Assert.Equal(height, (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20, 4)));
+        return ((int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16, 4)), (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20, 4)));
     }
 }

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LearnedActivation.Client.Tests.Support;
+
+/// <summary>A sweep spec as a user writes it for <c>learnact sweep --spec FILE.json</c>.</summary>
+internal sealed record SweepSpecFile(
+    string Id,
+    IReadOnlyList<string> Bases,
+    IReadOnlyList<string> OuterSizes,
+    IReadOnlyList<string> ActivationSizes,
+    int Epochs,
+    SweepSpecData Data)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public IReadOnlyList<long> Seeds { get; init; } = [0];
+
+    /// <summary>The configuration names the sweep's runs get: {base}_{outer}_{activation} (one seed).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ConfigNames =>
+        [.. from b in Bases from o in OuterSizes from a in ActivationSizes select $"{b}_{o}_{a}"];
+
+    public string Write(string path)
+    {
+        File.WriteAllText(path, ToJson());
+        return path;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+internal sealed record SweepSpecData(string File, string Target);
