@@ -33,7 +33,8 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         }
         catch (ArgumentException ex)
         {
-            throw new UsageException(ex.Message, ex);
+            // The grain's message says what is wrong; the parameter name is noise for a user.
+            throw new UsageException(ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ex);
         }
 
         SweepStatus status;

@@ -17,7 +17,13 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private EmbeddedSilo(IHost host) => _host = host;
+    private readonly StoreLock _lock;
+
+    private EmbeddedSilo(IHost host, StoreLock storeLock)
+    {
+        _host = host;
+        _lock = storeLock;
+    }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
@@ -31,6 +37,21 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     {
         var root = Path.GetFullPath(storeRoot);
         Directory.CreateDirectory(root);
+        var storeLock = StoreLock.Acquire(root);
+        try
+        {
+            var host = await BuildAndStartAsync(root, slots, train, cancellationToken);
+            return new EmbeddedSilo(host, storeLock);
+        }
+        catch
+        {
+            storeLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<IHost> BuildAndStartAsync(string root, int? slots, bool train, CancellationToken cancellationToken)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = root });
         var settings = new Dictionary<string, string?>
         {
@@ -45,10 +66,13 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.AddLearnedActivationLogging(Path.Combine(root, "logs", "learnact.clef"), console: false);
+        var ports = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        PortCheck.EnsureFree(ports.SiloPort, EnvironmentPrefix + "Silo__SiloPort");
+        PortCheck.EnsureFree(ports.GatewayPort, EnvironmentPrefix + "Silo__GatewayPort");
         builder.AddLearnedActivationSilo();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EmbeddedSilo(host);
+        return host;
     }
 
     public async ValueTask DisposeAsync()
@@ -58,5 +82,6 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _host.StopAsync(timeout.Token);
         _host.Dispose();
+        _lock.Dispose();
     }
 }

@@ -58,7 +58,7 @@ public static class SiloHostBuilderExtensions
                 .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
-                .WriteTo.File(new CompactJsonFormatter(), logFile);
+                .WriteTo.File(new CompactJsonFormatter(), logFile, shared: true); // several processes (a sweep, a status) may log to one store
             if (console)
             {
                 logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);

@@ -1,0 +1,40 @@
+using LearnedActivation.Client.Cli;
+
+namespace LearnedActivation.Client.Embedded;
+
+/// <summary>
+/// One process at a time owns a store: the file-system blob store and the grain state on it assume a
+/// single writer, so a second <c>learnact sweep</c> (or a status-only silo beside a running sweep) would
+/// train twice and race on state. The lock is an OS file lock: it goes away with the process, even on
+/// kill -9, so a crash never leaves a stale lock behind.
+/// </summary>
+internal sealed class StoreLock : IDisposable
+{
+    public const string FileName = ".lock";
+    private readonly FileStream _file;
+
+    private StoreLock(FileStream file) => _file = file;
+
+    public static StoreLock Acquire(string root)
+    {
+        var path = Path.Combine(root, FileName);
+        try
+        {
+            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            file.SetLength(0);
+            using (var writer = new StreamWriter(file, leaveOpen: true))
+            {
+                writer.Write(Environment.ProcessId);
+            }
+
+            file.Flush();
+            return new StoreLock(file);
+        }
+        catch (IOException)
+        {
+            throw new UsageException($"store {root} is in use by another learnact process (see {path}); wait for it, stop it, or use --store DIR");
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+}
