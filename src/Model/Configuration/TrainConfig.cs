@@ -6,14 +6,19 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
 /// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
+/// <param name="ActivationEval">How the activation network is computed; the default is the fastest mode that keeps
+/// the results of exact (docs/benchmarks.md).</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = 512,
     double LearningRate = 1e-3,
     long Seed = 0,
-    int TorchThreads = 1)
+    int TorchThreads = 1,
+    ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
 {
     public const int DefaultEpochs = 20;
+
+    public const ActivationEvaluation DefaultActivationEval = ActivationEvaluation.Grid;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
@@ -36,6 +41,11 @@ public sealed record TrainConfig(
         if (TorchThreads <= 0)
         {
             throw new ArgumentException($"torch threads must be positive (got {TorchThreads})", nameof(TorchThreads));
+        }
+
+        if (!Enum.IsDefined(ActivationEval))
+        {
+            throw new ArgumentException($"unknown activation evaluation {(int)ActivationEval}", nameof(ActivationEval));
         }
     }
 }
