@@ -8,6 +8,7 @@ public static class ActivationEvaluators
     public static IActivationEvaluator For(ActivationEvaluation mode) => mode switch
     {
         ActivationEvaluation.Exact => ExactActivationEvaluator.Instance,
+        ActivationEvaluation.Fused => FusedActivationEvaluator.Instance,
         ActivationEvaluation.Grid => GridActivationEvaluator.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown activation evaluation"),
     };

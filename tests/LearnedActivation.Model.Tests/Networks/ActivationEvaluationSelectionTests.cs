@@ -10,6 +10,7 @@ public sealed class ActivationEvaluationSelectionTests
     [Theory]
     [InlineData("exact", ActivationEvaluation.Exact)]
     [InlineData("GRID", ActivationEvaluation.Grid)]
+    [InlineData(" Fused ", ActivationEvaluation.Fused)]
     public void NamesParseCaseInsensitivelyAndRoundTrip(string text, ActivationEvaluation expected)
     {
         var parsed = Names.ParseActivationEvaluation(text);
@@ -59,6 +60,7 @@ public sealed class ActivationEvaluationSelectionTests
 
     [Theory]
     [InlineData(ActivationEvaluation.Exact)]
+    [InlineData(ActivationEvaluation.Fused)]
     [InlineData(ActivationEvaluation.Grid)]
     public void ATrainingSessionComputesItsActivationTheConfiguredWay(ActivationEvaluation mode)
     {
