@@ -1,3 +1,4 @@
+#pragma warning disable CA1806
 using System.Diagnostics;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Networks;
@@ -9,37 +10,7 @@ internal static class Scratch
 {
     public static void Run()
     {
-        foreach (var size in Enum.GetValues<SizePreset>())
-        {
-            foreach (var b in Enum.GetValues<BaseActivation>())
-            {
-                using var network = new ActivationNetwork(StudyPresets.ActivationHidden(size), b, new Generator(1, CPU));
-                using var scope = NewDisposeScope();
-                var generator = new Generator(2, CPU);
-                var input = randn([512, 96], generator: generator) * 2;
-                var upstream = randn([512, 96], generator: generator);
-                var a = EvaluatorAgreement.Measure(network, input, upstream, ExactActivationEvaluator.Instance, FusedActivationEvaluator.Instance);
-                // float64 reference: the same network in double
-                using var net64 = new ActivationNetwork(StudyPresets.ActivationHidden(size), b, new Generator(1, CPU));
-                TorchSharp.ModuleExtensionMethods.to(net64, ScalarType.Float64);
-                var x64 = input.to(ScalarType.Float64).requires_grad_(true);
-                ExactActivationEvaluator.Instance.Evaluate(net64, x64.reshape(-1, 1)).reshape(512, 96).backward([upstream.to(ScalarType.Float64)]);
-                var ref64 = net64.parameters().Select(p => p.grad!).ToArray();
-                network.zero_grad();
-                var xe = input.detach().requires_grad_(true);
-                ExactActivationEvaluator.Instance.Evaluate(network, xe.reshape(-1, 1)).reshape(512, 96).backward([upstream]);
-                var e32 = network.parameters().Select(p => p.grad!.clone()).ToArray();
-                network.zero_grad();
-                var xf = input.detach().requires_grad_(true);
-                FusedActivationEvaluator.Instance.Evaluate(network, xf.reshape(-1, 1)).reshape(512, 96).backward([upstream]);
-                var f32 = network.parameters().Select(p => p.grad!.clone()).ToArray();
-                var eErr = e32.Zip(ref64, EvaluatorAgreement.RelativeError).Max();
-                var fErr = f32.Zip(ref64, EvaluatorAgreement.RelativeError).Max();
-                Console.WriteLine($"{size} {b}: fn {a.MaxFunctionError:E1} gx {a.InputGradientError:E1} gp {a.ParameterGradientError:E1} | vs float64: exact32 {eErr:E1}, fused {fErr:E1}");
-            }
-        }
-
-        using var net = new ActivationNetwork([32, 16, 8], BaseActivation.Tanh, new Generator(3, CPU));
+        using var net = new ActivationNetwork([32, 16, 8], BaseActivation.Relu, new Generator(3, CPU));
         var inp = randn([512 * 96, 1], generator: new Generator(4, CPU)) * 2;
         var up = randn([512 * 96, 1], generator: new Generator(5, CPU));
         void Time(string name, Action a)
@@ -49,21 +20,34 @@ internal static class Scratch
             for (var r = 0; r < 9; r++)
             {
                 var c = Stopwatch.StartNew();
-                for (var i = 0; i < 3; i++) { a(); }
-                times.Add(c.Elapsed.TotalMilliseconds / 3);
+                for (var i = 0; i < 5; i++) { a(); }
+                times.Add(c.Elapsed.TotalMilliseconds / 5);
             }
             Console.WriteLine($"{name}: {Medians.Of(times):F3} ms");
         }
 
-        foreach (var bb in Enum.GetValues<BaseActivation>())
-        {
-            using var nb = new ActivationNetwork([32, 16, 8], bb, new Generator(3, CPU));
-            Time($"fused fwd {bb}", () => { using var s = NewDisposeScope(); using var ng = no_grad(); FusedActivationEvaluator.Instance.Evaluate(nb, inp); });
-            Time($"fused fwd+bwd {bb}", () => { using var s = NewDisposeScope(); nb.zero_grad(); var x = inp.detach().requires_grad_(true); FusedActivationEvaluator.Instance.Evaluate(nb, x).backward([up]); });
-        }
-
-        Time("fused fwd", () => { using var s = NewDisposeScope(); using var ng = no_grad(); FusedActivationEvaluator.Instance.Evaluate(net, inp); });
-        Time("fused fwd+bwd", () => { using var s = NewDisposeScope(); net.zero_grad(); var x = inp.detach().requires_grad_(true); FusedActivationEvaluator.Instance.Evaluate(net, x).backward([up]); });
-        Time("exact fwd+bwd", () => { using var s = NewDisposeScope(); net.zero_grad(); var x = inp.detach().requires_grad_(true); ExactActivationEvaluator.Instance.Evaluate(net, x).backward([up]); });
+        var weights = net.Layers.Select(l => l.weight!.data<float>().ToArray()).ToArray();
+        var biases = net.Layers.Select(l => l.bias!.data<float>().ToArray()).ToArray();
+        var bends = ReluBreakpoints.Find(weights, biases, -9, 9, 18e-6);
+        Console.WriteLine($"bends: {bends.Length}");
+        Time("read weights", () => { using var s = NewDisposeScope(); net.Layers.Select(l => l.weight!.data<float>().ToArray()).ToArray(); net.Layers.Select(l => l.bias!.data<float>().ToArray()).ToArray(); });
+        Time("breakpoints", () => ReluBreakpoints.Find(weights, biases, -9, 9, 18e-6));
+        var pw = new PiecewiseLinearInterpolant(new LinearPieces(-9, 9, bends));
+        var vals = new float[pw.Points.Length];
+        var xs = inp.data<float>().ToArray();
+        var outs = new float[xs.Length];
+        var gs = up.data<float>().ToArray();
+        var gv = new float[vals.Length];
+        Time("pw fwd", () => pw.Forward(vals, xs, outs));
+        Time("pw bwd", () => pw.Backward(vals, xs, gs, outs, gv));
+        var cu = new CubicInterpolant(-9, 18.0 / 511, 512);
+        var cv = new float[512];
+        Time("cubic fwd", () => cu.Forward(cv, xs, outs));
+        Time("cubic bwd", () => cu.Backward(cv, xs, gs, outs, cv));
+        Time("grid fwd+bwd", () => { using var s = NewDisposeScope(); net.zero_grad(); var x = inp.detach().requires_grad_(true); GridActivationEvaluator.Instance.Evaluate(net, x).backward([up]); });
+        var yk = randn(512).requires_grad_(true);
+        Time("cubic interp fwd+bwd", () => { using var s = NewDisposeScope(); var x = inp.detach().requires_grad_(true); KnotInterpolation.Interpolate(x, yk, -9, 18.0 / 511).backward([up]); });
+        Time("knots fused fwd+bwd 512", () => { using var s = NewDisposeScope(); net.zero_grad(); var k = linspace(-8, 8, 512).unsqueeze(1); FusedActivationEvaluator.Instance.Evaluate(net, k).sum().backward(); });
+        Time("tanh fwd+bwd", () => { using var s = NewDisposeScope(); var x = inp.detach().requires_grad_(true); x.tanh().backward([up]); });
     }
 }

@@ -51,17 +51,7 @@ internal sealed class FusedActivationFunction : autograd.SingleTensorFunction<Fu
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(vars);
         var x = (Tensor)vars[0];
-        var baseActivation = (BaseActivation)vars[1];
-        var layers = (vars.Length - 2) / 2;
-        var weights = new float[layers][];
-        var biases = new float[layers][];
-        for (var l = 0; l < layers; l++)
-        {
-            weights[l] = Floats((Tensor)vars[2 + (2 * l)]).ToArray();
-            biases[l] = Floats((Tensor)vars[3 + (2 * l)]).ToArray();
-        }
-
-        var kernel = new FusedActivationKernel(baseActivation, weights, biases);
+        var kernel = FusedActivationKernel.FromTensors((BaseActivation)vars[1], vars.Skip(2).Cast<Tensor>().ToArray());
         ctx.save_for_backward([x]);
         ctx.save_data(KernelKey, kernel);
 

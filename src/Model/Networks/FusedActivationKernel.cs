@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.InteropServices;
 using LearnedActivation.Model.Configuration;
+using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Networks;
 
@@ -54,7 +56,29 @@ internal sealed unsafe class FusedActivationKernel
         _hiddenFloats = _hiddenOffsets[^1];
     }
 
+    /// <summary>The weights per layer, [out, in] row-major (shared, not copied: do not modify).</summary>
+    public float[][] Weights => _weights;
+
+    public float[][] Biases => _biases;
+
     private int LayerCount => _weights.Length;
+
+    /// <summary>A kernel over copies of the tensors' values: W0, b0, W1, b1, ... (float32, contiguous or not).</summary>
+    public static FusedActivationKernel FromTensors(BaseActivation baseActivation, IReadOnlyList<Tensor> weightsAndBiases)
+    {
+        var layers = weightsAndBiases.Count / 2;
+        var weights = new float[layers][];
+        var biases = new float[layers][];
+        for (var l = 0; l < layers; l++)
+        {
+            weights[l] = Values(weightsAndBiases[2 * l]);
+            biases[l] = Values(weightsAndBiases[(2 * l) + 1]);
+        }
+
+        return new FusedActivationKernel(baseActivation, weights, biases);
+    }
+
+    private static float[] Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.contiguous().bytes).ToArray();
 
     /// <summary>y = f(x) for every element.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

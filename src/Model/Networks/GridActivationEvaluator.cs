@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Configuration;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Networks;
@@ -11,8 +12,9 @@ namespace LearnedActivation.Model.Networks;
 /// Gradients: to the input through the slope of the interpolant, to the parameters through the knot values
 /// (each scalar passes its gradient to the four knots around it with the interpolation weights).
 /// Error (measured in docs/benchmarks.md, bounded in the tests): the function error is O(h^3) and the slope
-/// error O(h^2) for smooth bases, h the knot spacing. A relu network is piecewise linear and the cubic rounds
-/// off each kink within one segment, so relu errors are larger (still ~1e-4 of the output scale).
+/// error O(h^2) for smooth bases, h the knot spacing. A relu network is piecewise linear: for relu bases the
+/// knots are its bends instead (<see cref="ReluBreakpoints"/>), and the line through two samples inside each
+/// piece reproduces it exactly.
 /// Columns with no more scalars than knots are evaluated exactly: the grid would cost more, not less.
 /// </summary>
 public sealed class GridActivationEvaluator : IActivationEvaluator
@@ -37,7 +39,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(column);
-        if (column.shape[0] <= Knots || column.dtype != ScalarType.Float32)
+        if (column.shape[0] <= Knots || column.dtype != ScalarType.Float32 || network.Layers.Count < 2)
         {
             return ExactActivationEvaluator.Instance.Evaluate(network, column);
         }
@@ -49,12 +51,14 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
             return ExactActivationEvaluator.Instance.Evaluate(network, column);
         }
 
-        var step = (high - low) / (Knots - 1);
-        using var knots = linspace(low, high, Knots, dtype: ScalarType.Float32).unsqueeze(1);
-        // The fused kernel is the cheapest exact way to get the knot values: one custom autograd node instead of a
-        // dozen libtorch calls per layer, which on a few hundred knots cost more than the arithmetic.
-        var values = FusedActivationEvaluator.Instance.Evaluate(network, knots).reshape(-1);
-        return KnotInterpolation.Interpolate(column.contiguous(), values.contiguous(), low, step);
+        var arguments = new List<object> { column.contiguous(), network.Base, low, high, Knots };
+        foreach (var layer in network.Layers)
+        {
+            arguments.Add(layer.weight!);
+            arguments.Add(layer.bias!);
+        }
+
+        return GridActivationFunction.apply([.. arguments]);
     }
 
     private static (double Low, double High) Range(Tensor column)

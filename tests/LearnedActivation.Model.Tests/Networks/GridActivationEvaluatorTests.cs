@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace LearnedActivation.Model.Tests.Networks;
 
 /// <summary>
-/// The grid is an approximation; these are its stated error bounds (docs/benchmarks.md has the measured values,
-/// several times smaller). Smooth bases: the cubic's error is O(h^4) in value and O(h^3) in slope. Relu: the
-/// network is piecewise linear and a segment that holds a kink is smoothed over, so the bounds are looser.
+/// The grid is an approximation for smooth bases; these are its stated error bounds (docs/benchmarks.md has the
+/// measured values, several times smaller). Relu networks are piecewise linear and the grid reproduces them from
+/// their bends, so relu is held to float tolerance.
 /// </summary>
 public sealed class GridActivationEvaluatorTests
 {
@@ -115,6 +115,6 @@ public sealed class GridActivationEvaluatorTests
 internal sealed record GridErrorBounds(double Function, double InputGradient, double ParameterGradient)
 {
     public static GridErrorBounds For(BaseActivation baseActivation) => baseActivation == BaseActivation.Relu
-        ? new GridErrorBounds(Function: 2e-3, InputGradient: 2e-1, ParameterGradient: 2e-1)
-        : new GridErrorBounds(Function: 5e-6, InputGradient: 1e-3, ParameterGradient: 5e-5);
+        ? new GridErrorBounds(Function: 1e-6, InputGradient: 1e-4, ParameterGradient: 1e-5)
+        : new GridErrorBounds(Function: 2e-6, InputGradient: 1e-3, ParameterGradient: 2e-5);
 }
