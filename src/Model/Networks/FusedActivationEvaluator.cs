@@ -56,7 +56,7 @@ internal sealed class FusedActivationFunction : autograd.SingleTensorFunction<Fu
         ctx.save_data(KernelKey, kernel);
 
         var output = empty_like(x);
-        kernel.Forward(Floats(x), Floats(output));
+        kernel.Forward(Floats(x), Floats(output), get_num_threads());
         return output;
     }
 
@@ -69,7 +69,7 @@ internal sealed class FusedActivationFunction : autograd.SingleTensorFunction<Fu
 
         var upstream = grad_output.contiguous();
         var gradX = empty_like(x);
-        var (weightGrads, biasGrads) = kernel.Backward(Floats(x), Floats(upstream), Floats(gradX));
+        var (weightGrads, biasGrads) = kernel.Backward(Floats(x), Floats(upstream), Floats(gradX), get_num_threads());
 
         var grads = new List<Tensor> { gradX, null! };
         for (var l = 0; l < weightGrads.Length; l++)

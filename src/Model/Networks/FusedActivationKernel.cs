@@ -12,12 +12,15 @@ namespace LearnedActivation.Model.Networks;
 /// are never written out. Backward recomputes them instead of storing ~56 floats per scalar.
 /// Weight gradients are summed per lane in float over blocks of <see cref="FlushGroups"/> groups, then added to
 /// double totals lane by lane: a fixed order (bitwise reproducible) and double-precision accuracy over long sums.
-/// One instance holds a snapshot of the weights taken at forward time; it is immutable and thread-safe.
+/// Several threads split the scalars into fixed chunks when libtorch is allowed more than one (a run's
+/// TorchThreads). One instance holds a snapshot of the weights taken at forward time; it is immutable and
+/// thread-safe.
 /// </summary>
 internal sealed unsafe class FusedActivationKernel
 {
     private const int Lanes = 8;
     private const int FlushGroups = 64;
+    private const int MinChunk = 4096;
 
     private readonly BaseActivation _base;
     private readonly int[] _widths;       // [1, h1, ..., hk, 1]
@@ -80,37 +83,132 @@ internal sealed unsafe class FusedActivationKernel
 
     private static float[] Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.contiguous().bytes).ToArray();
 
-    /// <summary>y = f(x) for every element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward(ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>y = f(x) for every element, on up to <paramref name="threads"/> threads.</summary>
+    public void Forward(ReadOnlySpan<float> x, Span<float> y, int threads = 1)
     {
-        var values = new float[_hiddenFloats];
-        var slopes = new float[_hiddenFloats];
-        var tail = stackalloc float[Lanes];
-        fixed (float* xs = x, ys = y, h = values, d = slopes)
+        if (y.Length != x.Length)
         {
-            var full = x.Length / Lanes * Lanes;
-            for (var n = 0; n < full; n += Lanes)
+            throw new ArgumentException($"{x.Length} inputs but room for {y.Length} outputs");
+        }
+
+        fixed (float* xs = x, ys = y)
+        {
+            var (inputs, outputs) = ((nint)xs, (nint)ys);
+            var chunks = Chunks(x.Length, threads);
+            if (chunks.Length == 2)
             {
-                Vector256.Store(GroupForward(Vector256.Load(xs + n), h, d), ys + n);
+                ForwardRange((float*)inputs, (float*)outputs, x.Length);
+                return;
             }
 
-            if (full < x.Length)
-            {
-                var rest = x.Length - full;
-                var padded = Pad(xs + full, rest);
-                Vector256.Store(GroupForward(padded, h, d), tail);
-                new ReadOnlySpan<float>(tail, rest).CopyTo(y[full..]);
-            }
+            Parallel.For(0, chunks.Length - 1, c =>
+                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c]));
         }
     }
 
     /// <summary>
     /// Given dL/dy (<paramref name="upstream"/>), writes dL/dx and returns dL/dW, dL/db for every layer
-    /// (shapes as the weights), recomputing the forward pass.
+    /// (shapes as the weights), recomputing the forward pass. With several threads each takes a fixed chunk and
+    /// the chunks' sums are added in chunk order, so the result depends on the thread count, not on timing.
     /// </summary>
+    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1)
+    {
+        if (upstream.Length != x.Length || gradX.Length != x.Length)
+        {
+            throw new ArgumentException($"{x.Length} inputs, {upstream.Length} upstream gradients, room for {gradX.Length} input gradients");
+        }
+
+        var chunks = Chunks(x.Length, threads);
+        var totals = new (double[][] Weights, double[][] Biases)[chunks.Length - 1];
+        fixed (float* xs = x, gs = upstream, dxs = gradX)
+        {
+            var (inputs, grads, inputGrads) = ((nint)xs, (nint)gs, (nint)dxs);
+            if (totals.Length == 1)
+            {
+                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length);
+            }
+            else
+            {
+                Parallel.For(0, totals.Length, c =>
+                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c]));
+            }
+        }
+
+        var weightGrads = new float[_weights.Length][];
+        var biasGrads = new float[_biases.Length][];
+        for (var l = 0; l < _weights.Length; l++)
+        {
+            weightGrads[l] = Sum(totals.Select(t => t.Weights[l]));
+            biasGrads[l] = Sum(totals.Select(t => t.Biases[l]));
+        }
+
+        return (weightGrads, biasGrads);
+    }
+
+    /// <summary>
+    /// Chunk boundaries: one chunk per thread, each a whole number of 8-lane groups and at least
+    /// <see cref="MinChunk"/> scalars (below that, a thread costs more than it saves).
+    /// </summary>
+    private static int[] Chunks(int count, int threads)
+    {
+        var chunks = Math.Clamp(Math.Min(threads, count / MinChunk), 1, 64);
+        var groups = (count + Lanes - 1) / Lanes;
+        var bounds = new int[chunks + 1];
+        for (var c = 1; c < chunks; c++)
+        {
+            bounds[c] = (int)((long)groups * c / chunks) * Lanes;
+        }
+
+        bounds[chunks] = count;
+        return bounds;
+    }
+
+    private static float[] Sum(IEnumerable<double[]> parts)
+    {
+        double[]? total = null;
+        foreach (var part in parts)
+        {
+            if (total is null)
+            {
+                total = (double[])part.Clone();
+            }
+            else
+            {
+                for (var i = 0; i < total.Length; i++)
+                {
+                    total[i] += part[i];
+                }
+            }
+        }
+
+        return [.. total!.Select(v => (float)v)];
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX)
+    private void ForwardRange(float* xs, float* ys, int count)
+    {
+        var values = new float[_hiddenFloats];
+        var slopes = new float[_hiddenFloats];
+        var tail = stackalloc float[Lanes];
+        fixed (float* h = values, d = slopes)
+        {
+            var full = count / Lanes * Lanes;
+            for (var n = 0; n < full; n += Lanes)
+            {
+                Vector256.Store(GroupForward(Vector256.Load(xs + n), h, d), ys + n);
+            }
+
+            if (full < count)
+            {
+                var rest = count - full;
+                Vector256.Store(GroupForward(Pad(xs + full, rest), h, d), tail);
+                new ReadOnlySpan<float>(tail, rest).CopyTo(new Span<float>(ys + full, rest));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
     {
         var values = new float[_hiddenFloats];
         var slopes = new float[_hiddenFloats];
@@ -121,9 +219,9 @@ internal sealed unsafe class FusedActivationKernel
         var biasTotals = _biases.Select(b => new double[b.Length]).ToArray();
         var tail = stackalloc float[Lanes];
 
-        fixed (float* xs = x, gs = upstream, dxs = gradX, h = values, d = slopes, delta = deltas)
+        fixed (float* h = values, d = slopes, delta = deltas)
         {
-            var full = x.Length / Lanes * Lanes;
+            var full = count / Lanes * Lanes;
             var groupsInBlock = 0;
             for (var n = 0; n < full; n += Lanes)
             {
@@ -137,23 +235,21 @@ internal sealed unsafe class FusedActivationKernel
                 }
             }
 
-            if (full < x.Length)
+            if (full < count)
             {
                 // Padding lanes get a zero upstream gradient, so they add nothing to the weight gradients.
-                var rest = x.Length - full;
+                var rest = count - full;
                 var dx = GroupBackward(Pad(xs + full, rest), Pad(gs + full, rest), h, d, delta, blockWeightGrads, blockBiasGrads);
                 Vector256.Store(dx, tail);
-                new ReadOnlySpan<float>(tail, rest).CopyTo(gradX[full..]);
+                new ReadOnlySpan<float>(tail, rest).CopyTo(new Span<float>(dxs + full, rest));
             }
 
             Flush(blockWeightGrads, weightTotals);
             Flush(blockBiasGrads, biasTotals);
         }
 
-        return ([.. weightTotals.Select(ToFloats)], [.. biasTotals.Select(ToFloats)]);
+        return (weightTotals, biasTotals);
     }
-
-    private static float[] ToFloats(double[] values) => [.. values.Select(v => (float)v)];
 
     private static Vector256<float> Pad(float* source, int count)
     {

@@ -132,3 +132,71 @@ public sealed class FusedActivationEvaluatorTests
         public int GetHashCode(float obj) => 0;
     }
 }
+
+public sealed class FusedActivationKernelThreadingTests
+{
+    [Fact]
+    public void SplittingAcrossThreadsChangesOnlyTheSummationGrouping()
+    {
+        var kernel = Kernel();
+        var (x, g) = Inputs(50_000);
+
+        var (y1, dx1, w1, b1) = Run(kernel, x, g, threads: 1);
+        var (y2, dx2, w2, b2) = Run(kernel, x, g, threads: 2);
+
+        // Values and input gradients are per scalar: identical. Weight gradients are sums: equal to rounding.
+        Assert.Equal(y1, y2);
+        Assert.Equal(dx1, dx2);
+        for (var l = 0; l < w1.Length; l++)
+        {
+            Assert.True(RelativeError(w2[l], w1[l]) < 1e-6, $"layer {l} weights: {RelativeError(w2[l], w1[l]):E2}");
+            Assert.True(RelativeError(b2[l], b1[l]) < 1e-6, $"layer {l} biases: {RelativeError(b2[l], b1[l]):E2}");
+        }
+    }
+
+    [Fact]
+    public void AFixedThreadCountIsBitwiseReproducible()
+    {
+        var kernel = Kernel();
+        var (x, g) = Inputs(50_000);
+
+        var first = Run(kernel, x, g, threads: 2);
+        var second = Run(kernel, x, g, threads: 2);
+
+        Assert.Equal(first.WeightGrads, second.WeightGrads);
+        Assert.Equal(first.BiasGrads, second.BiasGrads);
+    }
+
+    private static FusedActivationKernel Kernel()
+    {
+        var random = new Random(1);
+        int[] widths = [1, 32, 16, 8, 1];
+        var weights = new float[widths.Length - 1][];
+        var biases = new float[widths.Length - 1][];
+        for (var l = 0; l + 1 < widths.Length; l++)
+        {
+            weights[l] = [.. Enumerable.Range(0, widths[l] * widths[l + 1]).Select(_ => (float)(random.NextDouble() - 0.5))];
+            biases[l] = [.. Enumerable.Range(0, widths[l + 1]).Select(_ => (float)(random.NextDouble() - 0.5))];
+        }
+
+        return new FusedActivationKernel(BaseActivation.Tanh, weights, biases);
+    }
+
+    private static (float[] X, float[] Upstream) Inputs(int count)
+    {
+        var random = new Random(2);
+        return ([.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 8) - 4))], [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5))]);
+    }
+
+    private static (float[] Y, float[] GradX, float[][] WeightGrads, float[][] BiasGrads) Run(FusedActivationKernel kernel, float[] x, float[] upstream, int threads)
+    {
+        var y = new float[x.Length];
+        var dx = new float[x.Length];
+        kernel.Forward(x, y, threads);
+        var (w, b) = kernel.Backward(x, upstream, dx, threads);
+        return (y, dx, w, b);
+    }
+
+    private static double RelativeError(float[] candidate, float[] reference) =>
+        Math.Sqrt(candidate.Zip(reference, (c, r) => (double)(c - r) * (c - r)).Sum() / reference.Sum(r => (double)r * r));
+}
