@@ -20,12 +20,11 @@ internal static class AccuracyCheck
     private const string DefaultDataFile = "covertype/covertype_binary10_from_mlpack_subset_100k.csv.gz";
     private const int CurvePoints = 401;
 
-    public static void Run(TextWriter output, TextWriter progress, int epochs, int seeds, string? dataPath)
+    public static void Run(TextWriter output, TextWriter progress, int epochs, int seeds, string? dataPath, IReadOnlyList<SizePreset>? sizes = null)
     {
         var path = dataPath ?? Path.Combine(SharedData.Directory(), DefaultDataFile);
         var data = new CsvDataSource(path, "target").Load();
         var modes = Enum.GetValues<ActivationEvaluation>();
-        var sizes = new[] { SizePreset.Small, SizePreset.Large };
 
         output.WriteLine($"## Accuracy check: {data.Source}, {epochs} epochs, seeds 0..{seeds - 1}, batch 512, lr 1e-3, 1 torch thread");
         output.WriteLine();
@@ -39,7 +38,7 @@ internal static class AccuracyCheck
             string.Join(" | ", modes.Skip(1).Select(m => $"time exact / {Names.Of(m)}")) + " |");
         output.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", modes.Length + (3 * (modes.Length - 1)))));
 
-        foreach (var size in sizes)
+        foreach (var size in sizes ?? [SizePreset.Small, SizePreset.Large])
         {
             foreach (var baseActivation in Enum.GetValues<BaseActivation>())
             {

@@ -11,7 +11,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -40,11 +40,16 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     result = result with { Seeds = seeds };
                     i++;
                     break;
+                case "--sizes" when i + 1 < args.Count:
+                    result = result with { Sizes = args[i + 1].Split(',') };
+                    i++;
+                    break;
                 case "--data" when i + 1 < args.Count:
                     result = result with { DataPath = args[i + 1] };
                     i++;
                     break;
                 case "--scratch":
+                    i++;
                     break;
                 default:
                     return null;

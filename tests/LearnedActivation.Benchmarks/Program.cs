@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 // Usage (docs/benchmarks.md):
 //   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick]     timing tables
 //   ... -- --grid-errors                                                                grid error by knot count
-//   ... -- --accuracy [--epochs N] [--seeds N] [--data FILE]                              results unchanged?
+//   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
@@ -18,7 +18,7 @@ if (options is null)
 set_num_threads(1);
 if (args.Contains("--scratch"))
 {
-    Scratch.Run();
+    Scratch.Run(args[^1]);
     return 0;
 }
 
@@ -29,7 +29,7 @@ switch (options.Mode)
         break;
     case BenchmarkMode.Accuracy:
         MachineDescription.Write(Console.Out);
-        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath);
+        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Sizes?.Select(Names.ParseSize).ToArray());
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);
