@@ -75,7 +75,7 @@ internal static class AccuracyCheck
                 cells.AddRange(modes.Skip(1).Select(m =>
                 {
                     var differences = accuracy[m].Zip(exact, (a, e) => 100 * (a - e)).ToArray();
-                    return string.Create(CultureInfo.InvariantCulture, $"{differences.Average():+0.00;-0.00}, {differences.MaxBy(Math.Abs):+0.00;-0.00}");
+                    return $"{Signed(differences.Average())}, {Signed(differences.MaxBy(Math.Abs))}";
                 }));
                 cells.AddRange(modes.Skip(1).Select(m => deviation[m].Average().ToString("F3", CultureInfo.InvariantCulture)));
                 cells.AddRange(modes.Skip(1).Select(m => (time[ActivationEvaluation.Exact] / time[m]).ToString("F1", CultureInfo.InvariantCulture) + "x"));
@@ -85,6 +85,12 @@ internal static class AccuracyCheck
         }
 
         output.WriteLine();
+    }
+
+    private static string Signed(double value)
+    {
+        var rounded = Math.Round(value, 2);
+        return rounded == 0 ? "0.00" : rounded.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
     }
 
     private static double[] Linspace(double min, double max, int count) =>

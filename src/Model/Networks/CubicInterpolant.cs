@@ -104,16 +104,14 @@ internal sealed class CubicInterpolant : IInterpolant
                 var lows = Vector256.Create(low);
                 var inverseSteps = Vector256.Create(inverseStep);
                 var lasts = Vector256.Create((float)lastSegment);
+                var offsets = stackalloc int[8];
                 for (; n + 8 <= count; n += 8)
                 {
                     var position = (Avx.LoadVector256(xs + n) - lows) * inverseSteps;
                     var segment = Avx.ConvertToVector256Int32WithTruncation(Avx.Min(Avx.Max(position, Vector256<float>.Zero), lasts));
                     var t = position - Avx.ConvertToVector256Single(segment);
-                    var offset = Avx2.ShiftLeftLogical(segment, 2);
-                    var c0 = Avx2.GatherVector256(coefficients, offset, 4);
-                    var c1 = Avx2.GatherVector256(coefficients + 1, offset, 4);
-                    var c2 = Avx2.GatherVector256(coefficients + 2, offset, 4);
-                    var c3 = Avx2.GatherVector256(coefficients + 3, offset, 4);
+                    Avx.Store(offsets, Avx2.ShiftLeftLogical(segment, 2));
+                    Rows4.Load(coefficients, offsets, out var c0, out var c1, out var c2, out var c3);
                     Avx.Store(ys + n, c0 + (t * (c1 + (t * (c2 + (t * c3))))));
                 }
             }
@@ -144,34 +142,21 @@ internal sealed class CubicInterpolant : IInterpolant
                 var lasts = Vector256.Create((float)lastSegment);
                 var twos = Vector256.Create(2f);
                 var threes = Vector256.Create(3f);
-                var lanes = stackalloc float[32];
-                var segments = stackalloc int[8];
+                var offsets = stackalloc int[8];
                 for (; n + 8 <= count; n += 8)
                 {
                     var position = (Avx.LoadVector256(xs + n) - lows) * inverseSteps;
                     var segment = Avx.ConvertToVector256Int32WithTruncation(Avx.Min(Avx.Max(position, Vector256<float>.Zero), lasts));
                     var t = position - Avx.ConvertToVector256Single(segment);
-                    var offset = Avx2.ShiftLeftLogical(segment, 2);
-                    var c1 = Avx2.GatherVector256(coefficients + 1, offset, 4);
-                    var c2 = Avx2.GatherVector256(coefficients + 2, offset, 4);
-                    var c3 = Avx2.GatherVector256(coefficients + 3, offset, 4);
+                    Avx.Store(offsets, Avx2.ShiftLeftLogical(segment, 2));
+                    Rows4.Load(coefficients, offsets, out _, out var c1, out var c2, out var c3);
                     var g = Avx.LoadVector256(gs + n);
                     Avx.Store(dxs + n, g * ((c1 + (t * ((twos * c2) + (threes * c3 * t)))) * inverseSteps));
 
-                    // The moments are scattered lane by lane, in element order: no conflicts, a fixed sum order.
+                    // The moments go back lane by lane, in element order: a fixed sum order, as in the scalar path.
                     var gt = g * t;
                     var gt2 = gt * t;
-                    Avx.Store(lanes, g);
-                    Avx.Store(lanes + 8, gt);
-                    Avx.Store(lanes + 16, gt2);
-                    Avx.Store(lanes + 24, gt2 * t);
-                    Avx.Store(segments, offset);
-                    for (var lane = 0; lane < 8; lane++)
-                    {
-                        var sum = sums + segments[lane];
-                        var add = Vector128.Create(lanes[lane], lanes[lane + 8], lanes[lane + 16], lanes[lane + 24]);
-                        Vector128.Store(Vector128.Load(sum) + add, sum);
-                    }
+                    Rows4.Add(sums, offsets, g, gt, gt2, gt2 * t);
                 }
             }
 

@@ -8,100 +8,113 @@ namespace LearnedActivation.Model.Networks;
 /// A piecewise-linear function given by two sample points inside each piece: on piece p the value is the line
 /// through (Left[p], values[2p]) and (Right[p], values[2p+1]). For a function that is linear on each piece (a
 /// relu network between its bends) this is exact, value and gradients. Reproducible: the AVX2 path and the
-/// scalar path agree, and sums run in element order.
+/// scalar path perform the same float operations, and sums run in element order.
 /// </summary>
 internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpolant
 {
+    private const int Lanes = 8;
+
     public float[] Points { get; } = pieces.SamplePoints();
 
-    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output) => Forward(x, values, pieces, output);
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output) => Forward(x, Rows(values), pieces, output);
 
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
     {
-        var sums = new double[2 * pieces.Count];
-        Backward(x, values, upstream, pieces, gradX, sums);
-        for (var i = 0; i < sums.Length; i++)
+        // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
+        // would make every add wait for the one before. The lanes are added up in order at the end.
+        var sums = new float[4 * Lanes * pieces.Count];
+        Backward(x, Rows(values), upstream, pieces, gradX, sums);
+        for (var p = 0; p < pieces.Count; p++)
         {
-            gradValues[i] = (float)sums[i];
+            float first = 0, second = 0;
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                first += sums[4 * ((p * Lanes) + lane)];
+                second += sums[(4 * ((p * Lanes) + lane)) + 1];
+            }
+
+            gradValues[2 * p] = first;
+            gradValues[(2 * p) + 1] = second;
         }
     }
 
+    /// <summary>Per piece the row (y at Left, y at Right minus y at Left, Left, 1 / (Right - Left)).</summary>
+    private float[] Rows(ReadOnlySpan<float> values)
+    {
+        var rows = new float[4 * pieces.Count];
+        for (var p = 0; p < pieces.Count; p++)
+        {
+            rows[4 * p] = values[2 * p];
+            rows[(4 * p) + 1] = values[(2 * p) + 1] - values[2 * p];
+            rows[(4 * p) + 2] = pieces.Left[p];
+            rows[(4 * p) + 3] = pieces.InverseWidth[p];
+        }
+
+        return rows;
+    }
+
+    // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> samples, LinearPieces pieces, Span<float> output)
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output)
     {
         var n = 0;
-        fixed (float* xs = x, ys = samples, outs = output, left = pieces.Left, inverseWidth = pieces.InverseWidth)
+        fixed (float* xs = x, table = rows, outs = output)
         {
             if (Avx2.IsSupported)
             {
-                var scratch = stackalloc int[8];
+                var offsets = stackalloc int[8];
                 for (; n + 8 <= x.Length; n += 8)
                 {
                     var xv = Avx.LoadVector256(xs + n);
-                    var piece = pieces.Find(xv, xs + n, scratch);
-                    var u = (xv - Avx2.GatherVector256(left, piece, 4)) * Avx2.GatherVector256(inverseWidth, piece, 4);
-                    var at = Avx2.ShiftLeftLogical(piece, 1);
-                    var y0 = Avx2.GatherVector256(ys, at, 4);
-                    var y1 = Avx2.GatherVector256(ys + 1, at, 4);
-                    Avx.Store(outs + n, y0 + (u * (y1 - y0)));
+                    pieces.RowOffsets(xv, xs + n, offsets);
+                    Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
+                    Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
                 }
             }
 
             for (; n < x.Length; n++)
             {
-                var p = pieces.Find(xs[n]);
-                var u = (xs[n] - left[p]) * inverseWidth[p];
-                var y0 = ys[2 * p];
-                outs[n] = y0 + (u * (ys[(2 * p) + 1] - y0));
+                var row = table + (4 * pieces.Find(xs[n]));
+                outs[n] = row[0] + (((xs[n] - row[2]) * row[3]) * row[1]);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> samples, ReadOnlySpan<float> upstream, LinearPieces pieces, Span<float> gradX, Span<double> sums)
+    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, LinearPieces pieces, Span<float> gradX, Span<float> sums)
     {
         var n = 0;
-        fixed (float* xs = x, ys = samples, gs = upstream, dxs = gradX, left = pieces.Left, inverseWidth = pieces.InverseWidth)
-        fixed (double* totals = sums)
+        fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
         {
             if (Avx2.IsSupported)
             {
-                var lanes = stackalloc float[16];
-                var at = stackalloc int[8];
-                var scratch = stackalloc int[8];
+                var offsets = stackalloc int[8];
+                var sumOffsets = stackalloc int[8];
                 for (; n + 8 <= x.Length; n += 8)
                 {
                     var xv = Avx.LoadVector256(xs + n);
-                    var piece = pieces.Find(xv, xs + n, scratch);
-                    var w = Avx2.GatherVector256(inverseWidth, piece, 4);
-                    var u = (xv - Avx2.GatherVector256(left, piece, 4)) * w;
-                    var twice = Avx2.ShiftLeftLogical(piece, 1);
-                    var y0 = Avx2.GatherVector256(ys, twice, 4);
-                    var y1 = Avx2.GatherVector256(ys + 1, twice, 4);
+                    pieces.RowOffsets(xv, xs + n, offsets);
+                    Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(Avx.LoadVector256(offsets), 3) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
+                    Rows4.Load(table, offsets, out _, out var rise, out var left, out var inverseWidth);
+                    var u = (xv - left) * inverseWidth;
                     var g = Avx.LoadVector256(gs + n);
-                    Avx.Store(dxs + n, g * (y1 - y0) * w);
+                    Avx.Store(dxs + n, g * rise * inverseWidth);
 
-                    // Lane by lane, in element order, as the scalar path does.
-                    Avx.Store(lanes, g * (Vector256<float>.One - u));
-                    Avx.Store(lanes + 8, g * u);
-                    Avx.Store(at, twice);
-                    for (var lane = 0; lane < 8; lane++)
-                    {
-                        totals[at[lane]] += lanes[lane];
-                        totals[at[lane] + 1] += lanes[lane + 8];
-                    }
+                    // d value / d y0 = 1 - u and d value / d y1 = u, added back lane by lane in element order.
+                    Rows4.Add(totals, sumOffsets, g * (Vector256<float>.One - u), g * u, Vector256<float>.Zero, Vector256<float>.Zero);
                 }
             }
 
             for (; n < x.Length; n++)
             {
-                var p = pieces.Find(xs[n]);
-                var w = inverseWidth[p];
-                var u = (xs[n] - left[p]) * w;
+                var piece = pieces.Find(xs[n]);
+                var row = table + (4 * piece);
+                var u = (xs[n] - row[2]) * row[3];
                 var g = gs[n];
-                dxs[n] = g * (ys[(2 * p) + 1] - ys[2 * p]) * w;
-                totals[2 * p] += g * (1 - u);
-                totals[(2 * p) + 1] += g * u;
+                dxs[n] = g * row[1] * row[3];
+                var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
+                sum[0] += g * (1 - u);
+                sum[1] += g * u;
             }
         }
     }
@@ -180,34 +193,23 @@ internal sealed class LinearPieces
         return points;
     }
 
-    /// <summary>The pieces of 8 points at once; the scalar search finishes lanes whose bucket is near a bend.</summary>
+    /// <summary>
+    /// Writes 4 x the piece of each of 8 points (their row offsets in a table of 4-float rows) to
+    /// <paramref name="offsets"/>; <paramref name="scalars"/> are the same points in memory.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    /// <param name="x">The 8 points.</param>
-    /// <param name="scalars">The same 8 points in memory.</param>
-    /// <param name="scratch">8 ints of scratch space (stackalloc in a loop, or in an inlined method, is not free).</param>
-    public unsafe Vector256<int> Find(Vector256<float> x, float* scalars, int* scratch)
+    public unsafe void RowOffsets(Vector256<float> x, float* scalars, int* offsets)
     {
+        // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
+        var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
+        Avx.Store(offsets, Avx.ConvertToVector256Int32WithTruncation(scaled));
         fixed (int* table = _bucketPiece)
         {
-            // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
-            var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
-            var piece = Avx2.GatherVector256(table, Avx.ConvertToVector256Int32WithTruncation(scaled), 4);
-            var search = Avx2.CompareEqual(piece, Vector256.Create(Search));
-            if (!Avx.TestZ(search, search))
+            for (var lane = 0; lane < 8; lane++)
             {
-                Avx.Store(scratch, piece);
-                for (var lane = 0; lane < 8; lane++)
-                {
-                    if (scratch[lane] == Search)
-                    {
-                        scratch[lane] = Find(scalars[lane]);
-                    }
-                }
-
-                piece = Avx.LoadVector256(scratch);
+                var piece = table[offsets[lane]];
+                offsets[lane] = 4 * (piece == Search ? Find(scalars[lane]) : piece);
             }
-
-            return piece;
         }
     }
 

@@ -40,8 +40,7 @@ internal static class ReluBreakpoints
             var next = weights[layer + 1];
             var nextBias = biases[layer + 1];
             var nextBoundaries = new List<double>(boundaries.Count * 2) { low };
-            var activeSlopes = new double[width];
-            var activeOffsets = new double[width];
+            var activeUnits = new int[width];
             var nextSlopes = new List<double>(boundaries.Count * 2 * nextWidth);
             var nextOffsets = new List<double>(boundaries.Count * 2 * nextWidth);
             for (var p = 0; p + 1 < boundaries.Count; p++)
@@ -75,21 +74,25 @@ internal static class ReluBreakpoints
                     // No unit changes sign inside [from, cut]: each is active or not throughout, so its relu is
                     // affine there, and so is the next layer's pre-activation W relu(z) + b.
                     var middle = (from + cut) / 2;
+                    var active = 0;
                     for (var i = 0; i < width; i++)
                     {
-                        var active = (slopes[at + i] * middle) + offsets[at + i] > 0;
-                        activeSlopes[i] = active ? slopes[at + i] : 0;
-                        activeOffsets[i] = active ? offsets[at + i] : 0;
+                        if ((slopes[at + i] * middle) + offsets[at + i] > 0)
+                        {
+                            activeUnits[active++] = i;
+                        }
                     }
 
+                    // Only active units pass anything on: inactive ones are relu(z) = 0 throughout the piece.
                     for (var o = 0; o < nextWidth; o++)
                     {
                         double slope = 0, offset = nextBias[o];
                         var row = o * width;
-                        for (var i = 0; i < width; i++)
+                        for (var k = 0; k < active; k++)
                         {
-                            slope += next[row + i] * activeSlopes[i];
-                            offset += next[row + i] * activeOffsets[i];
+                            var i = activeUnits[k];
+                            slope += next[row + i] * slopes[at + i];
+                            offset += next[row + i] * offsets[at + i];
                         }
 
                         nextSlopes.Add(slope);
