@@ -48,9 +48,6 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     result = result with { DataPath = args[i + 1] };
                     i++;
                     break;
-                case "--scratch":
-                    i++;
-                    break;
                 default:
                     return null;
             }

@@ -10,18 +10,12 @@ using static TorchSharp.torch;
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--data FILE] | --sweep [--epochs N] [--data FILE]");
+    Console.Error.WriteLine("usage: [--quick] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
     return 2;
 }
 
 // Every figure is for one torch thread, as the sweep runs them (one run per core).
 set_num_threads(1);
-if (args.Contains("--scratch"))
-{
-    Scratch.Run(args[^1]);
-    return 0;
-}
-
 switch (options.Mode)
 {
     case BenchmarkMode.GridErrors:

@@ -6,9 +6,11 @@ namespace LearnedActivation.Model.Networks;
 /// <summary>
 /// Catmull-Rom cubic interpolation of knot values <c>y[0..K-1]</c> at <c>low + k * step</c> as an autograd
 /// function (see <see cref="CubicInterpolant"/>): gradients go to x (the interpolant's slope) and to y (each
-/// output passes its gradient to the four knots around it, with the interpolation weights).
+/// output passes its gradient to the four knots around it, with the interpolation weights). The grid evaluator
+/// uses <see cref="CubicInterpolant"/> inside its own node; this standalone node lets the tests check the
+/// interpolant's gradients against the same cubic built from torch operations.
 /// </summary>
-public sealed class KnotInterpolation : autograd.SingleTensorFunction<KnotInterpolation>
+internal sealed class KnotInterpolation : autograd.SingleTensorFunction<KnotInterpolation>
 {
     private const string InterpolantKey = "interpolant";
 
