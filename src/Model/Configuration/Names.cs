@@ -12,9 +12,13 @@ public static class Names
 
     public static string Of(SizePreset value) => value.ToString().ToLowerInvariant();
 
+    public static string Of(ActivationEvaluation value) => value.ToString().ToLowerInvariant();
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out BaseActivation? value) => TryParseEnum(text, out value);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out SizePreset? value) => TryParseEnum(text, out value);
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ActivationEvaluation? value) => TryParseEnum(text, out value);
 
     /// <summary>Parses a base activation name; throws <see cref="ArgumentException"/> listing the accepted names.</summary>
     public static BaseActivation ParseBase(string? text) =>
@@ -23,6 +27,10 @@ public static class Names
     /// <summary>Parses a size name; throws <see cref="ArgumentException"/> listing the accepted names.</summary>
     public static SizePreset ParseSize(string? text) =>
         TryParse(text, out SizePreset? value) ? value.Value : throw Unknown<SizePreset>(text, "size");
+
+    /// <summary>Parses an activation evaluation name; throws <see cref="ArgumentException"/> listing the accepted names.</summary>
+    public static ActivationEvaluation ParseActivationEvaluation(string? text) =>
+        TryParse(text, out ActivationEvaluation? value) ? value.Value : throw Unknown<ActivationEvaluation>(text, "activation evaluation");
 
     public static string Accepted<T>()
         where T : struct, Enum => string.Join("|", Enum.GetValues<T>().Select(v => v.ToString().ToLowerInvariant()));

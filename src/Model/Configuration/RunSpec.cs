@@ -17,7 +17,7 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v1|{Model.Name}|epochs={t.Epochs}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|warm={t.WarmStartActivation}|data={DataContentHash}");
+            $"v1|{Model.Name}|epochs={t.Epochs}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|warm={t.WarmStartActivation}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

@@ -7,15 +7,20 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
 /// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
 /// <param name="WarmStartActivation">Fit the activation network to its base function before training (see ActivationWarmStart).</param>
+/// <param name="ActivationEval">How the activation network is computed; the default is the fastest mode that keeps
+/// the results of exact (docs/benchmarks.md).</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = 512,
     double LearningRate = 1e-3,
     long Seed = 0,
     int TorchThreads = 1,
-    bool WarmStartActivation = true)
+    bool WarmStartActivation = true,
+    ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
 {
     public const int DefaultEpochs = 20;
+
+    public const ActivationEvaluation DefaultActivationEval = ActivationEvaluation.Grid;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
@@ -38,6 +43,11 @@ public sealed record TrainConfig(
         if (TorchThreads <= 0)
         {
             throw new ArgumentException($"torch threads must be positive (got {TorchThreads})", nameof(TorchThreads));
+        }
+
+        if (!Enum.IsDefined(ActivationEval))
+        {
+            throw new ArgumentException($"unknown activation evaluation {(int)ActivationEval}", nameof(ActivationEval));
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class TrainingSession : IDisposable
 
         // A generator of its own (not torch.manual_seed): several runs share a process on a silo.
         _generator = new Generator(unchecked((ulong)spec.Train.Seed), CPU);
-        _model = new LearnedActivationNetwork(data.Train.Width, spec.Model, _generator);
+        _model = new LearnedActivationNetwork(data.Train.Width, spec.Model, _generator, ActivationEvaluators.For(spec.Train.ActivationEval));
         if (spec.Train.WarmStartActivation)
         {
             ActivationWarmStart.FitToBase(_model.Activation);

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace LearnedActivation.Benchmarks;
+
+internal enum BenchmarkMode
+{
+    Timing,
+    GridErrors,
+    Accuracy,
+    Sweep,
+}
+
+/// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null)
+{
+    public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
+    {
+        var result = new BenchmarkArguments(BenchmarkMode.Timing, false, null, null, null);
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    result = result with { Quick = true };
+                    break;
+                case "--grid-errors":
+                    result = result with { Mode = BenchmarkMode.GridErrors };
+                    break;
+                case "--accuracy":
+                    result = result with { Mode = BenchmarkMode.Accuracy };
+                    break;
+                case "--sweep":
+                    result = result with { Mode = BenchmarkMode.Sweep };
+                    break;
+                case "--epochs" when i + 1 < args.Count && TryPositive(args[i + 1], out var epochs):
+                    result = result with { Epochs = epochs };
+                    i++;
+                    break;
+                case "--seeds" when i + 1 < args.Count && TryPositive(args[i + 1], out var seeds):
+                    result = result with { Seeds = seeds };
+                    i++;
+                    break;
+                case "--sizes" when i + 1 < args.Count:
+                    result = result with { Sizes = args[i + 1].Split(',') };
+                    i++;
+                    break;
+                case "--data" when i + 1 < args.Count:
+                    result = result with { DataPath = args[i + 1] };
+                    i++;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool TryPositive(string text, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
+}

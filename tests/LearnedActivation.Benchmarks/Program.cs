@@ -1,0 +1,43 @@
+using LearnedActivation.Benchmarks;
+using LearnedActivation.Model.Configuration;
+using static TorchSharp.torch;
+
+// Usage (docs/benchmarks.md):
+//   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick]     timing tables
+//   ... -- --grid-errors                                                                grid error by knot count
+//   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
+//   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
+var options = BenchmarkArguments.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: [--quick] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
+    return 2;
+}
+
+// Every figure is for one torch thread, as the sweep runs them (one run per core).
+set_num_threads(1);
+switch (options.Mode)
+{
+    case BenchmarkMode.GridErrors:
+        GridErrorReport.Run(Console.Out);
+        break;
+    case BenchmarkMode.Accuracy:
+        MachineDescription.Write(Console.Out);
+        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Sizes?.Select(Names.ParseSize).ToArray());
+        break;
+    case BenchmarkMode.Sweep:
+        MachineDescription.Write(Console.Out);
+        SweepTiming.Run(Console.Out, Console.Error, options.Epochs ?? 2, options.DataPath);
+        break;
+    default:
+        var repetitions = options.Quick ? BenchmarkOptions.Quick : BenchmarkOptions.Full;
+        MachineDescription.Write(Console.Out);
+        Console.WriteLine($"Warm-up {repetitions.WarmupRepetitions}, repetitions {repetitions.Repetitions}, steps per sample {repetitions.StepsPerSample}");
+        Console.WriteLine();
+        var modes = Enum.GetValues<ActivationEvaluation>();
+        StepBenchmark.Run(Console.Out, repetitions, modes);
+        ActivationBenchmark.Run(Console.Out, repetitions, modes);
+        break;
+}
+
+return 0;
