@@ -4,6 +4,7 @@ using LearnedActivation.Client.Views;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Training;
+using LearnedActivation.Model.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,7 +22,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     {
         ArgumentNullException.ThrowIfNull(settings);
         var spec = SweepSpecBuilder.Build(settings);
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
 
         await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, train: true, cancellationToken);
         await WarmUpDataAsync(silo, spec, cancellationToken);

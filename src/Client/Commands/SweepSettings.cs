@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LearnedActivation.Model.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,6 +30,10 @@ public sealed class SweepSettings : StoreSettings
     [Description("Epochs per run (overrides the spec).")]
     public int? Epochs { get; init; }
 
+    [CommandOption("--activation-eval <MODE>")]
+    [Description("grid|fused|exact (overrides the spec; default grid).")]
+    public string? ActivationEval { get; init; }
+
     [CommandOption("--slots <N>")]
     [Description("Runs trained at once on this machine. Default: one per core.")]
     public int? Slots { get; init; }
@@ -43,6 +48,11 @@ public sealed class SweepSettings : StoreSettings
         if (Epochs is <= 0)
         {
             return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");
+        }
+
+        if (ActivationEval is not null && !Names.TryParse(ActivationEval, out ActivationEvaluation? _))
+        {
+            return ValidationResult.Error($"--activation-eval: unknown mode '{ActivationEval}' (expected {Names.Accepted<ActivationEvaluation>()})");
         }
 
         if (Slots is <= 0)

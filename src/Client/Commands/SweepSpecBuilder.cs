@@ -1,5 +1,6 @@
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
 
 namespace LearnedActivation.Client.Commands;
@@ -43,6 +44,11 @@ internal static class SweepSpecBuilder
         if (settings.Epochs is { } epochs)
         {
             spec = spec with { Budget = spec.Budget with { Epochs = epochs } };
+        }
+
+        if (settings.ActivationEval is { } mode)
+        {
+            spec = spec with { Budget = spec.Budget with { ActivationEval = Names.ParseActivationEvaluation(mode) } };
         }
 
         if (SweepSpecValidator.FirstError(spec) is { } error)

@@ -27,7 +27,7 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
         var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(display, source, train.Seed, cancellationToken);
         var spec = new RunSpec(model, train, contentHash);
 
-        display.MarkupLineInterpolated($"Training [bold]{model.Name}[/]: outer {string.Join('-', model.OuterHidden)}, activation network 1-{string.Join('-', model.ActivationHidden)}-1, {train.Epochs} epochs, seed {train.Seed}, {train.TorchThreads} thread(s)");
+        display.MarkupLineInterpolated($"Training [bold]{model.Name}[/]: outer {string.Join('-', model.OuterHidden)}, activation network 1-{string.Join('-', model.ActivationHidden)}-1, {train.Epochs} epochs, seed {train.Seed}, {train.TorchThreads} thread(s), {Names.Of(train.ActivationEval)} activation evaluation");
 
         var (session, result) = await TrainingDisplay.RunAsync(display, spec, splits, cancellationToken);
         using (session)

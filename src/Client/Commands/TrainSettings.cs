@@ -38,6 +38,11 @@ public sealed class TrainSettings : DataSettings
     [DefaultValue(1)]
     public int Threads { get; init; } = 1;
 
+    [CommandOption("--activation-eval <MODE>")]
+    [Description("How the activation network is computed: grid (default: knots + cubic, fastest) | fused (own kernel) | exact (libtorch reference).")]
+    [DefaultValue("grid")]
+    public string ActivationEval { get; init; } = "grid";
+
     [CommandOption("--out <DIR>")]
     [Description("Output folder. Default: runs/train/<base>_<outer>_<act>.")]
     public string? Out { get; init; }
@@ -48,7 +53,7 @@ public sealed class TrainSettings : DataSettings
 
     public ModelConfig ToModelConfig() => new(Names.ParseBase(Base), Names.ParseSize(Outer), Names.ParseSize(Act));
 
-    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads);
+    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: Names.ParseActivationEvaluation(ActivationEval));
 
     public override ValidationResult Validate()
     {
@@ -65,6 +70,11 @@ public sealed class TrainSettings : DataSettings
         if (!Names.TryParse(Act, out SizePreset? _))
         {
             return ValidationResult.Error($"--act: unknown size '{Act}' (expected {Names.Accepted<SizePreset>()})");
+        }
+
+        if (!Names.TryParse(ActivationEval, out ActivationEvaluation? _))
+        {
+            return ValidationResult.Error($"--activation-eval: unknown mode '{ActivationEval}' (expected {Names.Accepted<ActivationEvaluation>()})");
         }
 
         if (Epochs <= 0)

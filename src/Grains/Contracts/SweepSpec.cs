@@ -78,17 +78,18 @@ public sealed record TrainingBudget(
     [property: Id(0)] int Epochs,
     [property: Id(1)] int BatchSize,
     [property: Id(2)] double LearningRate,
-    [property: Id(3)] int TorchThreads)
+    [property: Id(3)] int TorchThreads,
+    [property: Id(4)] ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
 {
     public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
 
     public static TrainingBudget FromTrainConfig(TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval);
     }
 
-    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads);
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval: ActivationEval);
 }
 
 /// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>

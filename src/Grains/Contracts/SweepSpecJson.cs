@@ -9,7 +9,7 @@ namespace LearnedActivation.Grains.Contracts;
 /// default; anything not understood is an error with one line that names the file and the field:
 /// <code>
 /// { "id": "quick", "bases": ["tanh", "relu"], "outerSizes": ["small"], "activationSizes": ["small"],
-///   "seeds": [0, 1], "epochs": 2, "batchSize": 512, "learningRate": 0.001, "torchThreads": 1,
+///   "seeds": [0, 1], "epochs": 2, "batchSize": 512, "learningRate": 0.001, "torchThreads": 1, "activationEval": "grid",
 ///   "checkpointEvery": 1, "data": { "file": "covertype.csv.gz", "target": "target" } }
 /// </code>
 /// The document is walked by hand (rather than bound to a DTO) so that each error can name the exact
@@ -20,7 +20,7 @@ public static class SweepSpecJson
     public const string DefaultId = "study";
 
     private static readonly string[] KnownFields =
-        ["id", "bases", "outerSizes", "activationSizes", "seeds", "epochs", "batchSize", "learningRate", "torchThreads", "checkpointEvery", "data"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "epochs", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
 
@@ -69,7 +69,10 @@ public static class SweepSpecJson
             r.PositiveInt(root, "epochs", study.Budget.Epochs),
             r.PositiveInt(root, "batchSize", study.Budget.BatchSize),
             r.PositiveDouble(root, "learningRate", study.Budget.LearningRate),
-            r.PositiveInt(root, "torchThreads", study.Budget.TorchThreads));
+            r.PositiveInt(root, "torchThreads", study.Budget.TorchThreads),
+            root.TryGetProperty("activationEval", out var evalElement)
+                ? r.Enum<ActivationEvaluation>(evalElement, "activationEval", "activation evaluation")
+                : study.Budget.ActivationEval);
 
         var data = study.Data;
         if (root.TryGetProperty("data", out var dataElement))

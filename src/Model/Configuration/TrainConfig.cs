@@ -18,7 +18,7 @@ public sealed record TrainConfig(
     bool WarmStartActivation = true,
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
 {
-    public const int DefaultEpochs = 20;
+    public const int DefaultEpochs = 50;
 
     public const ActivationEvaluation DefaultActivationEval = ActivationEvaluation.Grid;
 
