@@ -30,7 +30,7 @@ public sealed class SweepSpecJsonTests
               "outerSizes": ["large"],
               "activationSizes": ["small", "medium"],
               "seeds": [3, 7],
-              "epochs": 2, "batchSize": 128, "learningRate": 0.01, "torchThreads": 2, "checkpointEvery": 2,
+              "epochs": 2, "batchSize": 128, "learningRate": 0.01, "torchThreads": 2, "activationEval": "fused", "checkpointEvery": 2,
               "data": { "file": "data/cover.csv.gz", "target": "target" }
             }
             """;
@@ -39,14 +39,14 @@ public sealed class SweepSpecJsonTests
 
         Assert.Equal("quick", spec.Id);
         Assert.Equal([BaseActivation.Gelu, BaseActivation.Tanh], spec.Axes.Bases);
-        Assert.Equal(new TrainingBudget(2, 128, 0.01, 2), spec.Budget);
+        Assert.Equal(new TrainingBudget(2, 128, 0.01, 2, ActivationEvaluation.Fused), spec.Budget);
         Assert.Equal(new DataSpec("data/cover.csv.gz", "target"), spec.Data);
         Assert.Equal(2, spec.CheckpointEvery);
         Assert.Equal(
             ["gelu_large_small_s3", "gelu_large_small_s7", "gelu_large_medium_s3", "gelu_large_medium_s7",
              "tanh_large_small_s3", "tanh_large_small_s7", "tanh_large_medium_s3", "tanh_large_medium_s7"],
             spec.Runs().Select(r => r.ConfigName));
-        Assert.Equal(new TrainConfig(2, 128, 0.01, 7, 2), RunWorkItem.For(spec, spec.Runs()[1]).Train);
+        Assert.Equal(new TrainConfig(2, 128, 0.01, 7, 2, ActivationEval: ActivationEvaluation.Fused), RunWorkItem.For(spec, spec.Runs()[1]).Train);
     }
 
     [Theory]
@@ -64,7 +64,8 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, epochs, batchSize, learningRate, torchThreads, checkpointEvery, data)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, epochs, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data)")]
+    [InlineData("""{"activationEval": "fast"}""", "sweep.json: activationEval: unknown activation evaluation 'fast' (expected exact|fused|grid)")]
     [InlineData("""{"data": {"file": "x.csv", "target": "y", "sep": ";"}}""", "sweep.json: data.sep: unknown field (expected one of file, target)")]
     [InlineData("""{"data": {"file": "x.csv"}}""", "sweep.json: data.target: required when data.file is set")]
     [InlineData("""{"data": "x.csv"}""", "sweep.json: data: must be an object with \"file\" and \"target\"")]
