@@ -25,7 +25,7 @@ public sealed class TrainingSession : IDisposable
     private readonly SplitTensors _test;
     private readonly Generator _generator;
     private readonly LearnedActivationNetwork _model;
-    private readonly Adam _optimizer;
+    private readonly AdamOptimizer _optimizer;
     private readonly List<EpochMetrics> _history = [];
 
     private int _completedEpochs;
@@ -61,7 +61,7 @@ public sealed class TrainingSession : IDisposable
             ActivationWarmStart.FitToBase(_model.Activation);
         }
 
-        _optimizer = optim.Adam(_model.parameters(), spec.Train.LearningRate);
+        _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
     }
 
     public RunSpec Spec => _spec;
@@ -296,12 +296,12 @@ public sealed class TrainingSession : IDisposable
         module.load(reader, strict: true);
     }
 
-    private static byte[] SaveOptimizer(OptimizerHelper optimizer)
+    private static byte[] SaveOptimizer(AdamOptimizer optimizer)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            optimizer.save_state_dict(writer);
+            optimizer.Save(writer);
         }
 
         return buffer.ToArray();
@@ -331,10 +331,10 @@ public sealed class TrainingSession : IDisposable
         var features = _train.Features.index_select(0, index);
         var labels = _train.Labels.index_select(0, index);
 
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features), labels);
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
         return loss.item<float>();
     }
 
@@ -370,7 +370,7 @@ public sealed class TrainingSession : IDisposable
             LoadModule(_model, snapshot.ModelState);
             using (var reader = new BinaryReader(new MemoryStream(snapshot.OptimizerState, writable: false)))
             {
-                _optimizer.load_state_dict(reader);
+                _optimizer.Load(reader);
             }
         }
         catch (Exception e) when (e is not CheckpointException)

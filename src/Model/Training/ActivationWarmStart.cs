@@ -1,7 +1,8 @@
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Networks;
 using static TorchSharp.torch;
 
-namespace LearnedActivation.Model.Networks;
+namespace LearnedActivation.Model.Training;
 
 /// <summary>
 /// Fits a freshly initialised activation network to its base function before joint training starts.
@@ -34,15 +35,15 @@ public static class ActivationWarmStart
             target = BaseActivationFunction.Apply(network.Base, x);
         }
 
-        using var optimizer = optim.Adam(network.parameters(), LearningRate);
+        using var optimizer = new AdamOptimizer(network.parameters(), LearningRate);
         var loss = 0.0;
         for (var step = 0; step < Steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var error = nn.functional.mse_loss(network.forward(x), target);
             error.backward();
-            optimizer.step();
+            optimizer.Step();
             loss = error.item<float>();
         }
 

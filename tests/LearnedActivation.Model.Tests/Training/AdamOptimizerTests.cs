@@ -1,0 +1,79 @@
+using LearnedActivation.Model.Training;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Tests.Training;
+
+public sealed class AdamOptimizerTests
+{
+    [Fact]
+    public void UpdatesMatchTorchSharpsAdamStepForStep()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7, CPU);
+        var ours = nn.Linear(5, 3);
+        var reference = nn.Linear(5, 3);
+        reference.load_state_dict(ours.state_dict());
+        using var adam = new AdamOptimizer(ours.parameters(), 0.01);
+        using var torchAdam = optim.Adam(reference.parameters(), 0.01);
+
+        for (var step = 0; step < 20; step++)
+        {
+            var x = randn(new long[] { 16, 5 }, generator: generator);
+            adam.ZeroGrad();
+            ours.forward(x).pow(2).sum().backward();
+            adam.Step();
+            torchAdam.zero_grad();
+            reference.forward(x).pow(2).sum().backward();
+            torchAdam.step();
+        }
+
+        Assert.Equal(20, adam.Steps);
+        foreach (var (name, value) in ours.state_dict())
+        {
+            var expected = reference.state_dict()[name].data<float>().ToArray();
+            var actual = value.data<float>().ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6, $"{name}[{i}]: {actual[i]} vs torch's {expected[i]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void SavedStateRestoresTheSameNextUpdate()
+    {
+        using var scope = NewDisposeScope();
+        var layer = nn.Linear(4, 2);
+        using var adam = new AdamOptimizer(layer.parameters(), 0.05);
+        var x = ones(8, 4);
+        for (var step = 0; step < 3; step++)
+        {
+            adam.ZeroGrad();
+            layer.forward(x).sum().backward();
+            adam.Step();
+        }
+
+        using var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            adam.Save(writer);
+        }
+
+        var copy = nn.Linear(4, 2);
+        copy.load_state_dict(layer.state_dict());
+        using var restored = new AdamOptimizer(copy.parameters(), 0.05);
+        saved.Position = 0;
+        restored.Load(new BinaryReader(saved));
+
+        foreach (var (net, optimizer) in new[] { (layer, adam), (copy, restored) })
+        {
+            optimizer.ZeroGrad();
+            net.forward(x).sum().backward();
+            optimizer.Step();
+        }
+
+        Assert.Equal(layer.weight!.data<float>().ToArray(), copy.weight!.data<float>().ToArray());
+        Assert.Equal(4, restored.Steps);
+    }
+}
