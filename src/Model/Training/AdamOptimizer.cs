@@ -10,7 +10,8 @@ namespace LearnedActivation.Model.Training;
 /// (from implicit double conversions) to native calls without keeping them alive, so the finalizer thread can
 /// free one mid-call ("Unknown scalar type", "Expected false to be true" in addcdiv_). Measured: 9 of 27
 /// runs of a two-slot sweep failed that way. Every Scalar here is a field or a <c>using</c> local, alive
-/// until the native call has returned.
+/// until the native call has returned; no overload with a defaulted Scalar argument is used, since those
+/// build the default from a temporary too.
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
 {
@@ -27,6 +28,9 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Scalar _beta2 = Beta2.ToScalar();
     private readonly Scalar _oneMinusBeta2 = (1 - Beta2).ToScalar();
     private readonly Scalar _epsilon = Epsilon.ToScalar();
+
+    // Passed explicitly: TorchSharp's add_(Scalar) overload makes its default alpha from a temporary.
+    private readonly Scalar _one = 1.0.ToScalar();
     private long _step;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
@@ -68,7 +72,7 @@ public sealed class AdamOptimizer : IDisposable
 
             _firstMoment[i].mul_(_beta1).add_(grad, _oneMinusBeta1);
             _secondMoment[i].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
-            var denominator = _secondMoment[i].sqrt().mul_(inverseSqrtCorrection2).add_(_epsilon);
+            var denominator = _secondMoment[i].sqrt().mul_(inverseSqrtCorrection2).add_(_epsilon, _one);
             _parameters[i].addcdiv_(_firstMoment[i], denominator, negativeStepSize);
         }
     }
@@ -134,5 +138,6 @@ public sealed class AdamOptimizer : IDisposable
         _beta2.Dispose();
         _oneMinusBeta2.Dispose();
         _epsilon.Dispose();
+        _one.Dispose();
     }
 }
