@@ -97,6 +97,11 @@ internal static class ClusterClient
             inner = inner.InnerException;
         }
 
+        if (inner is RedisConnectionException)
+        {
+            return "Redis does not answer there";
+        }
+
         var message = inner.Message.ReplaceLineEndings(" ");
         return message.Length > 300 ? message[..300] + "..." : message;
     }
