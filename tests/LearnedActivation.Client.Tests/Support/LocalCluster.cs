@@ -49,15 +49,17 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo)
     {
-        var redis = new RedisServer();
-        var azurite = new AzuriteServer();
+        // Every port at once, so that no two processes are handed the same one.
+        var ports = LoopbackService.FreePorts((2 * silos) + 2);
+        var redis = new RedisServer(ports[^1]);
+        var azurite = new AzuriteServer(ports[^2]);
         var cluster = new LocalCluster(redis, azurite);
         try
         {
             await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
             for (var i = 1; i <= silos; i++)
             {
-                cluster._silos.Add(SiloProcess.Start(cluster, i, slotsPerSilo));
+                cluster._silos.Add(SiloProcess.Start(cluster, i, slotsPerSilo, ports[(2 * i) - 2], ports[(2 * i) - 1]));
             }
 
             await Task.WhenAll(cluster._silos.Select(s => s.WaitUntilListeningAsync()));
@@ -172,11 +174,10 @@ internal sealed class LocalCluster : IAsyncDisposable
         /// <summary>Whether a run status's host silo is this one.</summary>
         public bool Hosts(RunStatus run) => run.HostSilo?.EndsWith(":" + SiloPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) == true;
 
-        public static SiloProcess Start(LocalCluster cluster, int index, int slots)
+        public static SiloProcess Start(LocalCluster cluster, int index, int slots, int siloPort, int gatewayPort)
         {
             var folder = Path.Combine(cluster.WorkFolder, $"silo-{index}");
             Directory.CreateDirectory(folder);
-            var (siloPort, gatewayPort) = (LoopbackService.FreePort(), LoopbackService.FreePort());
             var logFile = Path.Combine(folder, "silo.clef");
             var start = new ProcessStartInfo(DotnetHost())
             {

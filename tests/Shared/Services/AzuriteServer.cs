@@ -16,8 +16,8 @@ public sealed class AzuriteServer : LoopbackService
 
     private readonly string _executable;
 
-    public AzuriteServer()
-        : base("azurite")
+    public AzuriteServer(int? port = null)
+        : base("azurite", port)
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         _executable = Locate(

@@ -17,12 +17,14 @@ public abstract class LoopbackService : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    protected LoopbackService(string name)
+    /// <param name="name">For messages and the data folder's name.</param>
+    /// <param name="port">The port; null for a free one.</param>
+    protected LoopbackService(string name, int? port)
     {
         Name = name;
         DataFolder = Path.Combine(Path.GetTempPath(), $"la-{name}-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(DataFolder);
-        Port = FreePort();
+        Port = port ?? FreePort();
     }
 
     public string Name { get; }
@@ -179,6 +181,28 @@ public abstract class LoopbackService : IAsyncDisposable
         }
 
         throw new InvalidOperationException(install);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct free ports: all are held until all are known, so that no two are
+    /// the same (Orleans' listeners would share a busy port silently, SO_REUSEPORT, mixing two silos).
+    /// </summary>
+    public static IReadOnlyList<int> FreePorts(int count)
+    {
+        var sockets = Enumerable.Range(0, count).Select(_ =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return socket;
+        }).ToList();
+        try
+        {
+            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
     }
 
     public static int FreePort()

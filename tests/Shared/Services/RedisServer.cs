@@ -9,8 +9,8 @@ public sealed class RedisServer : LoopbackService
 
     private readonly string _executable;
 
-    public RedisServer()
-        : base("redis")
+    public RedisServer(int? port = null)
+        : base("redis", port)
     {
         _executable = Locate(Environment.GetEnvironmentVariable("LEARNACT_REDIS_SERVER"), ["redis-server", "/usr/bin/redis-server", "/usr/sbin/redis-server"], Install);
     }
