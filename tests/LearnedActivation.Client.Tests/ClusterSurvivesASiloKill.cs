@@ -54,7 +54,7 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
         spec.Write(Path.Combine(Cluster.WorkFolder, "kill.json"));
 
         var submit = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "sweep", "--spec", "kill.json", "--detach");
-        Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
+        Assert.True(submit.ExitCode == ExitCodes.Ok, submit + "\n" + Cluster.SiloOutputs());
 
         // A run part-way through, with a checkpoint, and far enough from its end that the kill lands mid-training.
         var caught = await Cluster.WaitForAsync(
@@ -93,12 +93,12 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
         var spec = new SweepSpecFile("cancel", ["gelu"], ["small"], ["small", "medium"], Epochs: 200, new SweepSpecData(fixture.DataFile, CovertypeSample.Target));
         spec.Write(Path.Combine(Cluster.WorkFolder, "cancel.json"));
         var submit = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "sweep", "--spec", "cancel.json", "--detach");
-        Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
+        Assert.True(submit.ExitCode == ExitCodes.Ok, submit + "\n" + Cluster.SiloOutputs());
         await Cluster.WaitForAsync(spec.Id, s => s.Runs.Any(r => r.Epoch >= 1), "a run to train an epoch", Timeout);
 
         var cancel = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "cancel", spec.Id);
 
-        Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel.ToString());
+        Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel + "\n" + Cluster.SiloOutputs());
         var ended = await Cluster.WaitForAsync(spec.Id, s => s.Runs.All(r => r.IsTerminal), "every run to end", Timeout);
         Assert.Equal(SweepPhase.Cancelled, ended.Phase);
         Assert.All(ended.Runs, r => Assert.Equal(RunPhase.Cancelled, r.Phase));

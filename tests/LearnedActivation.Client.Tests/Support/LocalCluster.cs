@@ -92,9 +92,28 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         var sweep = Grains.GetGrain<ISweepGrain>(sweepId);
         var clock = Stopwatch.StartNew();
+        string? lastError = null;
         while (true)
         {
-            var status = await sweep.GetStatusAsync();
+            SweepStatus? status;
+            try
+            {
+                status = await sweep.GetStatusAsync();
+            }
+            catch (OrleansException e) when (clock.Elapsed < timeout)
+            {
+                // The gateway this client used, or the silo that held the sweep grain, may be the one a test
+                // killed: until the cluster declares it dead, calls routed there fail. The client moves on.
+                lastError = e.Message;
+                status = null;
+            }
+
+            if (status is null)
+            {
+                await Task.Delay(500);
+                continue;
+            }
+
             if (done(status))
             {
                 return status;
@@ -102,7 +121,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
             if (clock.Elapsed > timeout)
             {
-                throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}, in vain; last status: {Describe(status)}\n{SiloOutputs()}");
+                throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}, in vain; last status: {Describe(status)}; last error: {lastError ?? "none"}\n{SiloOutputs()}");
             }
 
             await Task.Delay(200);
