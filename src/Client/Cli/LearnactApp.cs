@@ -44,11 +44,16 @@ public static class LearnactApp
             .WithDescription("Run the 27-configuration study on an embedded Orleans silo (resumes when run again with the same id).")
             .WithExample("sweep")
             .WithExample("sweep", "--data", "covertype.csv.gz", "--target", "target")
-            .WithExample("sweep", "--spec", "sweep.json", "--id", "small-study");
+            .WithExample("sweep", "--spec", "sweep.json", "--id", "small-study")
+            .WithExample("sweep", "--spec", "sweep.json", "--cluster", "127.0.0.1:6390", "--detach");
         config.AddCommand<StatusCommand>("status")
             .WithDescription("Show where a sweep stands: while it runs, or afterwards from the store.")
             .WithExample("status")
             .WithExample("status", "study", "--watch");
+        config.AddCommand<CancelCommand>("cancel")
+            .WithDescription("Cancel a sweep's runs that have not ended (they keep their last checkpoint).")
+            .WithExample("cancel", "study")
+            .WithExample("cancel", "study", "--cluster", "127.0.0.1:6390");
         config.AddCommand<ResultsCommand>("results")
             .WithDescription("Copy a sweep's report, figures, table and run outputs out of the store.")
             .WithExample("results", "study", "--out", "study-results");
@@ -64,6 +69,7 @@ public static class LearnactApp
         {
             CommandAppException or DataException or UsageException or Grains.Contracts.SweepSpecException => (ExitCodes.BadInput, "error: " + ex.Message),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+            ClusterUnreachableException => (ExitCodes.Failure, "error: " + ex.Message),
             _ => (ExitCodes.Failure, $"error: {ex.GetType().Name}: {ex.Message}"),
         };
         errors.WriteLine(line.ReplaceLineEndings(" "));

@@ -25,12 +25,25 @@ public sealed class ResultsCommand(IAnsiConsole console) : AsyncCommand<ResultsS
     public override async Task<int> ExecuteAsync(CommandContext context, ResultsSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!Directory.Exists(Path.Combine(settings.StoreRoot, settings.Sweep)))
+        IBlobStore store;
+        if (settings.IsCluster)
         {
-            throw new UsageException($"no sweep '{settings.Sweep}' in store {Path.GetFullPath(settings.StoreRoot)}");
+            store = Cluster.ClusterClient.OpenStore(settings, "results from a cluster");
+            if ((await ReachAsync(store, settings)).Count == 0)
+            {
+                throw new UsageException($"no sweep '{settings.Sweep}' in the cluster's blob container '{settings.BlobContainer}'");
+            }
+        }
+        else
+        {
+            if (!Directory.Exists(Path.Combine(settings.StoreRoot, settings.Sweep)))
+            {
+                throw new UsageException($"no sweep '{settings.Sweep}' in store {Path.GetFullPath(settings.StoreRoot)}");
+            }
+
+            store = new FileSystemBlobStore(Path.GetFullPath(settings.StoreRoot));
         }
 
-        var store = new FileSystemBlobStore(Path.GetFullPath(settings.StoreRoot));
         var count = await ArtifactExport.CopyAllAsync(store, settings.Sweep, settings.Out, cancellationToken);
         if (count == 0)
         {
@@ -39,5 +52,17 @@ public sealed class ResultsCommand(IAnsiConsole console) : AsyncCommand<ResultsS
 
         console.MarkupLineInterpolated($"Copied {count} files of sweep {settings.Sweep} to {Path.GetFullPath(settings.Out)}");
         return 0;
+    }
+
+    private static async Task<IReadOnlyList<string>> ReachAsync(IBlobStore store, ResultsSettings settings)
+    {
+        try
+        {
+            return await store.ListAsync(StoreLayout.SweepPrefix(settings.Sweep));
+        }
+        catch (IOException e)
+        {
+            throw new ClusterUnreachableException($"cannot reach the cluster's blob store: {e.Message}", e);
+        }
     }
 }

@@ -37,7 +37,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        await using var connection = await SweepConnection.OpenAsync(settings.StoreRoot, settings.Sweep, cancellationToken);
+        await using var connection = await SweepConnection.OpenAsync(settings, settings.Sweep, cancellationToken);
         var status = await connection.StatusAsync(settings.Sweep);
         if (settings.Json)
         {

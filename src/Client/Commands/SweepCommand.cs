@@ -15,6 +15,8 @@ namespace LearnedActivation.Client.Commands;
 /// <c>learnact sweep</c>: hosts a silo in this process, submits the study (or resumes it: same id),
 /// follows it live and, at the end, prints the results and copies the figures out of the store.
 /// Ctrl+C stops the silo gracefully; running runs keep their last checkpoint and resume next time.
+/// With <c>--cluster</c> it submits to a running cluster instead, as a client, and follows (or, with
+/// <c>--detach</c>, returns at once).
 /// </summary>
 public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSettings>
 {
@@ -22,21 +24,20 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     {
         ArgumentNullException.ThrowIfNull(settings);
         var spec = SweepSpecBuilder.Build(settings);
+        return settings.IsCluster
+            ? await SubmitToClusterAsync(spec, settings, cancellationToken)
+            : await RunEmbeddedAsync(spec, settings, cancellationToken);
+    }
+
+    private async Task<int> RunEmbeddedAsync(SweepSpec spec, SweepSettings settings, CancellationToken cancellationToken)
+    {
         console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
 
         await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, train: true, cancellationToken);
         await WarmUpDataAsync(silo, spec, cancellationToken);
 
         var sweep = silo.Grains.GetGrain<ISweepGrain>(spec.Id);
-        try
-        {
-            await sweep.StartAsync(spec);
-        }
-        catch (ArgumentException ex)
-        {
-            // The grain's message says what is wrong; the parameter name is noise for a user.
-            throw new UsageException(ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ex);
-        }
+        await StartAsync(sweep, spec);
 
         SweepStatus status;
         try
@@ -54,8 +55,68 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         var figures = await ArtifactExport.CopyStudyLayoutAsync(store, status, settings.Out, cancellationToken);
         console.MarkupLineInterpolated($"Figures: {figures.Count} files in {Path.GetFullPath(settings.Out)}");
         console.MarkupLineInterpolated($"Report, table and all run outputs: {Path.Combine(Path.GetFullPath(settings.StoreRoot), spec.Id)} (copy them with: learnact results {spec.Id} --out DIR)");
-        return status.Phase == SweepPhase.Finished && status.MissingRuns.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        return ExitCodeOf(status);
     }
+
+    /// <summary>
+    /// Cluster mode: this process is only a client. It submits the sweep (or resumes it: same id) and, unless
+    /// --detach, follows it; Ctrl+C stops following, not the sweep, which goes on on the cluster.
+    /// </summary>
+    private async Task<int> SubmitToClusterAsync(SweepSpec spec, SweepSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Slots is not null)
+        {
+            throw new UsageException("--slots: a cluster's silos declare their own slots (LEARNACT_Training__Slots on each silo)");
+        }
+
+        await using var connection = await SweepConnection.OpenAsync(settings, spec.Id, cancellationToken);
+        var sweep = connection.Grains.GetGrain<ISweepGrain>(spec.Id);
+        var submitted = await StartAsync(sweep, spec);
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {spec.Data} ({submitted.Totals.Completed} already completed)");
+        if (settings.Detach)
+        {
+            console.MarkupLineInterpolated($"Follow it with: learnact status {spec.Id} --watch; cancel it with: learnact cancel {spec.Id}");
+            return ExitCodes.Ok;
+        }
+
+        SweepStatus status;
+        try
+        {
+            status = await new SweepProgressView(console, TimeSpan.FromMilliseconds(500)).FollowAsync(sweep.GetStatusAsync, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLineInterpolated($"[yellow]Stopped following:[/] sweep {spec.Id} goes on on the cluster (learnact status {spec.Id} --watch; learnact cancel {spec.Id}).");
+            throw;
+        }
+
+        console.Write(StatusView.Render(status, DateTimeOffset.UtcNow, live: true));
+        if (settings.BlobConnection is not null)
+        {
+            var store = Cluster.ClusterClient.OpenStore(settings, "copying the figures");
+            var figures = await ArtifactExport.CopyStudyLayoutAsync(store, status, settings.Out, cancellationToken);
+            console.MarkupLineInterpolated($"Figures: {figures.Count} files in {Path.GetFullPath(settings.Out)}");
+        }
+
+        console.MarkupLineInterpolated($"Report, table and all run outputs: learnact results {spec.Id} --out DIR (with --blob or {StoreSettings.BlobVariable})");
+        return ExitCodeOf(status);
+    }
+
+    private static async Task<SweepStatus> StartAsync(ISweepGrain sweep, SweepSpec spec)
+    {
+        try
+        {
+            return await sweep.StartAsync(spec);
+        }
+        catch (ArgumentException ex)
+        {
+            // The grain's message says what is wrong; the parameter name is noise for a user.
+            throw new UsageException(ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ex);
+        }
+    }
+
+    private static int ExitCodeOf(SweepStatus status) =>
+        status.Phase == SweepPhase.Finished && status.MissingRuns.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
 
     /// <summary>
     /// Loads and splits the data once before any run starts: a bad file or an unreachable OpenML is one

@@ -38,6 +38,10 @@ public sealed class SweepSettings : StoreSettings
     [Description("Runs trained at once on this machine. Default: one per core.")]
     public int? Slots { get; init; }
 
+    [CommandOption("--detach")]
+    [Description("With --cluster: return once the sweep is submitted instead of following it.")]
+    public bool Detach { get; init; }
+
     [CommandOption("--out <DIR>")]
     [Description("Where the per-configuration PNGs and the grids are copied at the end (the original study's layout).")]
     [DefaultValue("nn_activation_functions")]
@@ -58,6 +62,11 @@ public sealed class SweepSettings : StoreSettings
         if (Slots is <= 0)
         {
             return ValidationResult.Error($"--slots: must be a positive number (got {Slots})");
+        }
+
+        if (Detach && Cluster is null && Environment.GetEnvironmentVariable(ClusterVariable) is null or "")
+        {
+            return ValidationResult.Error("--detach: only with --cluster (an embedded sweep lives in this process)");
         }
 
         return base.Validate();

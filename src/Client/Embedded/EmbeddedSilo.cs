@@ -65,6 +65,13 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+
+        // Embedded means alone with a local store, whatever cluster settings the environment holds for learnact-silo.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Silo:Clustering"] = nameof(ClusteringMode.Localhost),
+            ["Storage:Provider"] = nameof(LearnedActivation.Grains.Storage.BlobStoreProvider.FileSystem),
+        });
         builder.AddLearnedActivationLogging(Path.Combine(root, "logs", "learnact.clef"), console: false);
         var ports = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         PortCheck.EnsureFree(ports.SiloPort, EnvironmentPrefix + "Silo__SiloPort");

@@ -29,6 +29,22 @@ internal sealed class SweepConnection : IAsyncDisposable
     /// <summary>True when connected to a running sweep process, false when reading the store directly.</summary>
     public bool IsLive { get; }
 
+    /// <summary>True when connected to a cluster through its Redis membership (not an embedded sweep's gateway).</summary>
+    public bool IsCluster { get; private init; }
+
+    /// <summary>The cluster the settings name (as its client), else the embedded store (see the other overload).</summary>
+    public static async Task<SweepConnection> OpenAsync(Commands.StoreSettings settings, string sweepId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.ClusterRedis is { } redis)
+        {
+            var client = await Cluster.ClusterClient.ConnectAsync(redis, cancellationToken);
+            return new SweepConnection(client.Services.GetRequiredService<IClusterClient>(), new HostOwner(client), live: true) { IsCluster = true };
+        }
+
+        return await OpenAsync(settings.StoreRoot, sweepId, cancellationToken);
+    }
+
     public static async Task<SweepConnection> OpenAsync(string storeRoot, string sweepId, CancellationToken cancellationToken)
     {
         // Look where the sweep process listens: it takes its ports and ids from LEARNACT_Silo__* (see EmbeddedSilo).

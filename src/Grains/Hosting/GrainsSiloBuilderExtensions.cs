@@ -5,6 +5,7 @@ using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Grains.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 
@@ -14,8 +15,8 @@ public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Everything the sweep and run grains need on a silo, except clustering and reminders (deployment
-    /// choices, made by the host): the blob store (file system under <see cref="BlobStoreOptions.Root"/>
-    /// unless an <see cref="IBlobStore"/> is registered first), grain storage on it, checkpoints, the
+    /// choices, made by the host): the blob store (<see cref="BlobStoreOptions.Provider"/>: file system under
+    /// <see cref="BlobStoreOptions.Root"/> or an Azure Blob container, unless an <see cref="IBlobStore"/> is registered first), grain storage on it, checkpoints, the
     /// training worker and executor, run placement, the TorchSharp training backend and the report assembler.
     /// Tests register their own <see cref="ITrainingBackend"/> / <see cref="ISweepArtifactAssembler"/> first to replace them.
     /// Options: "Training" (<see cref="TrainingSlotsOptions"/>) and "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
@@ -28,7 +29,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IBlobStore>(sp => new FileSystemBlobStore(sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.Root));
+        services.TryAddSingleton<IBlobStore>(CreateBlobStore);
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<SplitDataCache>();
         services.TryAddSingleton<ITrainingBackend, TorchTrainingBackend>();
@@ -41,5 +42,17 @@ public static class GrainsSiloBuilderExtensions
         services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
         services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
         return silo;
+    }
+
+    /// <summary>The store that <see cref="BlobStoreOptions.Provider"/> names: the one place provider names map to types.</summary>
+    public static IBlobStore CreateBlobStore(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.GetRequiredService<IOptions<BlobStoreOptions>>().Value;
+        return options.Provider switch
+        {
+            BlobStoreProvider.AzureBlob => new AzureBlobStore(options, services.GetService<ILogger<AzureBlobStore>>()),
+            _ => new FileSystemBlobStore(options.Root),
+        };
     }
 }

@@ -2,12 +2,46 @@ using System.ComponentModel.DataAnnotations;
 
 namespace LearnedActivation.Grains.Storage;
 
-/// <summary>Where the embedded file-system blob store keeps its data (configuration section "Storage").</summary>
-public sealed class BlobStoreOptions
+/// <summary>Which blob store holds checkpoints, artifacts and grain state.</summary>
+public enum BlobStoreProvider
+{
+    /// <summary>A local directory (<see cref="FileSystemBlobStore"/>): the embedded default, one process per root.</summary>
+    FileSystem,
+
+    /// <summary>An Azure Blob Storage container (<see cref="AzureBlobStore"/>; Azurite locally): shared by every silo of a cluster.</summary>
+    AzureBlob,
+}
+
+/// <summary>Where the blob store keeps its data (configuration section "Storage").</summary>
+public sealed class BlobStoreOptions : IValidatableObject
 {
     public const string Section = "Storage";
 
-    /// <summary>Root directory; relative paths are relative to the working directory. One sweep lies under "{Root}/{sweepId}/".</summary>
+    public BlobStoreProvider Provider { get; set; } = BlobStoreProvider.FileSystem;
+
+    /// <summary>FileSystem: root directory; relative paths are relative to the working directory. One sweep lies under "{Root}/{sweepId}/".</summary>
     [Required(AllowEmptyStrings = false)]
     public string Root { get; set; } = "runs";
+
+    /// <summary>AzureBlob: the storage account's connection string (Azurite: its development connection string with the blob endpoint).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>AzureBlob: the container (created if missing). One sweep lies under "{sweepId}/" in it.</summary>
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Container must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
+    public string Container { get; set; } = "learnact";
+
+    /// <summary>
+    /// AzureBlob: how long an operation keeps retrying while the service is unreachable before it fails.
+    /// Long enough to ride out a restart of the storage emulator or a short network outage.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(3);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == BlobStoreProvider.AzureBlob && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("Storage:ConnectionString is required when Storage:Provider is AzureBlob", [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -1,9 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using LearnedActivation.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using StackExchange.Redis;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -12,10 +16,14 @@ namespace LearnedActivation.Silo.Hosting;
 public static class SiloHostBuilderExtensions
 {
     /// <summary>
-    /// Hosts a single local silo: localhost clustering, in-memory reminders (the process is the whole
-    /// cluster, and a restarted sweep resumes its runs itself), and the sweep grains with their
-    /// file-system blob store and grain state, so that state outlives the process. Configuration
-    /// sections: "Silo" (<see cref="SiloHostOptions"/>), "Storage" (root directory), "Training" (slots).
+    /// Wires a silo. The default (embedded, and learnact-silo without settings) is a single local silo:
+    /// localhost clustering, in-memory reminders (the process is the whole cluster, and a restarted sweep
+    /// resumes its runs itself), grain state, checkpoints and artifacts in the file-system blob store.
+    /// Cluster mode (Silo:Clustering = Redis) puts membership and reminders in Redis, so silos on any
+    /// machines form one cluster and a run whose silo dies is re-activated elsewhere by its reminder;
+    /// with Storage:Provider = AzureBlob every silo shares one blob container.
+    /// Configuration sections: "Silo" (<see cref="SiloHostOptions"/>), "Storage" (<see cref="Grains.Storage.BlobStoreOptions"/>),
+    /// "Training" (slots), "Membership" (Orleans' ClusterMembershipOptions, to tune failure detection).
     /// <paramref name="configureSilo"/> registers the training backend and the artifact assembler.
     /// Used by learnact-silo's Program.cs and by the CLI's embedded mode.
     /// </summary>
@@ -24,7 +32,7 @@ public static class SiloHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        // Ports are needed while the host is being built, before ValidateOnStart runs: check them now.
+        // Clustering and ports are needed while the host is being built, before ValidateOnStart runs: check them now.
         var host = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(host, new ValidationContext(host), problems, validateAllProperties: true))
@@ -34,12 +42,51 @@ public static class SiloHostBuilderExtensions
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
-            silo.UseInMemoryReminderService();
+            if (host.Clustering == ClusteringMode.Redis)
+            {
+                UseRedisCluster(silo, host);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(host.SiloPort, host.GatewayPort, serviceId: host.ServiceId, clusterId: host.ClusterId);
+                silo.UseInMemoryReminderService();
+            }
+
+            if (!string.IsNullOrWhiteSpace(host.Name))
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = host.Name);
+            }
+
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Membership");
             silo.AddLearnedActivationGrains();
             configureSilo?.Invoke(silo);
         });
         return builder;
+    }
+
+    private static void UseRedisCluster(ISiloBuilder silo, SiloHostOptions host)
+    {
+        var redis = host.RedisConnectionString!;
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (host.ClusterId, host.ServiceId));
+        silo.UseRedisClustering(redis);
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        if (host.Kubernetes)
+        {
+            // Takes the pod IP and the cluster/service ids from the pod (environment set by the manifest).
+            silo.UseKubernetesHosting();
+            return;
+        }
+
+        var address = string.IsNullOrWhiteSpace(host.AdvertisedAddress) ? null : IPAddress.Parse(host.AdvertisedAddress);
+        if (address is null)
+        {
+            silo.ConfigureEndpoints(host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            // On loopback the silo listens there only; on a routable address it listens on every interface.
+            silo.ConfigureEndpoints(address, host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        }
     }
 
     /// <summary>

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# A LearnedActivation cluster on this machine, on loopback only: Redis (membership + reminders), Azurite
+# (blob store: grain state, checkpoints, artifacts) and N learnact-silo processes, each on its own ports.
+#
+#   deploy/local-cluster.sh start [N]     build, start Redis, Azurite and N silos (default 3); print how to submit
+#   deploy/local-cluster.sh add I         start one more silo with index I (joins and takes queued runs)
+#   deploy/local-cluster.sh kill I        kill -9 silo I (a crash: its runs resume elsewhere from their checkpoints)
+#   deploy/local-cluster.sh status        what is running
+#   deploy/local-cluster.sh env           the variables that point learnact at this cluster
+#   deploy/local-cluster.sh stop          stop everything this script started (and nothing else)
+#
+# Settings (environment): LEARNACT_CLUSTER_DIR (state, logs, data; default ./.cluster), REDIS_PORT (6390),
+# AZURITE_PORT (10010), SILO_PORT_BASE (11200), GATEWAY_PORT_BASE (30200), SLOTS (runs per silo, 1),
+# CONFIGURATION (Release). Missing redis-server / azurite are installed (apt-get / npm) when run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+DIR="${LEARNACT_CLUSTER_DIR:-$ROOT/.cluster}"
+REDIS_PORT="${REDIS_PORT:-6390}"
+AZURITE_PORT="${AZURITE_PORT:-10010}"
+SILO_PORT_BASE="${SILO_PORT_BASE:-11200}"
+GATEWAY_PORT_BASE="${GATEWAY_PORT_BASE:-30200}"
+SLOTS="${SLOTS:-1}"
+CONFIGURATION="${CONFIGURATION:-Release}"
+SILO_DLL="$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/learnact-silo.dll"
+# Azurite's fixed, public development account (documented by Microsoft; not a secret).
+AZURE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+REDIS="127.0.0.1:$REDIS_PORT"
+BLOB="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+
+say() { echo "local-cluster: $*"; }
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_port() { # port seconds what pidfile
+  for _ in $(seq 1 $(($2 * 10))); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if ! alive "$4"; then say "$3 exited before listening on $1; see $DIR/logs"; return 1; fi
+    sleep 0.1
+  done
+  say "$3 did not listen on 127.0.0.1:$1 within $2 s; see $DIR/logs"; return 1
+}
+
+ensure_tools() {
+  if ! command -v redis-server >/dev/null; then
+    say "installing redis-server (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  if ! command -v azurite-blob >/dev/null; then
+    say "installing azurite@3.35.0 (npm -g)"
+    npm install -g --silent azurite@3.35.0 >/dev/null
+  fi
+}
+
+start_silo() { # index
+  local i="$1" pid="$DIR/silo-$1.pid"
+  if alive "$pid"; then say "silo $i already running (pid $(cat "$pid"))"; return 0; fi
+  mkdir -p "$DIR/silo-$i"
+  # exec: the pid recorded is the silo's own, so that stop and kill reach it.
+  (
+    cd "$DIR/silo-$i"
+    export LEARNACT_Silo__Clustering=Redis LEARNACT_Silo__RedisConnectionString="$REDIS" \
+      LEARNACT_Silo__AdvertisedAddress=127.0.0.1 LEARNACT_Silo__Name="silo-$i" \
+      LEARNACT_Silo__SiloPort=$((SILO_PORT_BASE + i)) LEARNACT_Silo__GatewayPort=$((GATEWAY_PORT_BASE + i)) \
+      LEARNACT_Silo__LogFile="$DIR/logs/silo-$i.clef" \
+      LEARNACT_Storage__Provider=AzureBlob LEARNACT_Storage__ConnectionString="$BLOB" LEARNACT_Storage__Container=learnact \
+      LEARNACT_Training__Slots="$SLOTS"
+    exec dotnet "$SILO_DLL" </dev/null >"$DIR/logs/silo-$i.out" 2>&1
+  ) &
+  echo $! >"$pid"
+  wait_port $((GATEWAY_PORT_BASE + i)) 120 "silo $i" "$pid"
+  say "silo $i up: pid $(cat "$pid"), silo port $((SILO_PORT_BASE + i)), gateway $((GATEWAY_PORT_BASE + i))"
+}
+
+start() {
+  local n="${1:-3}"
+  ensure_tools
+  mkdir -p "$DIR/logs" "$DIR/azurite"
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    say "building learnact-silo ($CONFIGURATION)"
+    dotnet build src/Silo -c "$CONFIGURATION" -nologo -v q >"$DIR/logs/build.out" 2>&1 || { cat "$DIR/logs/build.out"; exit 1; }
+  fi
+  if ! alive "$DIR/redis.pid"; then
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --dir "$DIR" \
+      </dev/null >"$DIR/logs/redis.out" 2>&1 & echo $! >"$DIR/redis.pid"
+    wait_port "$REDIS_PORT" 20 redis-server "$DIR/redis.pid"
+  fi
+  say "redis-server on $REDIS (pid $(cat "$DIR/redis.pid"))"
+  if ! alive "$DIR/azurite.pid"; then
+    azurite-blob --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$DIR/azurite" \
+      --skipApiVersionCheck --disableTelemetry --silent </dev/null >"$DIR/logs/azurite.out" 2>&1 & echo $! >"$DIR/azurite.pid"
+    wait_port "$AZURITE_PORT" 30 azurite "$DIR/azurite.pid"
+  fi
+  say "azurite on 127.0.0.1:$AZURITE_PORT (pid $(cat "$DIR/azurite.pid"))"
+  for i in $(seq 1 "$n"); do start_silo "$i"; done
+  say "cluster up. Point learnact at it:"
+  env_vars
+}
+
+env_vars() {
+  echo "export LEARNACT_CLUSTER='$REDIS'"
+  echo "export LEARNACT_BLOB='$BLOB'"
+}
+
+stop_pid() { # pidfile what
+  local f="$1"
+  if alive "$f"; then
+    local p; p="$(cat "$f")"
+    kill -TERM "$p" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$p" 2>/dev/null && { say "$2 did not stop in 15 s; kill -9"; kill -KILL "$p" 2>/dev/null || true; }
+    say "stopped $2 (pid $p)"
+  fi
+  rm -f "$f"
+}
+
+stop() {
+  for f in "$DIR"/silo-*.pid; do [ -e "$f" ] && stop_pid "$f" "$(basename "$f" .pid)"; done
+  stop_pid "$DIR/azurite.pid" azurite
+  stop_pid "$DIR/redis.pid" redis-server
+}
+
+status() {
+  for f in "$DIR"/redis.pid "$DIR"/azurite.pid "$DIR"/silo-*.pid; do
+    [ -e "$f" ] || continue
+    if alive "$f"; then echo "$(basename "$f" .pid): running (pid $(cat "$f"))"; else echo "$(basename "$f" .pid): not running"; fi
+  done
+}
+
+case "${1:-}" in
+  start) start "${2:-3}" ;;
+  add) [ -n "${2:-}" ] || { echo "usage: $0 add INDEX"; exit 2; }; mkdir -p "$DIR/logs"; start_silo "$2" ;;
+  kill) [ -n "${2:-}" ] || { echo "usage: $0 kill INDEX"; exit 2; }
+        alive "$DIR/silo-$2.pid" || { say "silo $2 is not running"; exit 1; }
+        kill -KILL "$(cat "$DIR/silo-$2.pid")"; say "killed silo $2 (kill -9)"; rm -f "$DIR/silo-$2.pid" ;;
+  status) status ;;
+  env) env_vars ;;
+  stop) stop ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LearnedActivation.Client.Cluster;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Tests.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LearnedActivation.Client.Tests.Support;
+
+/// <summary>
+/// A real cluster for a test, as deploy/local-cluster.sh starts one: redis-server, Azurite and N
+/// learnact-silo processes (the build copied beside the tests), all on free loopback ports, each silo
+/// logging to its own file. The test talks to it as the CLI does (an Orleans client through Redis).
+/// Disposing kills every process it started.
+/// </summary>
+internal sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly TempDirectory _work = new();
+    private readonly List<SiloProcess> _silos = [];
+    private IHost? _client;
+
+    private LocalCluster(RedisServer redis, AzuriteServer azurite)
+    {
+        Redis = redis;
+        Azurite = azurite;
+    }
+
+    public RedisServer Redis { get; }
+
+    public AzuriteServer Azurite { get; }
+
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public string WorkFolder => _work.Path;
+
+    /// <summary>What points a learnact process at this cluster.</summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
+    {
+        ["LEARNACT_CLUSTER"] = Redis.ConnectionString,
+        ["LEARNACT_BLOB"] = Azurite.ConnectionString,
+    };
+
+    public IGrainFactory Grains => (_client ?? throw new InvalidOperationException("not connected")).Services.GetRequiredService<IClusterClient>();
+
+    public IBlobStore Store => new AzureBlobStore(new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ConnectionString = Azurite.ConnectionString });
+
+    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo)
+    {
+        // Every port at once, so that no two processes are handed the same one.
+        var ports = LoopbackService.FreePorts((2 * silos) + 2);
+        var redis = new RedisServer(ports[^1]);
+        var azurite = new AzuriteServer(ports[^2]);
+        var cluster = new LocalCluster(redis, azurite);
+        try
+        {
+            await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
+            for (var i = 1; i <= silos; i++)
+            {
+                cluster._silos.Add(SiloProcess.Start(cluster, i, slotsPerSilo, ports[(2 * i) - 2], ports[(2 * i) - 1]));
+            }
+
+            await Task.WhenAll(cluster._silos.Select(s => s.WaitUntilListeningAsync()));
+            cluster._client = await ClusterClient.ConnectAsync(redis.ConnectionString, CancellationToken.None);
+
+            // A gateway that listens may not have joined yet; work placed before then would all land on the first silos.
+            var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+            var clock = Stopwatch.StartNew();
+            while ((await management.GetHosts(onlyActive: true)).Count < silos)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(120))
+                {
+                    throw new Xunit.Sdk.XunitException($"the {silos} silos did not all join the cluster within 120 s:\n{cluster.SiloOutputs()}");
+                }
+
+                await Task.Delay(200);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Polls the sweep's status (through the cluster) until <paramref name="done"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public async Task<SweepStatus> WaitForAsync(string sweepId, Func<SweepStatus, bool> done, string what, TimeSpan timeout)
+    {
+        var sweep = Grains.GetGrain<ISweepGrain>(sweepId);
+        var clock = Stopwatch.StartNew();
+        string? lastError = null;
+        while (true)
+        {
+            SweepStatus? status;
+            try
+            {
+                status = await sweep.GetStatusAsync();
+            }
+            catch (OrleansException e) when (clock.Elapsed < timeout)
+            {
+                // The gateway this client used, or the silo that held the sweep grain, may be the one a test
+                // killed: until the cluster declares it dead, calls routed there fail. The client moves on.
+                lastError = e.Message;
+                status = null;
+            }
+
+            if (status is null)
+            {
+                await Task.Delay(500);
+                continue;
+            }
+
+            if (done(status))
+            {
+                return status;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new Xunit.Sdk.XunitException($"waited {timeout.TotalSeconds:0} s for {what}, in vain; last status: {Describe(status)}; last error: {lastError ?? "none"}\n{SiloOutputs()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public static string Describe(SweepStatus status) =>
+        $"{status.Phase}: " + string.Join(", ", status.Runs.Select(r => $"{r.ConfigName} {r.Phase} {r.Epoch}/{r.TotalEpochs} on {r.HostSilo}"));
+
+    public string SiloOutputs() => string.Join('\n', _silos.Select(s => $"--- silo {s.Index} (exited: {s.HasExited}):\n{s.OutputTail()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _client.StopAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The cluster is going away anyway.
+            }
+
+            _client.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            silo.Kill();
+        }
+
+        await Redis.DisposeAsync();
+        await Azurite.DisposeAsync();
+        _work.Dispose();
+    }
+
+    /// <summary>One learnact-silo process.</summary>
+    internal sealed class SiloProcess
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private SiloProcess(Process process, int index, int siloPort, int gatewayPort, string logFile)
+        {
+            _process = process;
+            Index = index;
+            SiloPort = siloPort;
+            GatewayPort = gatewayPort;
+            LogFile = logFile;
+            process.OutputDataReceived += (_, e) => Append(e.Data);
+            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public int Index { get; }
+
+        public int SiloPort { get; }
+
+        public int GatewayPort { get; }
+
+        /// <summary>The silo's compact-JSON log (read with <see cref="SweepLog"/>).</summary>
+        public string LogFile { get; }
+
+        public bool HasExited => _process.HasExited;
+
+        /// <summary>Whether a run status's host silo is this one.</summary>
+        public bool Hosts(RunStatus run) => run.HostSilo?.EndsWith(":" + SiloPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) == true;
+
+        public static SiloProcess Start(LocalCluster cluster, int index, int slots, int siloPort, int gatewayPort)
+        {
+            var folder = Path.Combine(cluster.WorkFolder, $"silo-{index}");
+            Directory.CreateDirectory(folder);
+            var logFile = Path.Combine(folder, "silo.clef");
+            var start = new ProcessStartInfo(DotnetHost())
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "learnact-silo.dll"));
+            var settings = new Dictionary<string, string>
+            {
+                ["LEARNACT_Silo__Clustering"] = "Redis",
+                ["LEARNACT_Silo__RedisConnectionString"] = cluster.Redis.ConnectionString,
+                ["LEARNACT_Silo__AdvertisedAddress"] = "127.0.0.1",
+                ["LEARNACT_Silo__Name"] = $"silo-{index}",
+                ["LEARNACT_Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+                ["LEARNACT_Silo__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+                ["LEARNACT_Silo__LogFile"] = logFile,
+                ["LEARNACT_Storage__Provider"] = "AzureBlob",
+                ["LEARNACT_Storage__ConnectionString"] = cluster.Azurite.ConnectionString,
+                ["LEARNACT_Training__Slots"] = slots.ToString(CultureInfo.InvariantCulture),
+            };
+            foreach (var (name, value) in settings)
+            {
+                start.Environment[name] = value;
+            }
+
+            var process = Process.Start(start) ?? throw new InvalidOperationException("could not start learnact-silo");
+            return new SiloProcess(process, index, siloPort, gatewayPort, logFile);
+        }
+
+        public async Task WaitUntilListeningAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            while (!await AcceptsAsync(GatewayPort))
+            {
+                if (_process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(120))
+                {
+                    throw new Xunit.Sdk.XunitException($"silo {Index} did not open its gateway {GatewayPort} (exited: {_process.HasExited}):\n{OutputTail()}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        /// <summary>SIGKILL: a crash; no shutdown code runs.</summary>
+        public void Kill()
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        }
+
+        /// <summary>The silo's own log lines (not Orleans' stack traces), the last few thousand characters.</summary>
+        public string OutputTail()
+        {
+            lock (_output)
+            {
+                var lines = _output.ToString().Split('\n').Where(l => l.StartsWith('[') && !l.Contains(" Orleans", StringComparison.Ordinal));
+                var text = string.Join('\n', lines);
+                return text.Length > 6000 ? text[^6000..] : text;
+            }
+        }
+
+        private static async Task<bool> AcceptsAsync(int port)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+
+        private static string DotnetHost()
+        {
+            var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            return !string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk) ? fromSdk : "dotnet";
+        }
+
+        private void Append(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_output)
+                {
+                    _output.AppendLine(line);
+                }
+            }
+        }
+    }
+}
