@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,11 @@ namespace LearnedActivation.Grains.Execution;
 /// </summary>
 internal sealed partial class ProgressPump
 {
-    private const int Attempts = 3;
+    // A report whose grain lived on a silo that just died fails until the cluster declares that silo dead
+    // (tens of seconds) and the grain re-activates elsewhere: retry well past that. Dropping the final
+    // report would leave the run "running" on a live silo, where nothing would ever resume it.
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
     private readonly Channel<Func<IRunProgressSink, Task>> _queue = Channel.CreateUnbounded<Func<IRunProgressSink, Task>>(new() { SingleReader = true });
     private readonly IRunProgressSink _sink;
     private readonly ILogger _logger;
@@ -48,6 +53,7 @@ internal sealed partial class ProgressPump
     {
         await foreach (var report in _queue.Reader.ReadAllAsync(CancellationToken.None))
         {
+            var started = Stopwatch.StartNew();
             for (var attempt = 1; !_abandoned; attempt++)
             {
                 try
@@ -55,15 +61,15 @@ internal sealed partial class ProgressPump
                     await report(_sink);
                     break;
                 }
-                catch (Exception e) when (attempt < Attempts)
+                catch (Exception e) when (started.Elapsed < RetryBudget)
                 {
                     LogRetry(e, _run, attempt);
-                    await Task.Delay(TimeSpan.FromSeconds(attempt));
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, attempt)));
                 }
                 catch (Exception e)
                 {
                     // The durable checkpoint is what matters; the grain catches up on the next report or on resume.
-                    LogDropped(e, _run, Attempts);
+                    LogDropped(e, _run, attempt);
                     break;
                 }
             }
