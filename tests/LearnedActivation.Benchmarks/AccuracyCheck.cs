@@ -1,3 +1,4 @@
+using LearnedActivation.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
@@ -22,7 +23,7 @@ internal static class AccuracyCheck
 
     public static void Run(TextWriter output, TextWriter progress, int epochs, int seeds, string? dataPath, IReadOnlyList<SizePreset>? sizes = null)
     {
-        var path = dataPath ?? Path.Combine(SharedData.Directory(), DefaultDataFile);
+        var path = dataPath ?? Path.Combine(SharedData.Root, DefaultDataFile);
         var data = new CsvDataSource(path, "target").Load();
         var modes = Enum.GetValues<ActivationEvaluation>();
 

@@ -1,3 +1,4 @@
+using LearnedActivation.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
@@ -14,7 +15,7 @@ internal static class SweepTiming
 {
     public static void Run(TextWriter output, TextWriter progress, int epochs, string? dataPath)
     {
-        var path = dataPath ?? Path.Combine(SharedData.Directory(), "covertype/covertype_binary10_from_mlpack_subset_100k.csv.gz");
+        var path = dataPath ?? Path.Combine(SharedData.Root, "covertype/covertype_binary10_from_mlpack_subset_100k.csv.gz");
         var data = new CsvDataSource(path, "target").Load();
         var splits = BenchmarkSplit.Split(data, 0);
         var modes = Enum.GetValues<ActivationEvaluation>();

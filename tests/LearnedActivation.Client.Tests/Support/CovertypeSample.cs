@@ -1,3 +1,4 @@
+using LearnedActivation.Tests;
 using System.IO.Compression;
 using System.Text;
 

@@ -1,14 +1,16 @@
-namespace LearnedActivation.Client.Tests.Support;
+namespace LearnedActivation.Tests;
 
 /// <summary>
-/// Locates ../shared/data (the real data sets, never committed), as the model tests do: walks up from the
-/// test binary to the folder that holds "shared/data"; LEARNACT_SHARED_DATA overrides.
+/// Locates ../shared/data (the real data sets, never committed): LEARNACT_SHARED_DATA, else the first
+/// "shared/data" folder above the running binary. Linked into every test and benchmark project.
 /// </summary>
 public static class SharedData
 {
     public static string Root { get; } = Locate();
 
     public static string CovertypeBinary10 => Path.Combine(Root, "covertype", "covertype_binary10_from_mlpack_subset_100k.csv.gz");
+
+    public static string Grinsztajn(string name) => Path.Combine(Root, "grinsztajn_clf_num", name + ".csv.gz");
 
     private static string Locate()
     {
