@@ -86,6 +86,9 @@ public sealed class SweepProcessRunsToTheEnd : IDisposable
         var root = json.RootElement;
         Assert.Equal(spec.Id, root.GetProperty("sweepId").GetString());
         Assert.Equal("finished", root.GetProperty("phase").GetString());
+
+        // The sweep process has exited: status read the store, and says so.
+        Assert.False(root.GetProperty("live").GetBoolean());
         var runs = root.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(spec.ConfigNames.Order(), runs.Select(r => r.GetProperty("configName").GetString()).Order());
         Assert.All(runs, r =>

@@ -41,7 +41,11 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         var status = await connection.StatusAsync(settings.Sweep);
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(status, JsonOptions));
+            // "live": false means no process is training this sweep now, so "running" runs are interrupted
+            // and wait for `learnact sweep` to resume them (the table shows them as "interrupted").
+            var document = JsonSerializer.SerializeToNode(status, JsonOptions)!.AsObject();
+            document.Insert(0, "live", connection.IsLive);
+            console.Profile.Out.Writer.WriteLine(document.ToJsonString(JsonOptions));
             return 0;
         }
 
