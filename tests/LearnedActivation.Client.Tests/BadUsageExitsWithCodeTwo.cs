@@ -15,6 +15,26 @@ public sealed class BadUsageExitsWithCodeTwo
         Assert.Contains("bogus", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("status")]
+    [InlineData("results")]
+    [InlineData("cancel")]
+    public async Task ASweepIdThatIsAPathIsRejectedBeforeTouchingTheStore(string command)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, ".."));
+        Assert.Contains("SWEEP", line, StringComparison.Ordinal);
+        Assert.Contains("'..'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOutputFolderThatCannotBeCreatedIsRefusedBeforeTraining()
+    {
+        // Checked before the data is even looked at: the data file named here does not exist.
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--out", "/proc/learnact-cannot-create", "--data", "missing.csv", "--target", "t"));
+        Assert.Contains("--out", line, StringComparison.Ordinal);
+        Assert.Contains("/proc/learnact-cannot-create", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnknownCommandIsRejectedNamingIt()
     {

@@ -12,6 +12,8 @@ public sealed class CancelSettings : StoreSettings
     [CommandArgument(0, "<SWEEP>")]
     [Description("Sweep id.")]
     public string Sweep { get; init; } = string.Empty;
+
+    public override ValidationResult Validate() => ValidateSweepId(Sweep);
 }
 
 /// <summary>

@@ -14,6 +14,8 @@ public sealed class ResultsSettings : StoreSettings
     [Description("Sweep id.")]
     public string Sweep { get; init; } = string.Empty;
 
+    public override ValidationResult Validate() => ValidateSweepId(Sweep);
+
     [CommandOption("--out <DIR>")]
     [Description("Destination folder (created if needed).")]
     public string Out { get; init; } = "results";

@@ -15,6 +15,8 @@ public sealed class StatusSettings : StoreSettings
     [Description("Sweep id. Default: study.")]
     public string Sweep { get; init; } = SweepSettings.DefaultId;
 
+    public override ValidationResult Validate() => ValidateSweepId(Sweep);
+
     [CommandOption("--watch")]
     [Description("Refresh until the sweep has finished (Ctrl+C to stop watching).")]
     public bool Watch { get; init; }
@@ -57,9 +59,10 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
 
         await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive)).StartAsync(async live =>
         {
-            while (status.Phase is SweepPhase.Running or SweepPhase.Assembling && !cancellationToken.IsCancellationRequested)
+            // Read from the store (no sweep process), nothing will change: one look is all there is.
+            while (connection.IsLive && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 status = await connection.StatusAsync(settings.Sweep);
                 live.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive));
             }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LearnedActivation.Grains.Contracts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,6 +33,11 @@ public class StoreSettings : CommandSettings
     public string? Container { get; init; }
 
     public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? "runs";
+
+    /// <summary>A SWEEP argument must be a storage-safe name (the rule sweep specs follow), never a path.</summary>
+    protected static ValidationResult ValidateSweepId(string sweep) => RunKey.IsValidName(sweep)
+        ? ValidationResult.Success()
+        : ValidationResult.Error($"SWEEP: '{sweep}' is not a sweep id (letters, digits, '.', '_' and '-', not starting with '.')");
 
     /// <summary>The cluster's Redis connection string; null in embedded mode.</summary>
     public string? ClusterRedis => NonEmpty(Cluster) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable));

@@ -22,6 +22,7 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
         var model = settings.ToModelConfig();
         var train = settings.ToTrainConfig();
         var outDir = settings.Out ?? Path.Combine("runs", "train", model.Name);
+        CreateOutputFolder(outDir);
 
         var source = DataSourceFactory.Create(settings.Data, settings.Target);
         var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(display, source, train.Seed, cancellationToken);
@@ -45,6 +46,19 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
         }
 
         return 0;
+    }
+
+    /// <summary>Before any training: a folder that cannot be written should cost a second, not a run.</summary>
+    private static void CreateOutputFolder(string outDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out: cannot create {outDir}: {ex.Message}", ex);
+        }
     }
 
     private static Table Summary(RunResult result, RunOutputFiles files)

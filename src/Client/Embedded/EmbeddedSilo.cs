@@ -87,8 +87,14 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         // A graceful stop: the training worker stops its runs, which keep their last checkpoint and stay
         // "running" in durable state, so the next start resumes them.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _host.StopAsync(timeout.Token);
-        _host.Dispose();
-        _lock.Dispose();
+        try
+        {
+            await _host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            _host.Dispose();
+            _lock.Dispose();
+        }
     }
 }

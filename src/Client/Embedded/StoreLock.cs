@@ -30,9 +30,10 @@ internal sealed class StoreLock : IDisposable
             file.Flush();
             return new StoreLock(file);
         }
-        catch (IOException)
+        catch (IOException ex)
         {
-            throw new UsageException($"store {root} is in use by another learnact process (see {path}); wait for it, stop it, or use --store DIR");
+            // Almost always another learnact process holding the lock; the system's reason is kept for the rest.
+            throw new UsageException($"store {root} is in use by another learnact process or cannot be locked ({ex.Message}); wait for it, stop it, or use --store DIR");
         }
     }
 

@@ -53,15 +53,6 @@ public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> l
         return null;
     }
 
-    /// <summary>Removes every checkpoint of the run (used when a run must restart from scratch).</summary>
-    public async Task ClearAsync(RunKey run, CancellationToken cancellationToken = default)
-    {
-        foreach (var (_, key) in await ListAsync(run, cancellationToken))
-        {
-            await store.DeleteAsync(key, cancellationToken);
-        }
-    }
-
     /// <summary>Checkpoints of the run, newest first.</summary>
     private async Task<List<(int Epoch, string Key)>> ListAsync(RunKey run, CancellationToken cancellationToken)
     {

@@ -21,7 +21,9 @@ public sealed class SplitDataCache
         var task = entry.Value;
         if (task.IsFaulted || task.IsCanceled)
         {
+            // An earlier load failed: forget it and load afresh for this caller.
             _entries.TryRemove(new KeyValuePair<(DataSpec, long), Lazy<Task<SplitData>>>(key, entry));
+            task = _entries.GetOrAdd(key, k => new Lazy<Task<SplitData>>(() => LoadAsync(k.Data, k.Seed))).Value;
         }
 
         return task.WaitAsync(cancellationToken);

@@ -35,7 +35,7 @@ public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
             var metrics = session.RunEpoch(cancellationToken);
             if (!double.IsFinite(metrics.TrainLoss) || !double.IsFinite(metrics.ValLoss))
             {
-                throw new InvalidOperationException($"training diverged: loss is {metrics.TrainLoss} at epoch {metrics.Epoch}");
+                throw new InvalidOperationException($"training diverged at epoch {metrics.Epoch}: train loss {metrics.TrainLoss}, validation loss {metrics.ValLoss}");
             }
 
             using var checkpoint = new MemoryStream();
