@@ -27,9 +27,7 @@ internal static class GridErrorReport
             {
                 using var network = new ActivationNetwork(StudyPresets.ActivationHidden(size), baseActivation, new Generator(1, CPU));
                 using var scope = NewDisposeScope();
-                var generator = new Generator(2, CPU);
-                var input = randn([512, 96], generator: generator) * 2;
-                var upstream = randn([512, 96], generator: generator);
+                var (input, upstream) = TrainingLikeBatch();
                 foreach (var knots in baseActivation == BaseActivation.Relu ? [GridActivationEvaluator.DefaultKnots] : KnotCounts)
                 {
                     var agreement = EvaluatorAgreement.Measure(network, input, upstream, ExactActivationEvaluator.Instance, new GridActivationEvaluator(knots));
@@ -51,9 +49,7 @@ internal static class GridErrorReport
             {
                 using var network = new ActivationNetwork(StudyPresets.ActivationHidden(size), baseActivation, new Generator(1, CPU));
                 using var scope = NewDisposeScope();
-                var generator = new Generator(2, CPU);
-                var input = randn([512, 96], generator: generator) * 2;
-                var upstream = randn([512, 96], generator: generator);
+                var (input, upstream) = TrainingLikeBatch();
                 var agreement = EvaluatorAgreement.Measure(network, input, upstream, ExactActivationEvaluator.Instance, FusedActivationEvaluator.Instance);
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
@@ -62,5 +58,12 @@ internal static class GridErrorReport
         }
 
         output.WriteLine();
+    }
+
+    /// <summary>The same inputs for every table: [512, 96] ~ N(0, 2) and a random upstream gradient (seed 2).</summary>
+    private static (Tensor Input, Tensor Upstream) TrainingLikeBatch()
+    {
+        var generator = new Generator(2, CPU);
+        return (randn([512, 96], generator: generator) * 2, randn([512, 96], generator: generator));
     }
 }
