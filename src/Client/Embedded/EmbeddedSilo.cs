@@ -31,7 +31,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
     /// <param name="storeRoot">Root of the blob store (grain state, checkpoints, artifacts).</param>
     /// <param name="slots">Concurrent trainings; null keeps the silo default (one per core).</param>
-    /// <param name="train">False for a status-only silo: interrupted runs stay as they are.</param>
+    /// <param name="train">False for a status-only silo: it takes no queued runs.</param>
     /// <param name="cancellationToken">Aborts start-up.</param>
     public static async Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, bool train, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Root"] = root,
-            ["Training:ResumeInterruptedRuns"] = train ? "true" : "false",
+            ["Training:AcceptsRuns"] = train ? "true" : "false",
         };
         if (slots is not null)
         {

@@ -3,16 +3,20 @@ using Orleans.Concurrency;
 namespace LearnedActivation.Grains.Contracts;
 
 /// <summary>
-/// The coordinator of one sweep (key: sweep id). Owns the spec and the list of runs, collects their
-/// curves, and assembles the comparison artifacts when every run has ended.
+/// The coordinator of one sweep (key: sweep id). Owns the spec, the queue of runs waiting for a training
+/// slot and which silo executes each of the others; collects curves; assembles the comparison artifacts
+/// when every run has ended. Silos pull work from it (<see cref="ClaimAsync"/>), so runs go to whichever
+/// silo has a free slot, including one that joined mid-sweep; a run whose silo leaves the cluster goes
+/// back to the head of the queue and resumes from its last checkpoint wherever it is claimed next.
 /// </summary>
 [Alias("la.ISweepGrain")]
 public interface ISweepGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Starts the sweep, or resumes it when it exists with the same spec: completed runs are kept,
-    /// every other run continues from its last checkpoint. A different spec under the same id is refused
-    /// (<see cref="ArgumentException"/>); so is a spec whose id differs from the grain's key.
+    /// Starts the sweep, or resumes it when it exists with the same spec: completed runs are kept, every
+    /// other run not executing on a live silo is queued and continues from its last checkpoint. A different
+    /// spec under the same id is refused (<see cref="ArgumentException"/>); so is a spec whose id differs
+    /// from the grain's key.
     /// </summary>
     [Alias("StartAsync")]
     Task<SweepStatus> StartAsync(SweepSpec spec);
@@ -24,7 +28,14 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("GetCurvesAsync"), AlwaysInterleave]
     Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync();
 
-    /// <summary>Cancels every run that has not ended; each checkpoints and ends as Cancelled.</summary>
+    /// <summary>
+    /// From a silo with a free training slot: the next queued run, now assigned to that silo under a new
+    /// execution id, or null when nothing is queued (or the sweep is not running).
+    /// </summary>
+    [Alias("ClaimAsync")]
+    Task<RunClaim?> ClaimAsync(WorkerSilo silo);
+
+    /// <summary>Cancels every run that has not ended: queued ones at once, executing ones at their next epoch (they checkpoint first).</summary>
     [Alias("CancelAsync")]
     Task CancelAsync();
 
@@ -42,26 +53,39 @@ public interface ISweepGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// One configuration of one sweep (key: "{sweepId}/{configName}", see <see cref="RunKey"/>). Training
-/// happens on the hosting silo's worker, never inside a grain call; the grain records progress durably.
+/// One configuration of one sweep (key: "{sweepId}/{configName}", see <see cref="RunKey"/>): the run's
+/// durable record. It trains nowhere itself: the sweep grain queues and assigns it, a silo's worker
+/// executes it, and the execution reports here under the execution id it was assigned; reports of any
+/// other execution (one whose silo was presumed dead) are refused as stale.
 /// </summary>
 [Alias("la.ITrainingRunGrain")]
 public interface ITrainingRunGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Starts (or resumes from its last checkpoint) unless the run is completed or already executing here.
-    /// Returns at once with the run as it stands: status, curve so far, artifacts once completed (so a
-    /// sweep that lost track of a run, e.g. after a crash, catches up).
+    /// Records the run's work and puts it in the Queued phase (keeping its epoch, checkpoint and curve)
+    /// unless it is completed; any execution it had becomes stale. A different spec under the same key is
+    /// refused. Returns the run as it stands (so a sweep that lost track of a run catches up).
     /// </summary>
-    [Alias("StartAsync")]
-    Task<RunOutcome> StartAsync(RunWorkItem work);
+    [Alias("EnqueueAsync")]
+    Task<RunOutcome> EnqueueAsync(RunWorkItem work);
+
+    /// <summary>The run was claimed: execution <paramref name="executionId"/> on <paramref name="host"/> owns it now.</summary>
+    [Alias("AssignAsync")]
+    Task<RunStatus> AssignAsync(Guid executionId, string host);
+
+    /// <summary>
+    /// The silo of <paramref name="executionId"/> is gone: back to Queued, that execution's reports are
+    /// stale from now on. No effect when another execution owns the run or it has ended.
+    /// </summary>
+    [Alias("RequeueAsync")]
+    Task<RunStatus> RequeueAsync(Guid executionId);
 
     [Alias("GetStatusAsync"), AlwaysInterleave]
     Task<RunStatus> GetStatusAsync();
 
     /// <summary>
-    /// Asks the execution to stop; it checkpoints and the run ends as Cancelled (reported by the
-    /// execution). A run interrupted earlier with no execution here is marked Cancelled at once.
+    /// A run that no execution owns ends Cancelled at once; an executing one is asked to stop (its next
+    /// report is answered with <see cref="RunStatus.CancelRequested"/>; it checkpoints and reports its end).
     /// Returns the status after the request.
     /// </summary>
     [Alias("CancelAsync")]
@@ -71,11 +95,34 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     [Alias("OnEpochAsync")]
     Task<RunStatus?> OnEpochAsync(Guid executionId, EpochReport epoch, string? checkpointKey);
 
-    /// <summary>From this run's execution: it got a training slot and started (or resumed at <paramref name="resumedFromEpoch"/>).</summary>
+    /// <summary>From this run's execution: it started (or resumed at <paramref name="resumedFromEpoch"/>). Null when stale.</summary>
     [Alias("OnStartedAsync")]
     Task<RunStatus?> OnStartedAsync(Guid executionId, int resumedFromEpoch, string? checkpointKey);
 
-    /// <summary>From this run's execution: it ended. Returns null when the report is from a stale execution.</summary>
+    /// <summary>
+    /// From this run's execution: it ended. Returns null when the report is from a stale execution. A
+    /// repeated report of the same end (a retry after a lost reply) returns the outcome again.
+    /// </summary>
     [Alias("OnEndedAsync")]
     Task<RunOutcome?> OnEndedAsync(Guid executionId, RunEnd ending);
+}
+
+/// <summary>
+/// The list of sweeps that may have queued work (key: <see cref="Key"/>); silos poll it when they have a
+/// free slot. Sweeps add themselves when started and remove themselves when they end. It calls no grain.
+/// </summary>
+[Alias("la.ISweepBoardGrain")]
+public interface ISweepBoardGrain : IGrainWithStringKey
+{
+    public const string Key = "active";
+
+    [Alias("AddAsync")]
+    Task AddAsync(string sweepId);
+
+    [Alias("RemoveAsync")]
+    Task RemoveAsync(string sweepId);
+
+    /// <summary>Active sweeps, oldest first (their queues are served in that order).</summary>
+    [Alias("GetActiveAsync"), AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetActiveAsync();
 }

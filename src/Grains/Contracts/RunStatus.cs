@@ -42,7 +42,8 @@ public sealed record RunStatus(
     [property: Id(10)] DateTimeOffset? LastCheckpointAt,
     [property: Id(11)] string? Error,
     [property: Id(12)] DateTimeOffset UpdatedAt,
-    [property: Id(13)] double TrainingSeconds = 0)
+    [property: Id(13)] double TrainingSeconds = 0,
+    [property: Id(14)] bool CancelRequested = false)
 {
     public bool IsTerminal => Phase is RunPhase.Completed or RunPhase.Failed or RunPhase.Cancelled;
 
@@ -98,4 +99,14 @@ public sealed record SweepStatus(
     [property: Id(6)] IReadOnlyList<string> ArtifactKeys,
     [property: Id(7)] string? AssemblyError,
     [property: Id(8)] DateTimeOffset? StartedAt,
-    [property: Id(9)] DateTimeOffset? FinishedAt);
+    [property: Id(9)] DateTimeOffset? FinishedAt,
+    [property: Id(10)] StorageProblem? Storage = null);
+
+/// <summary>
+/// The blob store failed the coordinator's last write (for example Azurite or the storage account is
+/// unreachable): since when, and the error. Reports are retried until it returns; nothing is dropped.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("la.StorageProblem")]
+public sealed record StorageProblem(
+    [property: Id(0)] DateTimeOffset Since,
+    [property: Id(1)] string Error);

@@ -40,3 +40,15 @@ public sealed record RunOutcome(
     [property: Id(0)] RunStatus Status,
     [property: Id(1)] IReadOnlyList<EpochReport> Curve,
     [property: Id(2)] IReadOnlyList<string> ArtifactKeys);
+
+/// <summary>A queued run handed to a silo with a free training slot, and the id its execution reports under.</summary>
+[GenerateSerializer, Immutable, Alias("la.RunClaim")]
+public sealed record RunClaim(
+    [property: Id(0)] RunWorkItem Work,
+    [property: Id(1)] Guid ExecutionId);
+
+/// <summary>A silo that asks for work: its address (what membership knows it by) and a readable label for status.</summary>
+[GenerateSerializer, Immutable, Alias("la.WorkerSilo")]
+public sealed record WorkerSilo(
+    [property: Id(0)] SiloAddress Address,
+    [property: Id(1)] string Label);

@@ -15,20 +15,26 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
 
     public Guid ExecutionId => executionId;
 
-    public async Task StartedAsync(int resumedFromEpoch, string? checkpointKey)
+    public async Task<ReportVerdict> StartedAsync(int resumedFromEpoch, string? checkpointKey)
     {
-        if (await _run.OnStartedAsync(executionId, resumedFromEpoch, checkpointKey) is { } status)
+        if (await _run.OnStartedAsync(executionId, resumedFromEpoch, checkpointKey) is not { } status)
         {
-            await _sweep.ReportStatusAsync(status);
+            return ReportVerdict.Stale;
         }
+
+        await _sweep.ReportStatusAsync(status);
+        return Verdict(status);
     }
 
-    public async Task EpochAsync(EpochReport epoch, string? checkpointKey)
+    public async Task<ReportVerdict> EpochAsync(EpochReport epoch, string? checkpointKey)
     {
-        if (await _run.OnEpochAsync(executionId, epoch, checkpointKey) is { } status)
+        if (await _run.OnEpochAsync(executionId, epoch, checkpointKey) is not { } status)
         {
-            await _sweep.ReportEpochAsync(status, epoch);
+            return ReportVerdict.Stale;
         }
+
+        await _sweep.ReportEpochAsync(status, epoch);
+        return Verdict(status);
     }
 
     public async Task EndedAsync(RunEnd ending)
@@ -38,4 +44,6 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
             await _sweep.RunEndedAsync(outcome);
         }
     }
+
+    private static ReportVerdict Verdict(RunStatus status) => status.CancelRequested ? ReportVerdict.CancelRequested : ReportVerdict.Accepted;
 }

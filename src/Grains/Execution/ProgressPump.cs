@@ -6,31 +6,40 @@ namespace LearnedActivation.Grains.Execution;
 
 /// <summary>
 /// Delivers an execution's reports to its sink one at a time, in order, off the training thread: the
-/// training loop only enqueues and never waits for a grain call.
+/// training loop only enqueues and never waits for a grain call. Each report's verdict goes to the
+/// execution (which may stop on it).
 /// </summary>
 internal sealed partial class ProgressPump
 {
     // A report whose grain lived on a silo that just died fails until the cluster declares that silo dead
-    // (tens of seconds) and the grain re-activates elsewhere: retry well past that. Dropping the final
-    // report would leave the run "running" on a live silo, where nothing would ever resume it.
+    // (tens of seconds) and the grain re-activates elsewhere; the blob store may be out for a while too:
+    // retry well past that. Dropping the final report would leave the run owned by a finished execution.
     private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
-    private readonly Channel<Func<IRunProgressSink, Task>> _queue = Channel.CreateUnbounded<Func<IRunProgressSink, Task>>(new() { SingleReader = true });
+    private readonly Channel<Func<IRunProgressSink, Task<ReportVerdict>>> _queue = Channel.CreateUnbounded<Func<IRunProgressSink, Task<ReportVerdict>>>(new() { SingleReader = true });
     private readonly IRunProgressSink _sink;
+    private readonly Action<ReportVerdict> _onVerdict;
     private readonly ILogger _logger;
     private readonly string _run;
     private volatile bool _abandoned;
     private readonly Task _delivery;
 
-    public ProgressPump(IRunProgressSink sink, string run, ILogger logger)
+    public ProgressPump(IRunProgressSink sink, string run, ILogger logger, Action<ReportVerdict> onVerdict)
     {
         _sink = sink;
+        _onVerdict = onVerdict;
         _run = run;
         _logger = logger;
         _delivery = Task.Run(DeliverAsync);
     }
 
-    public void Post(Func<IRunProgressSink, Task> report) => _queue.Writer.TryWrite(report);
+    public void Post(Func<IRunProgressSink, Task<ReportVerdict>> report) => _queue.Writer.TryWrite(report);
+
+    public void Post(Func<IRunProgressSink, Task> report) => Post(async sink =>
+    {
+        await report(sink);
+        return ReportVerdict.Accepted;
+    });
 
     /// <summary>Delivers what is queued, then ends.</summary>
     public Task CompleteAsync()
@@ -41,7 +50,7 @@ internal sealed partial class ProgressPump
 
     /// <summary>
     /// Drops what is queued and stops retrying, without waiting: used when the execution was stopped
-    /// because its grain or silo is going away, where a report could only wait on the departing grain.
+    /// because its silo is going away or it went stale, where a report could only wait or be refused.
     /// </summary>
     public void Abandon()
     {
@@ -58,7 +67,12 @@ internal sealed partial class ProgressPump
             {
                 try
                 {
-                    await report(_sink);
+                    var verdict = await report(_sink);
+                    if (verdict != ReportVerdict.Accepted)
+                    {
+                        _onVerdict(verdict);
+                    }
+
                     break;
                 }
                 catch (Exception e) when (started.Elapsed < RetryBudget)

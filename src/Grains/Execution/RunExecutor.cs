@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace LearnedActivation.Grains.Execution;
 
 /// <summary>
-/// Runs one execution: waits for a slot on the <see cref="TrainingWorker"/>, loads the newest intact
-/// checkpoint, has the <see cref="ITrainingBackend"/> train on a dedicated thread, stores checkpoints
-/// (per the run's cadence, newest two kept) and final artifacts, and reports every step to the sink.
+/// Runs one execution in a slot of the <see cref="TrainingWorker"/>: loads the newest intact checkpoint,
+/// has the <see cref="ITrainingBackend"/> train on a dedicated thread, stores checkpoints (per the run's
+/// cadence, newest two kept) and final artifacts, and reports every step to the sink. Three ways to end
+/// early: the user's cancel (the run ends Cancelled), the silo stopping, and a Stale verdict (another
+/// execution owns the run): the last two stop silently, keeping the checkpoint.
 /// </summary>
 public sealed partial class RunExecutor(
     TrainingWorker worker,
@@ -16,39 +18,42 @@ public sealed partial class RunExecutor(
     CheckpointStore checkpoints,
     ILogger<RunExecutor> logger) : IRunExecutor
 {
-    public RunExecution Start(RunWorkItem work, IRunProgressSink sink, CancellationToken cancellationToken)
+    public RunExecution Start(RunWorkItem work, IRunProgressSink sink, IDisposable slot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(slot);
 
-        // Two ways to stop: the user's cancel (the run ends Cancelled) and a silent stop (grain or silo going away).
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(worker.Stopping);
-        var completion = Task.Run(() => ExecuteAsync(work, sink, cancellationToken, stop.Token), CancellationToken.None);
+        var completion = Task.Run(() => ExecuteAsync(work, sink, cancel, stop), CancellationToken.None);
         worker.Track(sink.ExecutionId, completion);
-        completion.ContinueWith(_ => stop.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return new RunExecution(sink.ExecutionId, completion, () =>
-        {
-            try
+        completion.ContinueWith(
+            _ =>
             {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already finished.
-            }
-        });
+                slot.Dispose();
+                cancel.Dispose();
+                stop.Dispose();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return new RunExecution(sink.ExecutionId, completion, () => TryCancel(stop));
     }
 
-    private async Task ExecuteAsync(RunWorkItem work, IRunProgressSink sink, CancellationToken cancel, CancellationToken stop)
+    private async Task ExecuteAsync(RunWorkItem work, IRunProgressSink sink, CancellationTokenSource cancel, CancellationTokenSource stop)
     {
         var key = work.Key;
-        var pump = new ProgressPump(sink, key.ToString(), logger);
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stop);
+        var pump = new ProgressPump(sink, key.ToString(), logger, verdict =>
+        {
+            LogVerdict(key.ToString(), verdict);
+            TryCancel(verdict == ReportVerdict.Stale ? stop : cancel);
+        });
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop.Token);
         var observer = new EpochObserver(checkpoints, work, pump, both.Token);
         RunEnd? end;
         try
         {
-            using var slot = await worker.AcquireSlotAsync(both.Token);
             var resume = await checkpoints.LoadLatestAsync(key, both.Token);
             if (resume is not null && resume.Epoch > work.Budget.Epochs)
             {
@@ -100,6 +105,18 @@ public sealed partial class RunExecutor(
         await pump.CompleteAsync();
     }
 
+    private static void TryCancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The execution has already ended.
+        }
+    }
+
     private async Task SaveUnsavedAsync(EpochObserver observer, RunKey key)
     {
         try
@@ -117,8 +134,11 @@ public sealed partial class RunExecutor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} training from epoch {Epoch} of {Total}")]
     private partial void LogStarting(string run, int epoch, int total);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint wherever it is claimed next")]
     private partial void LogStopped(string run, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: the run's record answered {Verdict}")]
+    private partial void LogVerdict(string run, ReportVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed after epoch {Epoch}")]
     private partial void LogFailed(Exception e, string run, int epoch);

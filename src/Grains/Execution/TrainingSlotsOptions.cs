@@ -8,7 +8,7 @@ public sealed class TrainingSlotsOptions
     public const string Section = "Training";
 
     /// <summary>
-    /// Runs that train at once on this silo; the rest wait in a queue. Default: one per core, since
+    /// Runs that train at once on this silo: it claims a queued run whenever one of these slots is free. Default: one per core, since
     /// small networks gain more from one run per core than from more threads per run (DESIGN.md).
     /// </summary>
     [Range(1, 4096)]
@@ -22,9 +22,8 @@ public sealed class TrainingSlotsOptions
     public int TorchThreadsPerRun { get; set; } = 1;
 
     /// <summary>
-    /// Whether a run grain that finds its durable state "running" but no execution here (the process
-    /// restarted, or its silo died) resumes training on activation. False for a process that hosts a
-    /// silo only to read status.
+    /// Whether this silo takes queued runs (see <see cref="Scheduling.WorkPuller"/>). False for a process
+    /// that hosts a silo only to read status or cancel.
     /// </summary>
-    public bool ResumeInterruptedRuns { get; set; } = true;
+    public bool AcceptsRuns { get; set; } = true;
 }

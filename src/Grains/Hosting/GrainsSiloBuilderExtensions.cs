@@ -1,5 +1,5 @@
 using LearnedActivation.Grains.Execution;
-using LearnedActivation.Grains.Runs;
+using LearnedActivation.Grains.Scheduling;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Grains.Training;
@@ -17,15 +17,17 @@ public static class GrainsSiloBuilderExtensions
     /// Everything the sweep and run grains need on a silo, except clustering and reminders (deployment
     /// choices, made by the host): the blob store (<see cref="BlobStoreOptions.Provider"/>: file system under
     /// <see cref="BlobStoreOptions.Root"/> or an Azure Blob container, unless an <see cref="IBlobStore"/> is registered first), grain storage on it, checkpoints, the
-    /// training worker and executor, run placement, the TorchSharp training backend and the report assembler.
+    /// training worker, executor and the work puller that claims queued runs for this silo, the TorchSharp training backend and the report assembler.
     /// Tests register their own <see cref="ITrainingBackend"/> / <see cref="ISweepArtifactAssembler"/> first to replace them.
-    /// Options: "Training" (<see cref="TrainingSlotsOptions"/>) and "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
+    /// Options: "Training" (<see cref="TrainingSlotsOptions"/>), "Scheduling" (<see cref="RunSchedulingOptions"/>) and
+    /// "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
     /// </summary>
     public static ISiloBuilder AddLearnedActivationGrains(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var services = silo.Services;
         services.AddOptions<TrainingSlotsOptions>().BindConfiguration(TrainingSlotsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RunSchedulingOptions>().BindConfiguration(RunSchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -37,10 +39,11 @@ public static class GrainsSiloBuilderExtensions
         services.TryAddSingleton<TrainingWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingWorker>());
         services.TryAddSingleton<IRunExecutor, RunExecutor>();
+        services.AddSingleton<WorkPuller>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkPuller>());
 
         services.AddGrainStorage(StorageNames.Runs, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
         services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
-        services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
         return silo;
     }
 

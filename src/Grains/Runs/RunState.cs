@@ -28,16 +28,31 @@ public sealed class RunState
 
     public bool IsTerminal => Status?.IsTerminal ?? false;
 
-    /// <summary>Whether durable state says training was under way (so a fresh activation should resume it).</summary>
-    public bool WasExecuting => Status is { Phase: RunPhase.Queued or RunPhase.Running } && Work is not null;
-
-    public void Begin(RunWorkItem work, Guid executionId, string host, DateTimeOffset now)
+    /// <summary>Queued again (fresh, resumed after its silo died, or restarted after a failure or cancel): no execution owns it.</summary>
+    public void Enqueue(RunWorkItem work, DateTimeOffset now)
     {
         Work = work;
-        ExecutionId = executionId;
+        ExecutionId = null;
         var status = Status ?? RunStatus.NotStarted(work.Key, work.Budget.Epochs, now);
-        Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = host, Error = null, Test = null, UpdatedAt = now };
+        Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = null, Error = null, Test = null, CancelRequested = false, UpdatedAt = now };
     }
+
+    /// <summary>Claimed by a silo: <paramref name="executionId"/> owns the run until it ends or is requeued.</summary>
+    public void Assign(Guid executionId, string host, DateTimeOffset now)
+    {
+        ExecutionId = executionId;
+        Status = Status! with { Phase = RunPhase.Queued, HostSilo = host, CancelRequested = false, UpdatedAt = now };
+    }
+
+    /// <summary>The owning execution's silo is gone: waiting for a slot again, from the last checkpoint.</summary>
+    public void Requeue(DateTimeOffset now)
+    {
+        ExecutionId = null;
+        Status = Status! with { Phase = RunPhase.Queued, HostSilo = null, UpdatedAt = now };
+    }
+
+    /// <summary>Asks the owning execution to stop: its next report is answered with the request.</summary>
+    public void RequestCancel(DateTimeOffset now) => Status = Status! with { CancelRequested = true, UpdatedAt = now };
 
     public void Started(int resumedFromEpoch, string? checkpointKey, DateTimeOffset now)
     {
@@ -76,17 +91,18 @@ public sealed class RunState
             Epoch = end.Epoch,
             Test = end.Test,
             Error = end.Error,
+            CancelRequested = false,
             LastCheckpointKey = end.LastCheckpointKey ?? Status!.LastCheckpointKey,
             LastCheckpointAt = newCheckpoint ? now : Status!.LastCheckpointAt,
             UpdatedAt = now,
         });
     }
 
-    /// <summary>Status of a run ended without an execution (cancelled while nothing ran here).</summary>
+    /// <summary>Status of a run ended without an execution (cancelled while queued).</summary>
     public void EndedWithoutExecution(RunPhase phase, DateTimeOffset now)
     {
         ExecutionId = null;
-        Status = Status! with { Phase = phase, UpdatedAt = now };
+        Status = Status! with { Phase = phase, CancelRequested = false, UpdatedAt = now };
     }
 
     public RunOutcome Outcome() => new(Status!, [.. Curve], [.. ArtifactKeys]);

@@ -23,6 +23,8 @@ public static class StoreLayout
 
     public const string RunGrainType = "training-run";
 
+    public const string SweepBoardGrainType = "sweep-board";
+
     public static string SweepState(string sweepId, string stateName = "sweep") => $"{sweepId}/state/{stateName}.json";
 
     public static string RunPrefix(RunKey run) => $"{run.SweepId}/runs/{run.ConfigName}/";

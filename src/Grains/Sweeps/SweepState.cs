@@ -4,8 +4,9 @@ using LearnedActivation.Grains.Storage;
 namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>
-/// A sweep grain's durable state: the spec, the last status each run reported, every run's curve,
-/// and the assembled artifacts. Keyed by configuration name. New members get new [Id]s only.
+/// A sweep grain's durable state: the spec, the queue of runs waiting for a slot, which execution on which
+/// silo owns each claimed run, the last status each run reported, every run's curve, and the assembled
+/// artifacts. Keyed by configuration name. New members get new [Id]s only.
 /// </summary>
 [GenerateSerializer, Alias("la.SweepState")]
 public sealed class SweepState
@@ -40,6 +41,14 @@ public sealed class SweepState
     [Id(9)]
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>Runs waiting for a silo with a free slot, served from the front.</summary>
+    [Id(10)]
+    public List<string> Queue { get; set; } = [];
+
+    /// <summary>Claimed runs: which execution on which silo owns each. Removed when the run ends or is requeued.</summary>
+    [Id(11)]
+    public Dictionary<string, RunAssignment> Assignments { get; set; } = [];
+
     /// <summary>True when every run of the spec has reached a terminal phase.</summary>
     public bool AllRunsEnded => Spec is not null && Spec.Runs().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
 
@@ -47,10 +56,20 @@ public sealed class SweepState
 
     public void RecordEpoch(RunStatus status, EpochReport epoch)
     {
-        Runs[status.ConfigName] = status;
+        RecordStatus(status);
         var curve = Curves.TryGetValue(status.ConfigName, out var c) ? c : Curves[status.ConfigName] = [];
         curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
         curve.Add(epoch);
+    }
+
+    /// <summary>A report of the run's owning execution: the claim is confirmed (its execution exists and started).</summary>
+    public void RecordStatus(RunStatus status)
+    {
+        Runs[status.ConfigName] = status;
+        if (Assignments.TryGetValue(status.ConfigName, out var assignment) && !assignment.Started)
+        {
+            Assignments[status.ConfigName] = assignment with { Started = true };
+        }
     }
 
     /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
@@ -60,6 +79,14 @@ public sealed class SweepState
         Runs[name] = outcome.Status;
         Curves[name] = [.. outcome.Curve];
         RunArtifacts[name] = [.. outcome.ArtifactKeys];
+    }
+
+    /// <summary>Puts a run in the queue once; <paramref name="first"/> for one that was interrupted (it has progress to keep).</summary>
+    public void Enqueue(string configName, bool first)
+    {
+        Queue.Remove(configName);
+        Assignments.Remove(configName);
+        Queue.Insert(first ? 0 : Queue.Count, configName);
     }
 
     public SweepStatus ToStatus(string sweepId, DateTimeOffset now)
@@ -83,3 +110,15 @@ public sealed class SweepState
         return new SweepAssemblyInput(Spec, runs, missing, StoreLayout.SweepArtifactPrefix(sweepId));
     }
 }
+
+/// <summary>
+/// Which execution, on which silo, owns a claimed run. The silo is kept as
+/// <see cref="SiloAddress.ToParsableString"/> (address and generation: a restarted silo on the same
+/// endpoint is a different silo), since grain state is stored as JSON.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("la.RunAssignment")]
+public sealed record RunAssignment(
+    [property: Id(0)] string Silo,
+    [property: Id(1)] Guid ExecutionId,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] bool Started = false);

@@ -46,7 +46,7 @@ public sealed class RestartResumeTests : IDisposable
     public async Task StatusOnlySiloReadsTheStoppedSweepAndCanCancelItWithoutTraining()
     {
         await TrainUntilEpochTwoAndStopAsync();
-        await using var reader = TestSilos.Build(1, _root.Path, _backend, resumeInterruptedRuns: false);
+        await using var reader = TestSilos.Build(1, _root.Path, _backend, acceptsRuns: false);
         await reader.DeployAsync();
         var sweep = reader.Client.GetGrain<ISweepGrain>(_spec.Id);
 

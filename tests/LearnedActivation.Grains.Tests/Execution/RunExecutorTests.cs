@@ -19,7 +19,7 @@ public sealed class RunExecutorTests : IDisposable
     public RunExecutorTests()
     {
         _store = new FileSystemBlobStore(_root.Path);
-        _worker = new TrainingWorker(Options.Create(new TrainingSlotsOptions { Slots = 1 }), NullLogger<TrainingWorker>.Instance);
+        _worker = new TrainingWorker(Options.Create(new TrainingSlotsOptions { Slots = 4 }), NullLogger<TrainingWorker>.Instance);
         var checkpoints = new CheckpointStore(_store, NullLogger<CheckpointStore>.Instance);
         _executor = new RunExecutor(_worker, _backend, _store, checkpoints, NullLogger<RunExecutor>.Instance);
     }
@@ -36,7 +36,7 @@ public sealed class RunExecutorTests : IDisposable
         var work = Work("complete", epochs: 5, checkpointEvery: 2);
         var sink = new RecordingSink();
 
-        _executor.Start(work, sink, CancellationToken.None);
+        _executor.Start(work, sink, Slot(), CancellationToken.None);
         var end = await Poll.WithinAsync(sink.Ended, "the run to end");
 
         Assert.Equal(RunPhase.Completed, end.Phase);
@@ -59,7 +59,7 @@ public sealed class RunExecutorTests : IDisposable
         var executor = new RunExecutor(_worker, backend, _store, new CheckpointStore(_store, NullLogger<CheckpointStore>.Instance), NullLogger<RunExecutor>.Instance);
         var sink = new RecordingSink();
 
-        executor.Start(Work("thread", epochs: 1), sink, CancellationToken.None);
+        executor.Start(Work("thread", epochs: 1), sink, Slot(), CancellationToken.None);
         await Poll.WithinAsync(sink.Ended, "the run to end");
 
         Assert.False(backend.RanOnPoolThread);
@@ -73,7 +73,7 @@ public sealed class RunExecutorTests : IDisposable
         var sink = new RecordingSink();
         using var cancel = new CancellationTokenSource();
 
-        _executor.Start(work, sink, cancel.Token);
+        _executor.Start(work, sink, Slot(), cancel.Token);
         await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 4");
         await cancel.CancelAsync();
         var end = await Poll.WithinAsync(sink.Ended, "the cancelled run to end");
@@ -92,7 +92,7 @@ public sealed class RunExecutorTests : IDisposable
         var gate = _backend.Hold("stop", beforeEpoch: 3);
         var sink = new RecordingSink();
 
-        var execution = _executor.Start(work, sink, CancellationToken.None);
+        var execution = _executor.Start(work, sink, Slot(), CancellationToken.None);
         await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
         execution.Stop();
         await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
@@ -109,7 +109,7 @@ public sealed class RunExecutorTests : IDisposable
         _backend.FailAfter(work.Key, 1);
         var sink = new RecordingSink();
 
-        _executor.Start(work, sink, CancellationToken.None);
+        _executor.Start(work, sink, Slot(), CancellationToken.None);
         var end = await Poll.WithinAsync(sink.Ended, "the failing run to end");
 
         Assert.Equal(RunPhase.Failed, end.Phase);
@@ -126,7 +126,7 @@ public sealed class RunExecutorTests : IDisposable
         await File.WriteAllTextAsync(_store.PathOf(Ckpt(work, 2)), "torn write");
         var sink = new RecordingSink();
 
-        _executor.Start(work, sink, CancellationToken.None);
+        _executor.Start(work, sink, Slot(), CancellationToken.None);
         var end = await Poll.WithinAsync(sink.Ended, "the resumed run to end");
 
         Assert.Equal(RunPhase.Completed, end.Phase);
@@ -136,21 +136,60 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
-    public async Task RunsBeyondTheSlotsWaitForOne()
+    public async Task TheSlotIsGivenBackWhenTheExecutionEnds()
     {
+        using var worker = new TrainingWorker(Options.Create(new TrainingSlotsOptions { Slots = 1 }), NullLogger<TrainingWorker>.Instance);
+        var executor = new RunExecutor(worker, _backend, _store, new CheckpointStore(_store, NullLogger<CheckpointStore>.Instance), NullLogger<RunExecutor>.Instance);
         var gate = _backend.Hold("slots", beforeEpoch: 1);
-        var first = new RecordingSink();
-        var second = new RecordingSink();
+        var sink = new RecordingSink();
 
-        _executor.Start(Work("slots", epochs: 1), first, CancellationToken.None);
-        _executor.Start(Work("slots", epochs: 1, activation: Model.Configuration.SizePreset.Large), second, CancellationToken.None);
-        await Poll.UntilAsync(() => Task.FromResult((gate.WaitingCount, _worker.Waiting)), s => s == (1, 1), "one run training and one waiting for a slot");
-        Assert.Empty(second.Events);
+        executor.Start(Work("slots", epochs: 1), sink, await worker.AcquireSlotAsync(CancellationToken.None), CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 1, "the run to train");
+        var next = worker.AcquireSlotAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted, "the only slot is taken while the run trains");
 
         gate.Open();
-        await Poll.WithinAsync(Task.WhenAll(first.Ended, second.Ended), "both runs to end");
-        Assert.Equal(0, _worker.Training);
+        await Poll.WithinAsync(sink.Ended, "the run to end");
+        (await Poll.WithinAsync(next, "the slot to be given back")).Dispose();
     }
+
+    [Fact]
+    public async Task CancelRequestedInAReplyEndsTheRunCancelledAfterCheckpointing()
+    {
+        var work = Work("asked", epochs: 6, checkpointEvery: 4);
+        var gate = _backend.Hold("asked", beforeEpoch: 3);
+        var sink = new RecordingSink();
+
+        _executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        sink.Verdict = ReportVerdict.CancelRequested;
+        gate.Open();
+        var end = await Poll.WithinAsync(sink.Ended, "the run to end after the reply asked it to");
+
+        Assert.Equal(RunPhase.Cancelled, end.Phase);
+        Assert.InRange(end.Epoch, 3, 4);
+        Assert.Equal(Ckpt(work, end.Epoch), end.LastCheckpointKey);
+        Assert.True(end.Epoch < 6, "the run trained to the end despite the cancel");
+    }
+
+    [Fact]
+    public async Task StaleReplyStopsTheExecutionWithoutAnEnd()
+    {
+        var work = Work("stale", epochs: 6);
+        var gate = _backend.Hold("stale", beforeEpoch: 3);
+        var sink = new RecordingSink();
+
+        var execution = _executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        sink.Verdict = ReportVerdict.Stale;
+        gate.Open();
+        await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stale execution to stop");
+
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.True(_backend.EpochsTrained(work.Key).Count < 6, "the stale execution trained to the end");
+    }
+
+    private IDisposable Slot() => _worker.AcquireSlotAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     private static RunWorkItem Work(string sweep, int epochs, int checkpointEvery = 1, Model.Configuration.SizePreset activation = Model.Configuration.SizePreset.Small) =>
         RunWorkItem.For(

@@ -13,7 +13,8 @@ public sealed class RunStateTests
     {
         var state = Running(epochs: 3);
 
-        state.Begin(state.Work!, Guid.NewGuid(), "other-silo", T0);
+        state.Requeue(T0);
+        state.Assign(Guid.NewGuid(), "other-silo", T0);
         state.Started(resumedFromEpoch: 2, "s/runs/tanh_small_small/checkpoints/epoch-0002.ckpt", T0);
 
         Assert.Equal([1, 2], state.Curve.Select(e => e.Epoch));
@@ -43,30 +44,46 @@ public sealed class RunStateTests
         state.Ended(new RunEnd(RunPhase.Failed, 2, null, null, [], "boom"), T0.AddMinutes(1));
 
         Assert.True(state.IsTerminal);
-        Assert.False(state.WasExecuting);
         Assert.Equal("ckpt-2", state.Status!.LastCheckpointKey);
         Assert.Equal("boom", state.Status.Error);
         Assert.Equal(T0, state.Status.LastCheckpointAt);
     }
 
     [Fact]
-    public void StartingAgainClearsTheError()
+    public void QueueingAgainClearsTheErrorAndKeepsTheProgress()
     {
         var state = Running(epochs: 1);
         state.Ended(new RunEnd(RunPhase.Failed, 1, null, null, [], "boom"), T0);
 
-        state.Begin(state.Work!, Guid.NewGuid(), "silo", T0);
+        state.Enqueue(state.Work!, T0);
 
         Assert.Equal(RunPhase.Queued, state.Status!.Phase);
         Assert.Null(state.Status.Error);
-        Assert.True(state.WasExecuting);
+        Assert.Null(state.ExecutionId);
+        Assert.Equal(1, state.Status.Epoch);
+        Assert.Equal("ckpt-1", state.Status.LastCheckpointKey);
+    }
+
+    [Fact]
+    public void RequeueingDisownsTheExecutionButKeepsTheCheckpoint()
+    {
+        var state = Running(epochs: 2);
+
+        state.Requeue(T0);
+
+        Assert.Null(state.ExecutionId);
+        Assert.Equal(RunPhase.Queued, state.Status!.Phase);
+        Assert.Null(state.Status.HostSilo);
+        Assert.Equal(2, state.Status.Epoch);
+        Assert.Equal("ckpt-2", state.Status.LastCheckpointKey);
     }
 
     private static RunState Running(int epochs)
     {
         var spec = TestSilos.Spec("s", epochs: 5);
         var state = new RunState();
-        state.Begin(RunWorkItem.For(spec, spec.Runs()[0]), Guid.NewGuid(), "silo", T0);
+        state.Enqueue(RunWorkItem.For(spec, spec.Runs()[0]), T0);
+        state.Assign(Guid.NewGuid(), "silo", T0);
         state.Started(0, null, T0);
         double[] accuracy = [0.6, 0.9, 0.7];
         for (var e = 1; e <= epochs; e++)

@@ -26,7 +26,8 @@ public sealed class BlobGrainStorageTests : IDisposable
     {
         var run = new RunState();
         var written = new GrainState<RunState>(run);
-        run.Begin(Work(), Guid.NewGuid(), "silo@127.0.0.1:11111", DateTimeOffset.UnixEpoch);
+        run.Enqueue(Work(), DateTimeOffset.UnixEpoch);
+        run.Assign(Guid.NewGuid(), "silo@127.0.0.1:11111", DateTimeOffset.UnixEpoch);
         run.Epoch(new EpochReport(1, 0.7, 0.6, 0.75, 0.8, 1.5), "s1/runs/tanh_small_small/checkpoints/epoch-0001.ckpt", DateTimeOffset.UnixEpoch);
         await _storage.WriteStateAsync("run", _run, written);
 

@@ -3,7 +3,9 @@ using LearnedActivation.Grains.Execution;
 using LearnedActivation.Grains.Hosting;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
+using LearnedActivation.Grains.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace LearnedActivation.Grains.Tests.Support;
@@ -59,12 +61,25 @@ public static class TestSilos
         ITrainingBackend backend,
         ISweepArtifactAssembler? assembler = null,
         IBlobStore? store = null,
-        bool resumeInterruptedRuns = true)
+        bool acceptsRuns = true,
+        int slots = 2)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
+            // A killed silo is declared dead within seconds, not the production tens of seconds.
+            silo.Services.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+            silo.Services.Configure<RunSchedulingOptions>(o =>
+            {
+                o.PollInterval = TimeSpan.FromMilliseconds(50);
+                o.HostCheckInterval = TimeSpan.FromMilliseconds(200);
+            });
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(backend);
             if (store is not null)
@@ -81,8 +96,8 @@ public static class TestSilos
             silo.Services.Configure<BlobStoreOptions>(o => o.Root = root);
             silo.Services.Configure<TrainingSlotsOptions>(o =>
             {
-                o.Slots = 8;
-                o.ResumeInterruptedRuns = resumeInterruptedRuns;
+                o.Slots = slots;
+                o.AcceptsRuns = acceptsRuns;
             });
         });
         return builder.Build();

@@ -4,9 +4,12 @@ using LearnedActivation.Grains.Execution;
 
 namespace LearnedActivation.Grains.Tests.Support;
 
-/// <summary>An <see cref="IRunProgressSink"/> that records what an execution reports.</summary>
+/// <summary>An <see cref="IRunProgressSink"/> that records what an execution reports and answers with <see cref="Verdict"/>.</summary>
 public sealed class RecordingSink : IRunProgressSink
 {
+    /// <summary>What the next reports are answered with (the run grain's say: go on, cancel, or you are stale).</summary>
+    public ReportVerdict Verdict { get; set; } = ReportVerdict.Accepted;
+
     private readonly TaskCompletionSource<RunEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Guid ExecutionId { get; } = Guid.NewGuid();
@@ -17,17 +20,17 @@ public sealed class RecordingSink : IRunProgressSink
 
     public Task<RunEnd> Ended => _ended.Task;
 
-    public Task StartedAsync(int resumedFromEpoch, string? checkpointKey)
+    public Task<ReportVerdict> StartedAsync(int resumedFromEpoch, string? checkpointKey)
     {
         Events.Enqueue($"started {resumedFromEpoch}");
-        return Task.CompletedTask;
+        return Task.FromResult(Verdict);
     }
 
-    public Task EpochAsync(EpochReport epoch, string? checkpointKey)
+    public Task<ReportVerdict> EpochAsync(EpochReport epoch, string? checkpointKey)
     {
         Events.Enqueue($"epoch {epoch.Epoch}");
         Epochs.Enqueue((epoch.Epoch, checkpointKey));
-        return Task.CompletedTask;
+        return Task.FromResult(Verdict);
     }
 
     public Task EndedAsync(RunEnd ending)

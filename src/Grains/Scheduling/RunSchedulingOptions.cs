@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearnedActivation.Grains.Scheduling;
+
+/// <summary>How silos find work and how quickly a dead silo's runs move on (configuration section "Scheduling").</summary>
+public sealed class RunSchedulingOptions
+{
+    public const string Section = "Scheduling";
+
+    /// <summary>How often a silo with a free slot asks the active sweeps for a queued run (it asks at once when a slot frees up).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a sweep checks that the silos executing its runs are alive. A dead silo's runs are queued
+    /// again after this plus the time membership takes to declare the silo dead (ClusterMembershipOptions).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan HostCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A claimed run whose execution has not reported its start within this time is queued again (the
+    /// claim's reply may have been lost with a dying silo). Starting takes a checkpoint read: seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClaimStartTimeout { get; set; } = TimeSpan.FromMinutes(1);
+}
