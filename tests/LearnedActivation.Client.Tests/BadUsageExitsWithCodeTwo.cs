@@ -72,11 +72,30 @@ public sealed class BadUsageExitsWithCodeTwo
         Assert.Contains(option, line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task NonNumericEpochsIsRejectedNamingTheValue()
+    [Theory]
+    [InlineData("train", "--epochs", "many")]
+    [InlineData("train", "--seed", "abc")]
+    [InlineData("train", "--threads", "1.5")]
+    [InlineData("sweep", "--epochs", "ten")]
+    [InlineData("sweep", "--slots", "x")]
+    public async Task ANonNumericValueIsRejectedNamingTheOptionAndTheValue(string command, string option, string value)
     {
-        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--epochs", "many"));
-        Assert.Contains("many", line, StringComparison.Ordinal);
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, option, value));
+        Assert.Equal($"error: {option}: '{value}' is not a whole number", line);
+    }
+
+    [Fact]
+    public async Task ANumberTooLargeForTheOptionIsRejectedNamingIt()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--epochs", "99999999999"));
+        Assert.StartsWith("error: --epochs: '99999999999' is out of range", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheEqualsFormOfAnOptionIsNamedToo()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--seed=abc"));
+        Assert.Equal("error: --seed: 'abc' is not a whole number", line);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using LearnedActivation.Client.Commands;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -67,9 +68,11 @@ public static class LearnactApp
     {
         var (code, line) = ex switch
         {
+            // A bad option value: Spectre wraps what the option's converter threw (see WholeNumberOption).
+            CommandAppException { InnerException: UsageException usage } => (ExitCodes.BadInput, "error: " + usage.Message),
             CommandAppException or DataException or UsageException or Grains.Contracts.SweepSpecException => (ExitCodes.BadInput, "error: " + ex.Message),
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
-            ClusterUnreachableException => (ExitCodes.Failure, "error: " + ex.Message),
+            ClusterUnreachableException or TrainingDivergedException => (ExitCodes.Failure, "error: " + ex.Message),
             _ => (ExitCodes.Failure, $"error: {ex.GetType().Name}: {ex.Message}"),
         };
         errors.WriteLine(line.ReplaceLineEndings(" "));

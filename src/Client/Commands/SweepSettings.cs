@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LearnedActivation.Client.Cli;
 using LearnedActivation.Model.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,6 +29,7 @@ public sealed class SweepSettings : StoreSettings
 
     [CommandOption("--epochs <N>")]
     [Description("Epochs per run (overrides the spec).")]
+    [TypeConverter(typeof(EpochsOption))]
     public int? Epochs { get; init; }
 
     [CommandOption("--activation-eval <MODE>")]
@@ -36,6 +38,7 @@ public sealed class SweepSettings : StoreSettings
 
     [CommandOption("--slots <N>")]
     [Description("Runs trained at once on this machine. Default: one per core.")]
+    [TypeConverter(typeof(SlotsOption))]
     public int? Slots { get; init; }
 
     [CommandOption("--detach")]

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using LearnedActivation.Client.Cli;
 using LearnedActivation.Model.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,16 +26,19 @@ public sealed class TrainSettings : DataSettings
 
     [CommandOption("--epochs <N>")]
     [Description("Training epochs.")]
+    [TypeConverter(typeof(EpochsOption))]
     [DefaultValue(TrainConfig.DefaultEpochs)]
     public int Epochs { get; init; } = TrainConfig.DefaultEpochs;
 
     [CommandOption("--seed <N>")]
     [Description("Seed for the split, initialisation and data order.")]
+    [TypeConverter(typeof(SeedOption))]
     [DefaultValue(0L)]
     public long Seed { get; init; }
 
     [CommandOption("--threads <N>")]
     [Description("libtorch threads; results are bit-identical for the same seed and thread count.")]
+    [TypeConverter(typeof(ThreadsOption))]
     [DefaultValue(1)]
     public int Threads { get; init; } = 1;
 

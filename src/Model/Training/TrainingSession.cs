@@ -109,6 +109,8 @@ public sealed class TrainingSession : IDisposable
     /// a batch boundary and throws <see cref="OperationCanceledException"/>; the session stays consistent, so
     /// it can be checkpointed there and the epoch continued later with identical results.
     /// </summary>
+    /// <exception cref="TrainingDivergedException">A batch's loss or the validation loss is NaN or infinite;
+    /// the weights are broken and the session is of no further use.</exception>
     public EpochMetrics RunEpoch(CancellationToken cancellationToken = default) => RunEpoch(batchProgress: null, cancellationToken);
 
     /// <inheritdoc cref="RunEpoch(CancellationToken)"/>
@@ -136,12 +138,26 @@ public sealed class TrainingSession : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 var start = _stepInEpoch * batch;
                 var count = Math.Min(batch, _train.Rows - start);
-                _epochLossSum += TrainStep(order, start, count) * count;
+                var loss = TrainStep(order, start, count);
+                if (!float.IsFinite(loss))
+                {
+                    // Checked per batch because it costs nothing (the loss is on the host already) and a NaN
+                    // batch would poison the epoch's mean anyway; the weights are past saving from here on.
+                    throw new TrainingDivergedException(epoch, "train", loss);
+                }
+
+                _epochLossSum += loss * count;
                 _stepInEpoch++;
                 batchProgress?.Report(new BatchProgress(epoch, _stepInEpoch, steps));
             }
 
             var validation = ModelEvaluation.Evaluate(_model, _validation);
+            if (!double.IsFinite(validation.Loss))
+            {
+                // The last batch's update can break the weights after its own (finite) loss was taken.
+                throw new TrainingDivergedException(epoch, "validation", validation.Loss);
+            }
+
             var metrics = new EpochMetrics(epoch, _epochLossSum / _train.Rows, validation.Loss, validation.Accuracy, validation.Auc, _epochElapsed + clock.Elapsed);
             _history.Add(metrics);
             if (validation.Accuracy > _bestValAccuracy)

@@ -1,4 +1,3 @@
-using LearnedActivation.Tests;
 using System.IO.Compression;
 using System.Text;
 

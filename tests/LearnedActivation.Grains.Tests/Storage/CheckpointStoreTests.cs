@@ -1,7 +1,6 @@
 using System.Text;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
-using LearnedActivation.Grains.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LearnedActivation.Grains.Tests.Storage;

@@ -1,6 +1,5 @@
 using System.Text;
 using LearnedActivation.Grains.Storage;
-using LearnedActivation.Grains.Tests.Support;
 
 namespace LearnedActivation.Grains.Tests.Storage;
 

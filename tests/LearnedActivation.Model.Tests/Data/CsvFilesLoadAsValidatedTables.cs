@@ -1,5 +1,4 @@
 using LearnedActivation.Model.Data;
-using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Data;
 

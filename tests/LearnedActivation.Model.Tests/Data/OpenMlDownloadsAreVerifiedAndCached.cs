@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using LearnedActivation.Model.Data;
-using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Data;
 

@@ -1,6 +1,4 @@
-using LearnedActivation.Tests;
 using LearnedActivation.Model.Data;
-using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Data;
 

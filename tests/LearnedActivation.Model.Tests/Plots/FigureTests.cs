@@ -1,6 +1,5 @@
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Plots;
-using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Plots;
 

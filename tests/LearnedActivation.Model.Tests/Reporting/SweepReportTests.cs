@@ -2,7 +2,6 @@ using System.Globalization;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting;
 using LearnedActivation.Model.Tests.Plots;
-using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Reporting;
 

@@ -1,11 +1,14 @@
-namespace LearnedActivation.Client.Tests.Support;
+namespace LearnedActivation.Tests;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp folder, deleted on dispose. Linked into every test project
+/// (and imported there by a global using), so all of them clean up the same way.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "learnact-cli-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "learnact-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
