@@ -29,7 +29,7 @@ internal static class StatusView
         {
             table.AddRow(
                 Markup.Escape(run.ConfigName),
-                !live && run.Phase == RunPhase.Running ? "[yellow]interrupted[/]" : Phase(run.Phase),
+                RunPhaseText(run, live),
                 $"{run.Epoch}/{run.TotalEpochs}",
                 F(run.Latest?.ValAccuracy),
                 F(run.BestValAccuracy),
@@ -43,6 +43,11 @@ internal static class StatusView
         if (!live && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
         {
             rows.Add(new Markup($"[yellow]no sweep process is running:[/] run [bold]learnact sweep --id {Markup.Escape(status.SweepId)}[/] (with the same spec) to resume"));
+        }
+
+        if (status.Storage is { } storage)
+        {
+            rows.Add(new Markup($"[red]storage:[/] {Markup.Escape(storage.Error)} (since {storage.Since.ToUniversalTime():HH:mm:ss} UTC, {Age(now - storage.Since)}); training goes on and nothing reported is lost"));
         }
 
         if (status.MissingRuns.Count > 0)
@@ -63,6 +68,17 @@ internal static class StatusView
         var t = status.Totals;
         return string.Create(CultureInfo.InvariantCulture, $"{t.Runs} runs: {t.Queued} queued, {t.Running} running, [green]{t.Completed} completed[/], [red]{t.Failed} failed[/], {t.Cancelled} cancelled");
     }
+
+    /// <summary>
+    /// A run with progress that is not terminal is "interrupted" when no sweep process runs (it waits for
+    /// <c>learnact sweep</c>), and "cancelling" between a cancel and its execution's next epoch.
+    /// </summary>
+    private static string RunPhaseText(RunStatus run, bool live) => run switch
+    {
+        { IsTerminal: false, CancelRequested: true } => "[yellow]cancelling[/]",
+        { IsTerminal: false } when !live && (run.Phase == RunPhase.Running || run.Epoch > 0) => "[yellow]interrupted[/]",
+        _ => Phase(run.Phase),
+    };
 
     private static string Phase(RunPhase phase) => phase switch
     {

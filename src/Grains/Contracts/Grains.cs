@@ -91,6 +91,13 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     [Alias("CancelAsync")]
     Task<RunStatus> CancelAsync();
 
+    /// <summary>
+    /// From this run's execution, between reports: its status (with <see cref="RunStatus.CancelRequested"/>) while
+    /// it owns the run, null when it is stale. Lets a cancel reach a long epoch within seconds.
+    /// </summary>
+    [Alias("CheckAsync"), AlwaysInterleave]
+    Task<RunStatus?> CheckAsync(Guid executionId);
+
     /// <summary>From this run's execution: an epoch ended. Returns null when the report is from a stale execution.</summary>
     [Alias("OnEpochAsync")]
     Task<RunStatus?> OnEpochAsync(Guid executionId, EpochReport epoch, string? checkpointKey);

@@ -37,6 +37,9 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
         return Verdict(status);
     }
 
+    public async Task<ReportVerdict> CheckAsync() =>
+        await _run.CheckAsync(executionId) is { } status ? Verdict(status) : ReportVerdict.Stale;
+
     public async Task EndedAsync(RunEnd ending)
     {
         if (await _run.OnEndedAsync(executionId, ending) is { } outcome)

@@ -40,6 +40,9 @@ public interface IRunProgressSink
     /// <summary>An epoch ended; <paramref name="checkpointKey"/> is set when a checkpoint was stored for it.</summary>
     Task<ReportVerdict> EpochAsync(EpochReport epoch, string? checkpointKey);
 
+    /// <summary>Between reports (every <see cref="Scheduling.RunSchedulingOptions.HeartbeatInterval"/>): does this execution still own the run, was it cancelled?</summary>
+    Task<ReportVerdict> CheckAsync();
+
     /// <summary>The run ended: completed, failed or cancelled. Not called when the execution was stopped because its silo is stopping or it went stale: the run stays resumable.</summary>
     Task EndedAsync(RunEnd ending);
 }

@@ -67,12 +67,7 @@ internal sealed partial class ProgressPump
             {
                 try
                 {
-                    var verdict = await report(_sink);
-                    if (verdict != ReportVerdict.Accepted)
-                    {
-                        _onVerdict(verdict);
-                    }
-
+                    _onVerdict(await report(_sink));
                     break;
                 }
                 catch (Exception e) when (started.Elapsed < RetryBudget)

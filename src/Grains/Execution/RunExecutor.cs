@@ -1,6 +1,8 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LearnedActivation.Grains.Execution;
 
@@ -16,6 +18,7 @@ public sealed partial class RunExecutor(
     ITrainingBackend backend,
     IBlobStore store,
     CheckpointStore checkpoints,
+    IOptions<RunSchedulingOptions> scheduling,
     ILogger<RunExecutor> logger) : IRunExecutor
 {
     public RunExecution Start(RunWorkItem work, IRunProgressSink sink, IDisposable slot, CancellationToken cancellationToken)
@@ -44,12 +47,19 @@ public sealed partial class RunExecutor(
     private async Task ExecuteAsync(RunWorkItem work, IRunProgressSink sink, CancellationTokenSource cancel, CancellationTokenSource stop)
     {
         var key = work.Key;
-        var pump = new ProgressPump(sink, key.ToString(), logger, verdict =>
+        void OnVerdict(ReportVerdict verdict)
         {
-            LogVerdict(key.ToString(), verdict);
-            TryCancel(verdict == ReportVerdict.Stale ? stop : cancel);
-        });
+            if (verdict != ReportVerdict.Accepted)
+            {
+                LogVerdict(key.ToString(), verdict);
+                TryCancel(verdict == ReportVerdict.Stale ? stop : cancel);
+            }
+        }
+
+        var pump = new ProgressPump(sink, key.ToString(), logger, OnVerdict);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop.Token);
+        using var ended = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(sink, OnVerdict, ended.Token);
         var observer = new EpochObserver(checkpoints, work, pump, both.Token);
         RunEnd? end;
         try
@@ -95,6 +105,8 @@ public sealed partial class RunExecutor(
             end = new RunEnd(RunPhase.Failed, observer.LastEpoch, observer.LastCheckpointKey, null, [], OneLine(e));
         }
 
+        await ended.CancelAsync();
+        await heartbeat;
         if (end is null)
         {
             pump.Abandon();
@@ -103,6 +115,30 @@ public sealed partial class RunExecutor(
 
         pump.Post(s => s.EndedAsync(end));
         await pump.CompleteAsync();
+    }
+
+    /// <summary>Asks the run's record now and then whether this execution was cancelled or superseded; a failed ask is just skipped.</summary>
+    private async Task HeartbeatAsync(IRunProgressSink sink, Action<ReportVerdict> onVerdict, CancellationToken ended)
+    {
+        using var timer = new PeriodicTimer(scheduling.Value.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ended))
+            {
+                try
+                {
+                    onVerdict(await sink.CheckAsync().WaitAsync(ended));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogHeartbeatFailed(sink.ExecutionId, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The execution ended.
+        }
     }
 
     private static void TryCancel(CancellationTokenSource source)
@@ -136,6 +172,9 @@ public sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint wherever it is claimed next")]
     private partial void LogStopped(string run, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {Execution}: heartbeat failed ({Error})")]
+    private partial void LogHeartbeatFailed(Guid execution, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: the run's record answered {Verdict}")]
     private partial void LogVerdict(string run, ReportVerdict verdict);

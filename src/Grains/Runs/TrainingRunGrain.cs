@@ -88,6 +88,9 @@ public sealed partial class TrainingRunGrain(
         return await GetStatusAsync();
     }
 
+    public Task<RunStatus?> CheckAsync(Guid executionId) =>
+        Task.FromResult(executionId == S.ExecutionId && !S.IsTerminal ? S.Status : null);
+
     public Task<RunStatus?> OnStartedAsync(Guid executionId, int resumedFromEpoch, string? checkpointKey) =>
         RecordAsync(executionId, () => S.Started(resumedFromEpoch, checkpointKey, time.GetUtcNow()));
 

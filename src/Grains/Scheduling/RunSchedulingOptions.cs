@@ -18,6 +18,10 @@ public sealed class RunSchedulingOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan HostCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often an execution asks its run's record whether it was cancelled or superseded, between its epoch reports.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// A claimed run whose execution has not reported its start within this time is queued again (the
     /// claim's reply may have been lost with a dying silo). Starting takes a checkpoint read: seconds.

@@ -18,6 +18,9 @@ public interface IBlobStore
     /// <summary>Keys that start with <paramref name="prefix"/> (plain string prefix, "" for all), in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>When the store became unreachable, while calls are being retried through an outage; null when it answers.</summary>
+    DateTimeOffset? UnreachableSince => null;
+
     /// <summary>Deletes the blob; false when there was none.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -18,6 +18,7 @@ namespace LearnedActivation.Grains.Sweeps;
 public sealed partial class SweepGrain(
     [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepState> state,
     ISweepArtifactAssembler assembler,
+    IBlobStore store,
     IClusterMembershipService membership,
     IOptions<RunSchedulingOptions> scheduling,
     TimeProvider time,
@@ -106,7 +107,7 @@ public sealed partial class SweepGrain(
         return S.ToStatus(Id, now);
     }
 
-    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(S.ToStatus(Id, time.GetUtcNow()) with { Storage = _storageProblem });
+    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(S.ToStatus(Id, time.GetUtcNow()) with { Storage = StorageCondition() });
 
     public Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>>(
@@ -299,6 +300,12 @@ public sealed partial class SweepGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    /// <summary>The store as this silo sees it: retrying through an outage now, or failing the last write of this grain.</summary>
+    private StorageProblem? StorageCondition() =>
+        store.UnreachableSince is { } since
+            ? new StorageProblem(since, "the blob store does not answer; writes are retried until it does")
+            : _storageProblem;
 
     /// <summary>Writes the state; a failure is shown in status (until a write succeeds) and rethrown, so callers retry.</summary>
     private async Task WriteAsync(CancellationToken cancellationToken = default)

@@ -14,19 +14,23 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     private ITrainingRunGrain Run(RunKey key) => fixture.Grains.GetGrain<ITrainingRunGrain>(key.ToString());
 
     [Fact]
-    public async Task RunsSpreadOverBothSilosAndRecordTheirHost()
+    public async Task RunsGoToSilosWithFreeSlotsAndRecordTheirHost()
     {
-        var spec = TestSilos.Spec("spread", 1, 1, SizePreset.Small, SizePreset.Medium);
+        // Four runs held in training, two slots per silo: only by filling both silos can all four train.
+        var spec = TestSilos.Spec("spread", 2, 1, SizePreset.Small, SizePreset.Medium);
+        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 2);
         await Sweep(spec.Id).StartAsync(spec);
 
-        await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the spread sweep to be assembled");
-        var status = await Sweep(spec.Id).GetStatusAsync();
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 4, "all four runs to train at once");
+        var training = await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Runs.All(r => r.Epoch == 1), "epoch 1 of every run to be recorded");
+        var perHost = training.Runs.GroupBy(r => r.HostSilo).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(2, perHost.Count);
+        Assert.All(perHost.Values, n => Assert.Equal(2, n));
 
-        Assert.Equal(4, status.Runs.Count);
-        Assert.All(status.Runs, r => Assert.Equal(RunPhase.Completed, r.Phase));
-        var hosts = status.Runs.Select(r => r.HostSilo).Distinct().ToList();
-        Assert.Equal(2, hosts.Count);
-        Assert.All(hosts, Assert.NotNull);
+        gate.Open();
+        await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the spread sweep to be assembled");
+        var done = await Sweep(spec.Id).GetStatusAsync();
+        Assert.All(done.Runs, r => Assert.Equal(RunPhase.Completed, r.Phase));
     }
 
     [Fact]

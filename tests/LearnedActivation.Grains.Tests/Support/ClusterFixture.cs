@@ -62,7 +62,8 @@ public static class TestSilos
         ISweepArtifactAssembler? assembler = null,
         IBlobStore? store = null,
         bool acceptsRuns = true,
-        int slots = 2)
+        int slots = 2,
+        TimeSpan? claimStartTimeout = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -79,6 +80,8 @@ public static class TestSilos
             {
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.HostCheckInterval = TimeSpan.FromMilliseconds(200);
+                o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+                o.ClaimStartTimeout = claimStartTimeout ?? o.ClaimStartTimeout;
             });
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(backend);

@@ -33,6 +33,8 @@ public sealed class RecordingSink : IRunProgressSink
         return Task.FromResult(Verdict);
     }
 
+    public Task<ReportVerdict> CheckAsync() => Task.FromResult(Verdict);
+
     public Task EndedAsync(RunEnd ending)
     {
         Events.Enqueue($"ended {ending.Phase}");

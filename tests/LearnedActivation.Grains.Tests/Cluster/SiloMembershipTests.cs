@@ -1,0 +1,128 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Tests.Support;
+using Orleans.TestingHost;
+
+namespace LearnedActivation.Grains.Tests.Cluster;
+
+/// <summary>
+/// Silos coming and going mid-sweep, each test on a cluster of its own (in-process silos, one shared
+/// file store, fake training): a silo that joins takes queued runs; a killed silo's run resumes from its
+/// checkpoint on a survivor; a claim that never starts is queued again; status shows a storage outage.
+/// </summary>
+[Collection(ClusterGroup.Name)]
+public sealed class SiloMembershipTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly FakeTrainingBackend _backend = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task SiloThatJoinsMidSweepTakesQueuedRuns()
+    {
+        var spec = TestSilos.Spec("join", epochs: 2);
+        var gate = _backend.Hold(spec.Id, beforeEpoch: 2);
+        await using var cluster = TestSilos.Build(1, _root.Path, _backend, slots: 1);
+        await cluster.DeployAsync();
+        var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
+        await sweep.StartAsync(spec);
+        var alone = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Totals.Running == 1 && s.Totals.Queued == 1, "one run training and one queued on the single silo");
+        var firstHost = alone.Runs.Single(r => r.Phase == RunPhase.Running).HostSilo;
+
+        var joined = await cluster.StartAdditionalSiloAsync();
+
+        var both = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.All(r => r.Phase == RunPhase.Running), "the joined silo to take the queued run");
+        var secondHost = both.Runs.Single(r => r.HostSilo != firstHost).HostSilo;
+        Assert.EndsWith(joined.SiloAddress.Endpoint.ToString(), secondHost, StringComparison.Ordinal);
+        Assert.Equal(2, gate.WaitingCount);
+        gate.Open();
+        await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the sweep to finish");
+    }
+
+    [Fact]
+    public async Task KilledSilosRunResumesFromItsCheckpointOnASurvivor()
+    {
+        var spec = TestSilos.Spec("killed", epochs: 4);
+        var gate = _backend.Hold(spec.Id, beforeEpoch: 3);
+        await using var cluster = TestSilos.Build(2, _root.Path, _backend, slots: 1);
+        await cluster.DeployAsync();
+        var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
+        await sweep.StartAsync(spec);
+        await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.All(r => r.Epoch == 2 && r.Phase == RunPhase.Running), "both runs to checkpoint epoch 2, one per silo");
+        var victim = cluster.Silos[1];
+        var onVictim = (await sweep.GetStatusAsync()).Runs.Single(r => r.HostSilo!.EndsWith(victim.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal));
+        var run = new RunKey(spec.Id, onVictim.ConfigName);
+
+        await cluster.KillSiloAsync(victim);
+        var requeued = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.Single(r => r.ConfigName == run.ConfigName).Phase == RunPhase.Queued, "the killed silo's run to be queued again");
+        Assert.Equal(2, requeued.Runs.Single(r => r.ConfigName == run.ConfigName).Epoch);
+        gate.Open();
+
+        var done = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the sweep to finish on the survivor", TimeSpan.FromSeconds(60));
+        Assert.Empty(done.MissingRuns);
+        Assert.All(done.Runs, r => Assert.Equal(RunPhase.Completed, r.Phase));
+        var resumed = done.Runs.Single(r => r.ConfigName == run.ConfigName);
+        Assert.EndsWith(cluster.Silos[0].SiloAddress.Endpoint.ToString(), resumed.HostSilo, StringComparison.Ordinal);
+        Assert.Contains((2, FakeTrainingBackend.CheckpointText(run, 2)), _backend.Calls(run));
+        Assert.Equal(4, resumed.Epoch);
+    }
+
+    [Fact]
+    public async Task ClaimWhoseExecutionNeverStartsIsQueuedAgain()
+    {
+        var spec = TestSilos.Spec("ghost", epochs: 1);
+        await using var cluster = TestSilos.Build(1, _root.Path, _backend, acceptsRuns: false, claimStartTimeout: TimeSpan.FromSeconds(1));
+        await cluster.DeployAsync();
+        var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
+        await sweep.StartAsync(spec);
+
+        // A claim by a live silo whose reply is lost: no execution will ever report for it.
+        var claim = await sweep.ClaimAsync(new WorkerSilo(cluster.Silos[0].SiloAddress, "ghost"));
+        Assert.NotNull(claim);
+        var name = claim.Work.Run.ConfigName;
+        Assert.Equal("ghost", (await sweep.GetStatusAsync()).Runs.Single(r => r.ConfigName == name).HostSilo);
+
+        var requeued = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.Single(r => r.ConfigName == name).HostSilo is null, "the unstarted claim to be queued again");
+        Assert.Equal(RunPhase.Queued, requeued.Runs.Single(r => r.ConfigName == name).Phase);
+        var again = await sweep.ClaimAsync(new WorkerSilo(cluster.Silos[0].SiloAddress, "second"));
+        Assert.NotNull(again);
+        Assert.NotEqual(claim.ExecutionId, again.ExecutionId);
+    }
+
+    [Fact]
+    public async Task StatusShowsAStorageOutageWhileItLasts()
+    {
+        var store = new OutageStore(new FileSystemBlobStore(_root.Path));
+        var spec = TestSilos.Spec("outage", epochs: 1);
+        await using var cluster = TestSilos.Build(1, _root.Path, _backend, store: store);
+        await cluster.DeployAsync();
+        var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
+        await sweep.StartAsync(spec);
+        Assert.Null((await sweep.GetStatusAsync()).Storage);
+
+        store.UnreachableSince = DateTimeOffset.UtcNow;
+        var during = await sweep.GetStatusAsync();
+        store.UnreachableSince = null;
+
+        Assert.NotNull(during.Storage);
+        Assert.Contains("does not answer", during.Storage.Error, StringComparison.Ordinal);
+        Assert.Null((await sweep.GetStatusAsync()).Storage);
+    }
+
+    /// <summary>A file store that says it is retrying through an outage when told to (the Azure store does when it is).</summary>
+    private sealed class OutageStore(FileSystemBlobStore inner) : IBlobStore
+    {
+        public DateTimeOffset? UnreachableSince { get; set; }
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    }
+}
