@@ -55,6 +55,9 @@ public static class LearnactApp
             .WithDescription("Cancel a sweep's runs that have not ended (they keep their last checkpoint).")
             .WithExample("cancel", "study")
             .WithExample("cancel", "study", "--cluster", "127.0.0.1:6390");
+        config.AddCommand<ResumeCommand>("resume")
+            .WithDescription("Start a cancelled or unfinished sweep again on a cluster: completed runs stay, the rest continue from their checkpoints.")
+            .WithExample("resume", "study", "--cluster", "127.0.0.1:6390");
         config.AddCommand<ResultsCommand>("results")
             .WithDescription("Copy a sweep's report, figures, table and run outputs out of the store.")
             .WithExample("results", "study", "--out", "study-results");

@@ -170,7 +170,7 @@ public sealed partial class RunExecutor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} training from epoch {Epoch} of {Total}")]
     private partial void LogStarting(string run, int epoch, int total);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint wherever it is claimed next")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} stopped after epoch {Epoch}; it resumes from its last checkpoint")]
     private partial void LogStopped(string run, int epoch);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {Execution}: heartbeat failed ({Error})")]

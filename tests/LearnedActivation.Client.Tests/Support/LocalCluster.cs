@@ -20,12 +20,14 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly TempDirectory _work = new();
     private readonly List<SiloProcess> _silos = [];
+    private readonly int _slotsPerSilo;
     private IHost? _client;
 
-    private LocalCluster(RedisServer redis, AzuriteServer azurite)
+    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo)
     {
         Redis = redis;
         Azurite = azurite;
+        _slotsPerSilo = slotsPerSilo;
     }
 
     public RedisServer Redis { get; }
@@ -53,7 +55,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         var ports = LoopbackService.FreePorts((2 * silos) + 2);
         var redis = new RedisServer(ports[^1]);
         var azurite = new AzuriteServer(ports[^2]);
-        var cluster = new LocalCluster(redis, azurite);
+        var cluster = new LocalCluster(redis, azurite, slotsPerSilo);
         try
         {
             await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
@@ -64,26 +66,67 @@ internal sealed class LocalCluster : IAsyncDisposable
 
             await Task.WhenAll(cluster._silos.Select(s => s.WaitUntilListeningAsync()));
             cluster._client = await ClusterClient.ConnectAsync(redis.ConnectionString, CancellationToken.None);
-
-            // A gateway that listens may not have joined yet; work placed before then would all land on the first silos.
-            var management = cluster.Grains.GetGrain<IManagementGrain>(0);
-            var clock = Stopwatch.StartNew();
-            while ((await management.GetHosts(onlyActive: true)).Count < silos)
-            {
-                if (clock.Elapsed > TimeSpan.FromSeconds(120))
-                {
-                    throw new Xunit.Sdk.XunitException($"the {silos} silos did not all join the cluster within 120 s:\n{cluster.SiloOutputs()}");
-                }
-
-                await Task.Delay(200);
-            }
-
+            await cluster.WaitUntilAllJoinedAsync();
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Every silo process killed with SIGKILL at once (a power cut), then the same silos started again on
+    /// the same ports, as an operator would; returns when all have joined the cluster again.
+    /// </summary>
+    public async Task KillAndRestartAllSilosAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            silo.Kill();
+        }
+
+        for (var i = 0; i < _silos.Count; i++)
+        {
+            var old = _silos[i];
+            _silos[i] = SiloProcess.Start(this, old.Index, _slotsPerSilo, old.SiloPort, old.GatewayPort);
+        }
+
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilListeningAsync()));
+        await WaitUntilAllJoinedAsync();
+    }
+
+    /// <summary>Returns when every silo is active in the membership table; until then work would all land on the first ones.</summary>
+    private async Task WaitUntilAllJoinedAsync()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        var live = _silos.Select(s => s.SiloPort).ToHashSet();
+        while (true)
+        {
+            try
+            {
+                var hosts = await management.GetHosts(onlyActive: true);
+                if (live.All(port => hosts.Keys.Any(h => h.Endpoint.Port == port)))
+                {
+                    return;
+                }
+            }
+            catch (OrleansException) when (clock.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                // The gateway the client used may have just died; it moves on to another.
+            }
+            catch (TimeoutException) when (clock.Elapsed < TimeSpan.FromSeconds(120))
+            {
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new Xunit.Sdk.XunitException($"the {_silos.Count} silos did not all join the cluster within 120 s:\n{SiloOutputs()}");
+            }
+
+            await Task.Delay(200);
         }
     }
 
@@ -100,10 +143,10 @@ internal sealed class LocalCluster : IAsyncDisposable
             {
                 status = await sweep.GetStatusAsync();
             }
-            catch (OrleansException e) when (clock.Elapsed < timeout)
+            catch (Exception e) when (e is OrleansException or TimeoutException && clock.Elapsed < timeout)
             {
                 // The gateway this client used, or the silo that held the sweep grain, may be the one a test
-                // killed: until the cluster declares it dead, calls routed there fail. The client moves on.
+                // killed: until the cluster declares it dead, calls routed there fail or time out. The client moves on.
                 lastError = e.Message;
                 status = null;
             }
@@ -218,6 +261,10 @@ internal sealed class LocalCluster : IAsyncDisposable
                 ["LEARNACT_Storage__Provider"] = "AzureBlob",
                 ["LEARNACT_Storage__ConnectionString"] = cluster.Azurite.ConnectionString,
                 ["LEARNACT_Training__Slots"] = slots.ToString(CultureInfo.InvariantCulture),
+
+                // Dead silos are noticed in about 10 s (production defaults take longer); loose enough that a silo busy training is not voted dead.
+                ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
+                ["LEARNACT_Membership__NumMissedProbesLimit"] = "3",
             };
             foreach (var (name, value) in settings)
             {

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using LearnedActivation.Client.Cli;
+using LearnedActivation.Client.Embedded;
+using LearnedActivation.Grains.Contracts;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LearnedActivation.Client.Commands;
+
+/// <summary>Options of <c>learnact resume</c>.</summary>
+public sealed class ResumeSettings : StoreSettings
+{
+    [CommandArgument(0, "<SWEEP>")]
+    [Description("Sweep id.")]
+    public string Sweep { get; init; } = string.Empty;
+
+    public override ValidationResult Validate() => ValidateSweepId(Sweep);
+}
+
+/// <summary>
+/// <c>learnact resume</c>: starts a cancelled, failed or otherwise unfinished sweep again with the spec it
+/// was submitted with: completed runs stay, the others are queued and continue from their last checkpoints.
+/// It needs somewhere to train: a cluster (<c>--cluster</c>) or a running <c>learnact sweep</c> process.
+/// </summary>
+public sealed class ResumeCommand(IAnsiConsole console) : AsyncCommand<ResumeSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await SweepConnection.OpenAsync(settings, settings.Sweep, cancellationToken);
+        if (!connection.IsLive)
+        {
+            throw new UsageException($"no cluster or sweep process is running to train sweep '{settings.Sweep}': resume it here with learnact sweep --id {settings.Sweep} (and the same spec), or pass --cluster");
+        }
+
+        var before = await connection.StatusAsync(settings.Sweep);
+        var after = await connection.Grains.GetGrain<ISweepGrain>(settings.Sweep).StartAsync(before.Spec!);
+        var waiting = after.Runs.Count(r => !r.IsTerminal);
+        console.MarkupLineInterpolated($"Sweep {settings.Sweep} resumed: {after.Totals.Completed} runs completed, {waiting} queued or training (from their last checkpoints). Follow it with: learnact status {settings.Sweep} --watch");
+        return ExitCodes.Ok;
+    }
+}
