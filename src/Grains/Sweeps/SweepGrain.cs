@@ -29,6 +29,7 @@ public sealed partial class SweepGrain(
     private IGrainTimer? _assembly;
     private IGrainTimer? _hostCheck;
     private StorageProblem? _storageProblem;
+    private Task _storeProbe = Task.CompletedTask;
 
     private SweepState S => state.State;
 
@@ -252,6 +253,7 @@ public sealed partial class SweepGrain(
 
     private async Task CheckHostsAsync(CancellationToken cancellationToken)
     {
+        ProbeStore();
         await RequeueRunsOfDeadSilosAsync();
         if (!NeedsWatching)
         {
@@ -298,6 +300,20 @@ public sealed partial class SweepGrain(
         if (await this.GetReminder(HostCheckReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>
+    /// Touches the store in the background (never blocking this grain: through an outage the store retries
+    /// for minutes), so that <see cref="IBlobStore.UnreachableSince"/> here reflects an outage even while
+    /// the reports that would reveal it are stuck in other grains' writes on other silos.
+    /// </summary>
+    private void ProbeStore()
+    {
+        if (_storeProbe.IsCompleted)
+        {
+            var key = StoreLayout.SweepState(Id);
+            _storeProbe = Task.Run(() => store.ExistsAsync(key));
         }
     }
 
