@@ -100,10 +100,10 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
         Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished));
         Assert.Empty(finished.MissingRuns);
         var resumedOn = Cluster.Silos.Where(s => s != silo).SelectMany(s => SweepLog.Events(s.LogFile, SweepLog.TrainingFrom)).Where(e => e.Run == $"{spec.Id}/{victim.ConfigName}").ToList();
-        var resumed = Assert.Single(resumedOn);
-        Assert.True(
+        Assert.NotEmpty(resumedOn);
+        Assert.All(resumedOn, resumed => Assert.True(
             resumed.Epoch >= victim.Epoch,
-            $"{victim.ConfigName} had checkpointed epoch {victim.Epoch} on silo {silo.Index} before the kill but trained again from epoch {resumed.Epoch}");
+            $"{victim.ConfigName} had checkpointed epoch {victim.Epoch} on silo {silo.Index} before the kill but trained again from epoch {resumed.Epoch}"));
 
         // The CLI reads the same picture from the cluster.
         var status = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "status", spec.Id, "--json");
@@ -159,7 +159,7 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
         var status = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "status", spec.Id);
         Assert.True(status.ExitCode == ExitCodes.Ok, status.ToString());
         Assert.Contains("storage:", status.StandardOutput, StringComparison.Ordinal);
-        Assert.NotEqual(SweepPhase.Finished, during.Phase);
+        Assert.Contains("does not answer", during.Storage!.Error, StringComparison.Ordinal);
 
         // Down for 30 s in all, as an emulator restart or a network blip would be; then back with its data.
         await Task.Delay(TimeSpan.FromSeconds(30) - outage.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);

@@ -39,17 +39,20 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("CancelAsync")]
     Task CancelAsync();
 
-    /// <summary>From a run's execution, after each epoch (the run grain has already recorded it).</summary>
+    /// <summary>
+    /// From a run's execution, after each epoch (the run grain has already recorded it). Like the two
+    /// reports below, applied only while <paramref name="executionId"/> is the run's assigned execution.
+    /// </summary>
     [Alias("ReportEpochAsync")]
-    Task ReportEpochAsync(RunStatus status, EpochReport epoch);
+    Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch);
 
     /// <summary>From a run's execution, on a phase change that is not an end (e.g. Queued -> Running).</summary>
     [Alias("ReportStatusAsync")]
-    Task ReportStatusAsync(RunStatus status);
+    Task ReportStatusAsync(Guid executionId, RunStatus status);
 
     /// <summary>From a run's execution when it ended (completed, failed or cancelled).</summary>
     [Alias("RunEndedAsync")]
-    Task RunEndedAsync(RunOutcome outcome);
+    Task RunEndedAsync(Guid executionId, RunOutcome outcome);
 }
 
 /// <summary>
@@ -97,6 +100,18 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CheckAsync"), AlwaysInterleave]
     Task<RunStatus?> CheckAsync(Guid executionId);
+
+    /// <summary>
+    /// For the sweep's reconciliation: the run as it stands, whether <paramref name="executionId"/> owns it,
+    /// and how long ago this activation last heard from that execution (a report or a heartbeat; counted from
+    /// the assignment or this activation's start when it has not been heard yet).
+    /// </summary>
+    [Alias("ObserveAsync"), AlwaysInterleave]
+    Task<RunObservation> ObserveAsync(Guid executionId);
+
+    /// <summary>A resumed sweep keeps the run with its execution: a cancel requested earlier is withdrawn.</summary>
+    [Alias("KeepAsync")]
+    Task KeepAsync(Guid executionId);
 
     /// <summary>From this run's execution: an epoch ended. Returns null when the report is from a stale execution.</summary>
     [Alias("OnEpochAsync")]

@@ -52,3 +52,10 @@ public sealed record RunClaim(
 public sealed record WorkerSilo(
     [property: Id(0)] SiloAddress Address,
     [property: Id(1)] string Label);
+
+/// <summary>What the sweep learns when it looks at one of its assigned runs (see ITrainingRunGrain.ObserveAsync).</summary>
+[GenerateSerializer, Immutable, Alias("la.RunObservation")]
+public sealed record RunObservation(
+    [property: Id(0)] RunOutcome Outcome,
+    [property: Id(1)] bool OwnedByExecution,
+    [property: Id(2)] TimeSpan Silence);

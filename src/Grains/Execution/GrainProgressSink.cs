@@ -22,7 +22,7 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
             return ReportVerdict.Stale;
         }
 
-        await _sweep.ReportStatusAsync(status);
+        await _sweep.ReportStatusAsync(executionId, status);
         return Verdict(status);
     }
 
@@ -33,7 +33,7 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
             return ReportVerdict.Stale;
         }
 
-        await _sweep.ReportEpochAsync(status, epoch);
+        await _sweep.ReportEpochAsync(executionId, status, epoch);
         return Verdict(status);
     }
 
@@ -44,7 +44,7 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
     {
         if (await _run.OnEndedAsync(executionId, ending) is { } outcome)
         {
-            await _sweep.RunEndedAsync(outcome);
+            await _sweep.RunEndedAsync(executionId, outcome);
         }
     }
 

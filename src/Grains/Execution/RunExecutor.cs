@@ -47,11 +47,13 @@ public sealed partial class RunExecutor(
     private async Task ExecuteAsync(RunWorkItem work, IRunProgressSink sink, CancellationTokenSource cancel, CancellationTokenSource stop)
     {
         var key = work.Key;
+        var stale = false;
         void OnVerdict(ReportVerdict verdict)
         {
             if (verdict != ReportVerdict.Accepted)
             {
                 LogVerdict(key.ToString(), verdict);
+                stale |= verdict == ReportVerdict.Stale;
                 TryCancel(verdict == ReportVerdict.Stale ? stop : cancel);
             }
         }
@@ -89,7 +91,12 @@ public sealed partial class RunExecutor(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await SaveUnsavedAsync(observer, key);
+            // A stale execution writes nothing more: another one owns the run's checkpoints now.
+            if (!stale)
+            {
+                await SaveUnsavedAsync(observer, key);
+            }
+
             LogStopped(key.ToString(), observer.LastEpoch);
             end = null;
         }
@@ -117,10 +124,15 @@ public sealed partial class RunExecutor(
         await pump.CompleteAsync();
     }
 
-    /// <summary>Asks the run's record now and then whether this execution was cancelled or superseded; a failed ask is just skipped.</summary>
+    /// <summary>
+    /// Asks the run's record now and then whether this execution was cancelled or superseded. A failed ask
+    /// is skipped, but an execution that has heard nothing back for the whole lease takes itself for stale:
+    /// by then the sweep has given its run to another execution.
+    /// </summary>
     private async Task HeartbeatAsync(IRunProgressSink sink, Action<ReportVerdict> onVerdict, CancellationToken ended)
     {
         using var timer = new PeriodicTimer(scheduling.Value.HeartbeatInterval);
+        var lastAnswer = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (await timer.WaitForNextTickAsync(ended))
@@ -128,10 +140,15 @@ public sealed partial class RunExecutor(
                 try
                 {
                     onVerdict(await sink.CheckAsync().WaitAsync(ended));
+                    lastAnswer.Restart();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogHeartbeatFailed(sink.ExecutionId, e.Message);
+                    if (lastAnswer.Elapsed > scheduling.Value.ExecutionLease)
+                    {
+                        onVerdict(ReportVerdict.Stale);
+                    }
                 }
             }
         }

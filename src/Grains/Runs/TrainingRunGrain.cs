@@ -14,8 +14,10 @@ namespace LearnedActivation.Grains.Runs;
 public sealed partial class TrainingRunGrain(
     [PersistentState("run", StorageNames.Runs)] IPersistentState<RunState> state,
     TimeProvider time,
-    ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain
+    ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain, IRemindable
 {
+    private DateTimeOffset _lastHeard = time.GetUtcNow();
+
     private RunState S => state.State;
 
     private string Key => this.GetPrimaryKeyString();
@@ -36,7 +38,7 @@ public sealed partial class TrainingRunGrain(
         if (S.Status?.Phase != RunPhase.Completed)
         {
             S.Enqueue(work, time.GetUtcNow());
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
 
         return S.Outcome();
@@ -50,7 +52,8 @@ public sealed partial class TrainingRunGrain(
         }
 
         S.Assign(executionId, host, time.GetUtcNow());
-        await state.WriteStateAsync();
+        _lastHeard = time.GetUtcNow();
+        await WriteAsync();
         return S.Status!;
     }
 
@@ -60,7 +63,7 @@ public sealed partial class TrainingRunGrain(
         {
             LogRequeued(Key, S.Status!.HostSilo, S.Status.Epoch);
             S.Requeue(time.GetUtcNow());
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
 
         return await GetStatusAsync();
@@ -82,14 +85,43 @@ public sealed partial class TrainingRunGrain(
                 S.RequestCancel(time.GetUtcNow());
             }
 
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
 
         return await GetStatusAsync();
     }
 
-    public Task<RunStatus?> CheckAsync(Guid executionId) =>
-        Task.FromResult(executionId == S.ExecutionId && !S.IsTerminal ? S.Status : null);
+    public Task<RunStatus?> CheckAsync(Guid executionId)
+    {
+        if (executionId != S.ExecutionId || S.IsTerminal)
+        {
+            return Task.FromResult<RunStatus?>(null);
+        }
+
+        _lastHeard = time.GetUtcNow();
+        return Task.FromResult(S.Status);
+    }
+
+    public Task<RunObservation> ObserveAsync(Guid executionId) =>
+        Task.FromResult(new RunObservation(S.Outcome(), executionId == S.ExecutionId, time.GetUtcNow() - _lastHeard));
+
+    public async Task KeepAsync(Guid executionId)
+    {
+        if (executionId == S.ExecutionId && S.Status is { IsTerminal: false, CancelRequested: true })
+        {
+            S.Status = S.Status with { CancelRequested = false };
+            await WriteAsync();
+        }
+    }
+
+    /// <summary>Reminders of an earlier version of this grain (which resumed itself) are retired.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     public Task<RunStatus?> OnStartedAsync(Guid executionId, int resumedFromEpoch, string? checkpointKey) =>
         RecordAsync(executionId, () => S.Started(resumedFromEpoch, checkpointKey, time.GetUtcNow()));
@@ -127,8 +159,35 @@ public sealed partial class TrainingRunGrain(
         }
 
         apply();
-        await state.WriteStateAsync();
+        _lastHeard = time.GetUtcNow();
+        await WriteAsync();
         return S.Status;
+    }
+
+    /// <summary>
+    /// Writes the state; when that fails, goes back to what is stored (so that a retried report is applied
+    /// and written again rather than found "already applied" in memory only), or, if even that fails,
+    /// deactivates so that the next call reads the store afresh.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception reload) when (reload is not OperationCanceledException)
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ended {Phase} after epoch {Epoch} {Error}")]

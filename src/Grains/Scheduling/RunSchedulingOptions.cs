@@ -23,9 +23,10 @@ public sealed class RunSchedulingOptions
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// A claimed run whose execution has not reported its start within this time is queued again (the
-    /// claim's reply may have been lost with a dying silo). Starting takes a checkpoint read: seconds.
+    /// An assigned run whose execution has not been heard from (reports, and heartbeats every
+    /// <see cref="HeartbeatInterval"/>) for this long is queued again: its claim's reply was lost, its end
+    /// report was dropped, or its silo is cut off. An execution that hears nothing back for this long stops.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan ClaimStartTimeout { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ExecutionLease { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -36,7 +36,10 @@ public sealed partial class WorkPuller(
     {
         if (training.Value.AcceptsRuns)
         {
-            _loop = Task.Run(() => PullAsync(_stopping.Token), CancellationToken.None);
+            // The worker stops before the silo does (hosted services stop in reverse order): a silo on its way
+            // out must not claim runs it could only abandon.
+            var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, worker.Stopping);
+            _loop = Task.Run(() => PullAsync(stopping.Token), CancellationToken.None).ContinueWith(_ => stopping.Dispose(), TaskScheduler.Default);
         }
 
         return Task.CompletedTask;
@@ -64,6 +67,14 @@ public sealed partial class WorkPuller(
             }
 
             var claim = await ClaimNextAsync(self, stopping);
+            if (claim is not null && stopping.IsCancellationRequested)
+            {
+                // Claimed as the silo began to stop: give it back at once rather than have it wait for the silo's death.
+                slot.Dispose();
+                await GiveBackAsync(claim);
+                return;
+            }
+
             if (claim is null)
             {
                 slot.Dispose();
@@ -74,6 +85,19 @@ public sealed partial class WorkPuller(
             LogClaimed(claim.Work.Key.ToString(), self.Label);
             var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId);
             executor.Start(claim.Work, sink, slot, CancellationToken.None);
+        }
+    }
+
+    private async Task GiveBackAsync(RunClaim claim)
+    {
+        try
+        {
+            await grains.GetGrain<ITrainingRunGrain>(claim.Work.Key.ToString()).RequeueAsync(claim.ExecutionId);
+        }
+        catch (Exception e)
+        {
+            // The sweep's watch queues it again once this silo has left, or once the claim's lease runs out.
+            LogAskFailed(e, $"run {claim.Work.Key} (giving it back)");
         }
     }
 

@@ -8,11 +8,13 @@ namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>
 /// Coordinates one sweep. Starting it queues every run that has not completed; silos with a free training
-/// slot claim queued runs (<see cref="ClaimAsync"/>), so work goes where there is capacity. While runs are
-/// assigned, a timer (and a reminder, which survives this grain's own silo) checks cluster membership:
-/// a run whose silo is gone goes back to the front of the queue, to resume from its last checkpoint
-/// wherever it is claimed next. When all runs have ended the artifacts are assembled off the grain
-/// scheduler. Run grains never call this grain; their executions do (see GrainProgressSink).
+/// slot claim queued runs (<see cref="ClaimAsync"/>), so work goes where there is capacity. While it has
+/// work, a timer (and a reminder, which survives this grain's own silo) reconciles the assignments with
+/// the cluster and the runs' records: a run whose silo is gone, or whose execution has fallen silent, goes
+/// back to the front of the queue to resume from its last checkpoint; a run that ended without the sweep
+/// hearing of it is recorded. When all runs have ended the artifacts are assembled off the grain scheduler.
+/// Run grains never call this grain; their executions do (see GrainProgressSink), and only the reports of
+/// the execution a run is assigned to count.
 /// </summary>
 [GrainType(StoreLayout.SweepGrainType)]
 public sealed partial class SweepGrain(
@@ -24,10 +26,11 @@ public sealed partial class SweepGrain(
     TimeProvider time,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
-    private const string HostCheckReminder = "host-check";
+    private const string WatchReminder = "host-check";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan AssemblyRetryDelay = TimeSpan.FromSeconds(10);
     private IGrainTimer? _assembly;
-    private IGrainTimer? _hostCheck;
+    private IGrainTimer? _watch;
     private StorageProblem? _storageProblem;
     private Task _storeProbe = Task.CompletedTask;
 
@@ -35,20 +38,23 @@ public sealed partial class SweepGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private bool NeedsWatching => S.Phase == SweepPhase.Running || S.Assignments.Count > 0;
+    private ISweepBoardGrain Board => GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key);
+
+    /// <summary>Runs may be queued or executing, or a cancel may still have runs to stop.</summary>
+    private bool NeedsWatching => S.Phase == SweepPhase.Running || S.Assignments.Count > 0 || (S.Phase == SweepPhase.Cancelled && S.Unended().Any());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // An assembly that a crash interrupted is redone.
         if (S.Phase == SweepPhase.Assembling || (S.Phase == SweepPhase.Running && S.AllRunsEnded))
         {
-            ScheduleAssembly();
+            ScheduleAssembly(TimeSpan.Zero);
         }
 
         if (NeedsWatching)
         {
             // Re-activated after a crash: runs of silos that died with it go back to the queue right away.
-            WatchHosts(TimeSpan.Zero);
+            Watch(TimeSpan.Zero);
         }
 
         return Task.CompletedTask;
@@ -73,22 +79,31 @@ public sealed partial class SweepGrain(
         }
 
         var now = time.GetUtcNow();
-        var toStart = spec.Runs()
-            .Where(r => !(S.Runs.TryGetValue(r.ConfigName, out var s) && s.Phase == RunPhase.Completed))
-            .Where(r => !OwnedByLiveSilo(r.ConfigName))
-            .ToList();
-        if (toStart.Count == 0 && S.Phase == SweepPhase.Finished && S.AssemblyError is null)
+        var unfinished = spec.Runs().Where(r => !(S.Runs.TryGetValue(r.ConfigName, out var s) && s.Phase == RunPhase.Completed)).ToList();
+        if (unfinished.Count == 0 && S.Phase == SweepPhase.Finished && S.AssemblyError is null)
         {
             return S.ToStatus(Id, now);
         }
 
-        LogStarting(Id, toStart.Count, spec.Runs().Count);
-        var outcomes = await Task.WhenAll(toStart.Select(r => Run(r.ConfigName).EnqueueAsync(RunWorkItem.For(spec, r))));
+        // Runs still executing on a live silo keep going (a cancel requested before this resume is withdrawn);
+        // every other unfinished run is queued to continue from its last checkpoint.
+        var executing = unfinished.Where(r => S.Assignments.TryGetValue(r.ConfigName, out var a) && IsAlive(a.Silo)).ToList();
+        await Task.WhenAll(executing.Select(r => Run(r.ConfigName).KeepAsync(S.Assignments[r.ConfigName].ExecutionId)));
+        var toQueue = unfinished.Except(executing).ToList();
+        LogStarting(Id, toQueue.Count, spec.Runs().Count);
+        var outcomes = await Task.WhenAll(toQueue.Select(r => Run(r.ConfigName).EnqueueAsync(RunWorkItem.For(spec, r))));
+
+        // On the board before the state says Running: a queue that no silo can find would never be served.
+        await Board.AddAsync(Id);
         (S.Spec, S.Phase, S.StartedAt, S.FinishedAt, S.AssemblyError) = (spec, SweepPhase.Running, S.StartedAt ?? now, null, null);
         foreach (var outcome in outcomes)
         {
             S.Record(outcome);
-            if (outcome.Status.Phase != RunPhase.Completed)
+            if (outcome.Status.Phase == RunPhase.Completed)
+            {
+                S.Queue.Remove(outcome.Status.ConfigName);
+            }
+            else
             {
                 S.Enqueue(outcome.Status.ConfigName, first: false);
             }
@@ -97,12 +112,11 @@ public sealed partial class SweepGrain(
         // Runs with progress first (they are the closest to done), then in spec order.
         S.Queue = [.. S.Queue.OrderByDescending(name => S.Runs[name].Epoch).ThenBy(Order)];
         await WriteAsync();
-        await GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key).AddAsync(Id);
-        await this.RegisterOrUpdateReminder(HostCheckReminder, ReminderPeriod, ReminderPeriod);
-        WatchHosts(scheduling.Value.HostCheckInterval);
+        await this.RegisterOrUpdateReminder(WatchReminder, ReminderPeriod, ReminderPeriod);
+        Watch(scheduling.Value.HostCheckInterval);
         if (S.AllRunsEnded)
         {
-            ScheduleAssembly();
+            ScheduleAssembly(TimeSpan.Zero);
         }
 
         return S.ToStatus(Id, now);
@@ -117,34 +131,46 @@ public sealed partial class SweepGrain(
     public async Task<RunClaim?> ClaimAsync(WorkerSilo silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        if (S.Phase != SweepPhase.Running || S.Queue.Count == 0 || S.Spec is null)
+        while (S.Phase == SweepPhase.Running && S.Queue.Count > 0 && S.Spec is not null)
         {
-            return null;
+            var name = S.Queue[0];
+            var executionId = Guid.NewGuid();
+            RunStatus status;
+            try
+            {
+                status = await Run(name).AssignAsync(executionId, silo.Label);
+            }
+            catch (InvalidOperationException)
+            {
+                // Not queued after all (it ended, e.g. a cancel that half failed): take its record as the truth, try the next.
+                S.Queue.RemoveAt(0);
+                S.Record((await Run(name).ObserveAsync(Guid.Empty)).Outcome);
+                await WriteAsync();
+                continue;
+            }
+
+            var previous = S.Runs[name];
+            S.Queue.RemoveAt(0);
+            S.Assignments[name] = new RunAssignment(silo.Address.ToParsableString(), executionId, time.GetUtcNow());
+            S.Runs[name] = status;
+            try
+            {
+                await WriteAsync();
+            }
+            catch
+            {
+                // Not claimed after all: the silo will not start it, so it must not look owned, here or in the run's record.
+                S.Assignments.Remove(name);
+                S.Runs[name] = previous;
+                S.Queue.Insert(0, name);
+                await TryAsync(() => Run(name).RequeueAsync(executionId));
+                throw;
+            }
+
+            return new RunClaim(RunWorkItem.For(S.Spec, S.Spec.Runs().Single(r => r.ConfigName == name)), executionId);
         }
 
-        var name = S.Queue[0];
-        var definition = S.Spec.Runs().Single(r => r.ConfigName == name);
-        var executionId = Guid.NewGuid();
-        var status = await Run(name).AssignAsync(executionId, silo.Label);
-        var previous = S.Runs[name];
-        S.Queue.RemoveAt(0);
-        S.Assignments[name] = new RunAssignment(silo.Address.ToParsableString(), executionId, time.GetUtcNow());
-        S.Runs[name] = status;
-        try
-        {
-            await WriteAsync();
-        }
-        catch
-        {
-            // Not claimed after all: the silo will not start it, so it must not look owned. (The run grain's
-            // record of this execution id is harmless: the next claim assigns a new one.)
-            S.Assignments.Remove(name);
-            S.Runs[name] = previous;
-            S.Queue.Insert(0, name);
-            throw;
-        }
-
-        return new RunClaim(RunWorkItem.For(S.Spec, definition), executionId);
+        return null;
     }
 
     public async Task CancelAsync()
@@ -154,107 +180,99 @@ public sealed partial class SweepGrain(
             return;
         }
 
-        await RequeueRunsOfDeadSilosAsync();
-        try
+        // Recorded first and never rolled back: should a run's cancel fail below, the watch retries it.
+        S.Phase = SweepPhase.Cancelled;
+        S.Queue.Clear();
+        await WriteAsync();
+        await TryAsync(() => Board.RemoveAsync(Id));
+        Watch(TimeSpan.Zero);
+        foreach (var name in S.Unended().ToList())
         {
-            S.Phase = SweepPhase.Cancelled;
-            S.Queue.Clear();
-            var live = S.Spec.Runs().Where(r => !(S.Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal));
-            var statuses = await Task.WhenAll(live.Select(r => Run(r.ConfigName).CancelAsync()));
-
-            // Queued runs ended just now; executing ones report their end after their next epoch.
-            foreach (var status in statuses)
-            {
-                S.Runs[status.ConfigName] = status;
-            }
-
-            await WriteAsync();
-        }
-        catch
-        {
-            // Back to what is stored, so that status never shows a cancel that did not happen.
-            await state.ReadStateAsync();
-            throw;
+            // Queued runs end at once; executing ones are asked to stop and report their end after checkpointing.
+            S.Runs[name] = await Run(name).CancelAsync();
         }
 
-        await GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key).RemoveAsync(Id);
+        await WriteAsync();
     }
 
-    public async Task ReportEpochAsync(RunStatus status, EpochReport epoch)
+    public async Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (S.Knows(status.ConfigName))
+        if (S.IsAssigned(status.ConfigName, executionId))
         {
             S.RecordEpoch(status, epoch);
             await WriteAsync();
         }
     }
 
-    public async Task ReportStatusAsync(RunStatus status)
+    public async Task ReportStatusAsync(Guid executionId, RunStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (S.Knows(status.ConfigName))
+        if (S.IsAssigned(status.ConfigName, executionId))
         {
-            S.RecordStatus(status);
+            S.Runs[status.ConfigName] = status;
             await WriteAsync();
         }
     }
 
-    public async Task RunEndedAsync(RunOutcome outcome)
+    public async Task RunEndedAsync(Guid executionId, RunOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (!S.Knows(outcome.Status.ConfigName))
+        var name = outcome.Status.ConfigName;
+        if (!S.IsAssigned(name, executionId))
         {
+            // A stale execution, or an end the watch already recorded from the run's own record.
             return;
         }
 
-        S.Record(outcome);
-        S.Assignments.Remove(outcome.Status.ConfigName);
-        S.Queue.Remove(outcome.Status.ConfigName);
-        await WriteAsync();
-        if (S.Phase == SweepPhase.Running && S.AllRunsEnded)
+        S.Assignments.Remove(name);
+        if (S.Phase == SweepPhase.Running && outcome.Status.Phase == RunPhase.Cancelled)
         {
-            ScheduleAssembly();
+            // Cancelled just before the sweep was resumed: the resume wins.
+            S.Record(await Run(name).EnqueueAsync(RunWorkItem.For(S.Spec!, S.Spec!.Runs().Single(r => r.ConfigName == name))));
+            S.Enqueue(name, first: true);
         }
+        else
+        {
+            S.Record(outcome);
+        }
+
+        await WriteAsync();
+        AssembleIfAllEnded();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (NeedsWatching)
         {
-            WatchHosts(TimeSpan.Zero);
+            Watch(TimeSpan.Zero);
             return Task.CompletedTask;
         }
 
         return StopWatchingAsync();
     }
 
-    private bool OwnedByLiveSilo(string configName) =>
-        S.Assignments.TryGetValue(configName, out var assignment) && Stands(assignment);
-
-    /// <summary>
-    /// Whether an assignment still stands: its silo is alive, and its execution has reported that it
-    /// started or has had time to. (A claim whose reply was lost, e.g. because this grain's silo died just
-    /// after recording it, leaves an assignment that no execution will ever report to.)
-    /// </summary>
-    private bool Stands(RunAssignment assignment) =>
-        IsAlive(assignment.Silo) && (assignment.Started || time.GetUtcNow() - assignment.At < scheduling.Value.ClaimStartTimeout);
-
-    /// <summary>Alive unless membership has declared the silo dead or no longer lists it (a silo of an earlier cluster).</summary>
+    /// <summary>Alive unless membership has declared the silo dead or does not list it (a silo of an earlier cluster).</summary>
     private bool IsAlive(string silo) =>
         membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) is not (SiloStatus.Dead or SiloStatus.None);
 
-    /// <summary>The host check: a timer while this activation lives, kept alive by the reminder across silo deaths.</summary>
-    private void WatchHosts(TimeSpan dueTime)
+    /// <summary>The watch: a timer while this activation lives, brought back by the reminder across silo deaths.</summary>
+    private void Watch(TimeSpan dueTime)
     {
-        _hostCheck?.Dispose();
-        _hostCheck = this.RegisterGrainTimer(CheckHostsAsync, new GrainTimerCreationOptions(dueTime, scheduling.Value.HostCheckInterval) { KeepAlive = true });
+        _watch?.Dispose();
+        _watch = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(dueTime, scheduling.Value.HostCheckInterval) { KeepAlive = true });
     }
 
-    private async Task CheckHostsAsync(CancellationToken cancellationToken)
+    private async Task WatchAsync(CancellationToken cancellationToken)
     {
         ProbeStore();
-        await RequeueRunsOfDeadSilosAsync();
+        if (S.Phase == SweepPhase.Running && S.Queue.Count > 0)
+        {
+            // Idempotent: a sweep whose board entry was lost (or that predates the board) is found again.
+            await Board.AddAsync(Id);
+        }
+
+        await ReconcileAsync();
         if (!NeedsWatching)
         {
             await StopWatchingAsync();
@@ -262,42 +280,87 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>
-    /// Runs owned by executions on silos that are gone (or that never started) go back to the front of the queue (or, in a
-    /// cancelled sweep, end cancelled): a crash is not a failure, and no run stays "running" forever.
+    /// Brings the assignments in line with the cluster and the runs' own records: a run that ended without
+    /// the sweep hearing of it is recorded; a run whose silo is gone, whose record no longer names its
+    /// execution, or whose execution has been silent longer than the lease, goes back to the front of the
+    /// queue (or, in a cancelled sweep, ends cancelled). A crash is not a failure, and no run stays
+    /// "running" forever. Also queues any unfinished run that is neither queued nor assigned.
     /// </summary>
-    private async Task RequeueRunsOfDeadSilosAsync()
+    private async Task ReconcileAsync()
     {
-        var orphans = S.Assignments.Where(a => !Stands(a.Value)).ToList();
-        if (orphans.Count == 0)
+        var changed = false;
+        if (S.Phase == SweepPhase.Running)
         {
-            return;
+            foreach (var name in S.Unended().Where(n => !S.Queue.Contains(n) && !S.Assignments.ContainsKey(n)).ToList())
+            {
+                S.Enqueue(name, first: true);
+                changed = true;
+            }
         }
 
-        foreach (var (name, assignment) in orphans)
+        if (S.Assignments.Values.Any(a => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(a.Silo)) == SiloStatus.None))
         {
-            LogSiloGone(Id, name, assignment.Silo);
-            var status = await Run(name).RequeueAsync(assignment.ExecutionId);
-            if (S.Phase == SweepPhase.Cancelled && !status.IsTerminal)
+            // A silo that joined a moment ago may not be in this silo's snapshot yet: read the table before calling anyone dead.
+            await membership.Refresh();
+        }
+
+        foreach (var (name, assignment) in S.Assignments.ToList())
+        {
+            var seen = await TryAsync(() => Run(name).ObserveAsync(assignment.ExecutionId));
+            if (seen is null)
             {
-                status = await Run(name).CancelAsync();
+                continue;
             }
 
+            if (seen.Outcome.Status.IsTerminal)
+            {
+                S.Record(seen.Outcome);
+                S.Assignments.Remove(name);
+                changed = true;
+                continue;
+            }
+
+            var silentTooLong = seen.Silence > scheduling.Value.ExecutionLease;
+            if (IsAlive(assignment.Silo) && seen.OwnedByExecution && !silentTooLong)
+            {
+                continue;
+            }
+
+            LogRequeued(Id, name, assignment.Silo, silentTooLong ? "its execution has been silent too long" : "its silo is gone");
+            var status = await Run(name).RequeueAsync(assignment.ExecutionId);
             S.Runs[name] = status;
             S.Assignments.Remove(name);
             if (S.Phase == SweepPhase.Running && !status.IsTerminal)
             {
                 S.Enqueue(name, first: true);
             }
+
+            changed = true;
         }
 
-        await WriteAsync();
+        if (S.Phase == SweepPhase.Cancelled)
+        {
+            // Unassigned runs of a cancelled sweep end now (retrying cancels that failed earlier).
+            foreach (var name in S.Unended().Where(n => !S.Assignments.ContainsKey(n)).ToList())
+            {
+                S.Runs[name] = await Run(name).CancelAsync();
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await WriteAsync();
+        }
+
+        AssembleIfAllEnded();
     }
 
     private async Task StopWatchingAsync()
     {
-        _hostCheck?.Dispose();
-        _hostCheck = null;
-        if (await this.GetReminder(HostCheckReminder) is { } reminder)
+        _watch?.Dispose();
+        _watch = null;
+        if (await this.GetReminder(WatchReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -338,36 +401,79 @@ public sealed partial class SweepGrain(
         }
     }
 
-    /// <summary>As a grain timer, so that the assembly runs as a turn of its own rather than inside a run's report.</summary>
-    private void ScheduleAssembly()
+    private void AssembleIfAllEnded()
     {
-        _assembly?.Dispose();
-        _assembly = this.RegisterGrainTimer(AssembleAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        if (S.Phase == SweepPhase.Running && S.AllRunsEnded && _assembly is null)
+        {
+            ScheduleAssembly(TimeSpan.Zero);
+        }
     }
 
+    /// <summary>As a grain timer, so that the assembly runs as a turn of its own rather than inside a run's report.</summary>
+    private void ScheduleAssembly(TimeSpan dueTime)
+    {
+        _assembly?.Dispose();
+        _assembly = this.RegisterGrainTimer(AssembleAsync, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>Assembles the artifacts; when the store fails a write on the way, tries again shortly (assembling twice is harmless).</summary>
     private async Task AssembleAsync(CancellationToken cancellationToken)
     {
-        S.Phase = SweepPhase.Assembling;
-        await WriteAsync(cancellationToken);
-        var input = S.AssemblyInput(Id, time.GetUtcNow());
+        var before = S.Phase;
         try
         {
-            // Plotting is CPU work: off the grain scheduler.
-            var keys = await Task.Run(() => assembler.AssembleAsync(input, cancellationToken), cancellationToken);
-            (S.ArtifactKeys, S.AssemblyError) = ([.. keys], null);
+            S.Phase = SweepPhase.Assembling;
+            await WriteAsync(cancellationToken);
+            var input = S.AssemblyInput(Id, time.GetUtcNow());
+            try
+            {
+                // Plotting is CPU work: off the grain scheduler.
+                var keys = await Task.Run(() => assembler.AssembleAsync(input, cancellationToken), cancellationToken);
+                (S.ArtifactKeys, S.AssemblyError) = ([.. keys], null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogAssemblyFailed(e, Id);
+                S.AssemblyError = $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+            }
+
+            (S.MissingRuns, S.Phase, S.FinishedAt) = ([.. input.MissingRuns], SweepPhase.Finished, time.GetUtcNow());
+            await WriteAsync(cancellationToken);
+            LogFinished(Id, input.Runs.Count - input.MissingRuns.Count, input.Runs.Count, input.MissingRuns);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogAssemblyFailed(e, Id);
-            S.AssemblyError = $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+            LogAssemblyRetry(e, Id);
+            S.Phase = before;
+            ScheduleAssembly(AssemblyRetryDelay);
+            return;
         }
 
-        (S.MissingRuns, S.Phase, S.FinishedAt) = ([.. input.MissingRuns], SweepPhase.Finished, time.GetUtcNow());
-        await WriteAsync(cancellationToken);
-        await GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key).RemoveAsync(Id);
+        _assembly = null;
+        await TryAsync(() => Board.RemoveAsync(Id));
         await StopWatchingAsync();
-        LogFinished(Id, input.Runs.Count - input.MissingRuns.Count, input.Runs.Count, input.MissingRuns);
     }
+
+    /// <summary>A best-effort call: its failure is logged and repaired later by the watch.</summary>
+    private async Task<T?> TryAsync<T>(Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCallFailed(e, Id);
+            return null;
+        }
+    }
+
+    private async Task TryAsync(Func<Task> call) => await TryAsync(async () =>
+    {
+        await call();
+        return string.Empty;
+    });
 
     private int Order(string configName) => S.Spec!.Runs().ToList().FindIndex(r => r.ConfigName == configName);
 
@@ -376,12 +482,18 @@ public sealed partial class SweepGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: queueing {Count} of {Total} runs (the rest completed earlier or are training)")]
     private partial void LogStarting(string sweep, int count, int total);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {Run} was executing on silo {Silo}, which is gone; queued again")]
-    private partial void LogSiloGone(string sweep, string run, string silo);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {Run} was executing on silo {Silo}, but {Why}; queued again")]
+    private partial void LogRequeued(string sweep, string run, string silo, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} finished: {Completed}/{Total} runs completed; missing {Missing}")]
     private partial void LogFinished(string sweep, int completed, int total, IReadOnlyList<string> missing);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {Sweep}: assembling artifacts failed")]
     private partial void LogAssemblyFailed(Exception e, string sweep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the store failed during assembly; trying again shortly")]
+    private partial void LogAssemblyRetry(Exception e, string sweep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: a call failed; the watch repairs it later")]
+    private partial void LogCallFailed(Exception e, string sweep);
 }

@@ -56,21 +56,19 @@ public sealed class SweepState
 
     public void RecordEpoch(RunStatus status, EpochReport epoch)
     {
-        RecordStatus(status);
+        Runs[status.ConfigName] = status;
         var curve = Curves.TryGetValue(status.ConfigName, out var c) ? c : Curves[status.ConfigName] = [];
         curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
         curve.Add(epoch);
     }
 
-    /// <summary>A report of the run's owning execution: the claim is confirmed (its execution exists and started).</summary>
-    public void RecordStatus(RunStatus status)
-    {
-        Runs[status.ConfigName] = status;
-        if (Assignments.TryGetValue(status.ConfigName, out var assignment) && !assignment.Started)
-        {
-            Assignments[status.ConfigName] = assignment with { Started = true };
-        }
-    }
+    /// <summary>Whether <paramref name="executionId"/> is the execution the run is assigned to.</summary>
+    public bool IsAssigned(string configName, Guid executionId) =>
+        Assignments.TryGetValue(configName, out var assignment) && assignment.ExecutionId == executionId;
+
+    /// <summary>Runs of the spec that have not reached a terminal phase.</summary>
+    public IEnumerable<string> Unended() =>
+        Spec?.Runs().Select(r => r.ConfigName).Where(n => !(Runs.TryGetValue(n, out var s) && s.IsTerminal)) ?? [];
 
     /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
     public void Record(RunOutcome outcome)
@@ -120,5 +118,4 @@ public sealed class SweepState
 public sealed record RunAssignment(
     [property: Id(0)] string Silo,
     [property: Id(1)] Guid ExecutionId,
-    [property: Id(2)] DateTimeOffset At,
-    [property: Id(3)] bool Started = false);
+    [property: Id(2)] DateTimeOffset At);

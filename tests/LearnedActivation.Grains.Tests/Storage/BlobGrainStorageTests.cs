@@ -1,6 +1,7 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Runs;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Grains.Tests.Support;
 using Orleans.Storage;
 
@@ -41,6 +42,28 @@ public sealed class BlobGrainStorageTests : IDisposable
         Assert.Equal(run.Work, read.State.Work);
         var json = await File.ReadAllTextAsync(_store.PathOf("s1/runs/tanh_small_small/state/run.json"));
         Assert.Contains("\"phase\": \"running\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SweepQueueAndAssignmentsRoundTrip()
+    {
+        var spec = TestSilos.Spec("s1");
+        var sweep = new SweepState { Spec = spec, Phase = SweepPhase.Running, Queue = ["relu_small_small"] };
+        var silo = SiloAddress.New(System.Net.IPAddress.Loopback, 11111, 154886540);
+        var execution = Guid.NewGuid();
+        sweep.Assignments["tanh_small_small"] = new RunAssignment(silo.ToParsableString(), execution, DateTimeOffset.UnixEpoch);
+        var key = GrainId.Create(StoreLayout.SweepGrainType, "s1");
+        await _storage.WriteStateAsync("sweep", key, new GrainState<SweepState>(sweep));
+
+        var read = new GrainState<SweepState>(new SweepState());
+        await _storage.ReadStateAsync("sweep", key, read);
+
+        Assert.Equal(["relu_small_small"], read.State!.Queue);
+        var assignment = Assert.Single(read.State.Assignments);
+        Assert.Equal("tanh_small_small", assignment.Key);
+        Assert.Equal(execution, assignment.Value.ExecutionId);
+        Assert.Equal(silo, SiloAddress.FromParsableString(assignment.Value.Silo));
+        Assert.True(read.State.IsAssigned("tanh_small_small", execution));
     }
 
     [Fact]

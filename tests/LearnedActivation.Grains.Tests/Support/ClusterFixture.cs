@@ -63,7 +63,7 @@ public static class TestSilos
         IBlobStore? store = null,
         bool acceptsRuns = true,
         int slots = 2,
-        TimeSpan? claimStartTimeout = null)
+        TimeSpan? executionLease = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -81,7 +81,7 @@ public static class TestSilos
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.HostCheckInterval = TimeSpan.FromMilliseconds(200);
                 o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
-                o.ClaimStartTimeout = claimStartTimeout ?? o.ClaimStartTimeout;
+                o.ExecutionLease = executionLease ?? o.ExecutionLease;
             });
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(backend);
