@@ -180,6 +180,10 @@ public sealed partial class SweepGrain(
             return;
         }
 
+        // Runs of dead silos first go back to the queue, so that their cancel below ends them at once
+        // (e.g. `learnact cancel` on the store of a sweep process that was killed).
+        await ReconcileAsync();
+
         // Recorded first and never rolled back: should a run's cancel fail below, the watch retries it.
         S.Phase = SweepPhase.Cancelled;
         S.Queue.Clear();
