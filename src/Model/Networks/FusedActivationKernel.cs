@@ -28,8 +28,13 @@ internal sealed unsafe class FusedActivationKernel
     private readonly float[][] _biases;
     private readonly int[] _hiddenOffsets; // floats from the start of a group's hidden buffer to layer l's values
     private readonly int _hiddenFloats;
+    private readonly FusedBlockKernel512? _wide;
 
-    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases)
+    /// <param name="allowVector512">
+    /// Use the AVX-512 block kernel where the hardware accelerates it (the default); false keeps the 8-lane path,
+    /// which is what other CPUs run (tests compare the two).
+    /// </param>
+    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases, bool allowVector512 = true)
     {
         _base = Enum.IsDefined(baseActivation) ? baseActivation : throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
         _weights = weights;
@@ -57,7 +62,11 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         _hiddenFloats = _hiddenOffsets[^1];
+        _wide = allowVector512 && Vector512.IsHardwareAccelerated ? new FusedBlockKernel512(_base, _widths, weights, biases) : null;
     }
+
+    /// <summary>Whether this instance runs the AVX-512 block kernel.</summary>
+    public bool UsesVector512 => _wide is not null;
 
     /// <summary>The weights per layer, [out, in] row-major (shared, not copied: do not modify).</summary>
     public float[][] Weights => _weights;
@@ -187,6 +196,12 @@ internal sealed unsafe class FusedActivationKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardRange(float* xs, float* ys, int count)
     {
+        if (_wide is not null)
+        {
+            _wide.ForwardRange(xs, ys, count);
+            return;
+        }
+
         var values = new float[_hiddenFloats];
         var slopes = new float[_hiddenFloats];
         var tail = stackalloc float[Lanes];
@@ -210,6 +225,11 @@ internal sealed unsafe class FusedActivationKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
     {
+        if (_wide is not null)
+        {
+            return _wide.BackwardRange(xs, gs, dxs, count);
+        }
+
         var values = new float[_hiddenFloats];
         var slopes = new float[_hiddenFloats];
         var deltas = new float[_hiddenFloats];

@@ -1,0 +1,582 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.InteropServices;
+using LearnedActivation.Model.Configuration;
+
+namespace LearnedActivation.Model.Networks;
+
+/// <summary>
+/// The AVX-512 path of <see cref="FusedActivationKernel"/>: scalars in blocks of 64 (four 16-lane vectors), each
+/// layer computed for the whole block as a small register-tiled matrix product, with the block's hidden values
+/// (at most 2 x 56 x 64 floats, in L1) stored unit-major. Tiles of 4 units x 4 vectors keep 16 accumulators in
+/// registers, so each broadcast weight feeds 4 FMAs and each loaded activation vector 4 more. Weight gradients are
+/// summed per lane in registers over the block's 4 vectors, then into per-lane float accumulators, which are
+/// widened to double lane by lane every <see cref="FlushBlocks"/> blocks; the 16 double lanes are added in lane
+/// order at the end. Every sum has a fixed order, so results are bitwise reproducible.
+/// </summary>
+internal sealed unsafe class FusedBlockKernel512
+{
+    private const int Lanes = 16;
+    private const int Block = 64;
+    private const int FlushBlocks = 16;
+
+    private readonly BaseActivation _base;
+    private readonly int[] _widths;           // [1, h1, ..., hk, 1]
+    private readonly float[] _parameters;     // pinned: W0, b0, W1, b1, ... ([out, in] row-major)
+    private readonly int[] _weightOffsets;
+    private readonly int[] _biasOffsets;
+    private readonly int[] _unitOffsets;      // floats from the start of a block buffer to hidden layer l's units
+    private readonly int _hiddenFloats;
+
+    public FusedBlockKernel512(BaseActivation baseActivation, int[] widths, float[][] weights, float[][] biases)
+    {
+        _base = baseActivation;
+        _widths = widths;
+        var layers = weights.Length;
+        _weightOffsets = new int[layers];
+        _biasOffsets = new int[layers];
+        var total = 0;
+        for (var l = 0; l < layers; l++)
+        {
+            _weightOffsets[l] = total;
+            total += weights[l].Length;
+            _biasOffsets[l] = total;
+            total += biases[l].Length;
+        }
+
+        _parameters = GC.AllocateUninitializedArray<float>(total, pinned: true);
+        for (var l = 0; l < layers; l++)
+        {
+            weights[l].CopyTo(_parameters, _weightOffsets[l]);
+            biases[l].CopyTo(_parameters, _biasOffsets[l]);
+        }
+
+        _unitOffsets = new int[layers];
+        for (var l = 0; l + 1 < layers; l++)
+        {
+            _unitOffsets[l + 1] = _unitOffsets[l] + (widths[l + 1] * Block);
+        }
+
+        _hiddenFloats = _unitOffsets[^1];
+    }
+
+    private int LayerCount => _weightOffsets.Length;
+
+    private float* Parameters => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_parameters));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ForwardRange(float* xs, float* ys, int count)
+    {
+        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)((_hiddenFloats + (2 * Block)) * sizeof(float)), 64);
+        try
+        {
+            var h = scratch;
+            var xBlock = h + _hiddenFloats;
+            var yBlock = xBlock + Block;
+            for (var n = 0; n < count; n += Block)
+            {
+                var rest = Math.Min(Block, count - n);
+                if (rest == Block)
+                {
+                    ForwardBlock(xs + n, h, null, ys + n);
+                }
+                else
+                {
+                    Pad(xs + n, rest, xBlock);
+                    ForwardBlock(xBlock, h, null, yBlock);
+                    new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
+    {
+        var parameterCount = _parameters.Length;
+        var scratchFloats = (2 * _hiddenFloats) + (4 * Block) + (parameterCount * Lanes);
+        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)(scratchFloats * sizeof(float)), 64);
+        var laneTotals = (double*)NativeMemory.AlignedAlloc((nuint)(parameterCount * Lanes * sizeof(double)), 64);
+        try
+        {
+            var h = scratch;
+            var d = h + _hiddenFloats;
+            var xBlock = d + _hiddenFloats;
+            var gBlock = xBlock + Block;
+            var yBlock = gBlock + Block;
+            var dxBlock = yBlock + Block;
+            var laneGrads = dxBlock + Block;
+            new Span<float>(laneGrads, parameterCount * Lanes).Clear();
+            new Span<double>(laneTotals, parameterCount * Lanes).Clear();
+
+            var blocks = 0;
+            for (var n = 0; n < count; n += Block)
+            {
+                var rest = Math.Min(Block, count - n);
+                if (rest == Block)
+                {
+                    BackwardBlock(xs + n, gs + n, dxs + n, h, d, yBlock, laneGrads);
+                }
+                else
+                {
+                    // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
+                    Pad(xs + n, rest, xBlock);
+                    Pad(gs + n, rest, gBlock);
+                    BackwardBlock(xBlock, gBlock, dxBlock, h, d, yBlock, laneGrads);
+                    new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
+                }
+
+                if (++blocks == FlushBlocks)
+                {
+                    Flush(laneGrads, laneTotals, parameterCount);
+                    blocks = 0;
+                }
+            }
+
+            Flush(laneGrads, laneTotals, parameterCount);
+            return Totals(laneTotals);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(scratch);
+            NativeMemory.AlignedFree(laneTotals);
+        }
+    }
+
+    private static void Pad(float* source, int count, float* block)
+    {
+        new ReadOnlySpan<float>(source, count).CopyTo(new Span<float>(block, Block));
+        new Span<float>(block + count, Block - count).Clear();
+    }
+
+    /// <summary>Widens every per-lane float accumulator to double, adds it to its lane total and clears it.</summary>
+    private static void Flush(float* laneGrads, double* laneTotals, int parameterCount)
+    {
+        for (var p = 0; p < parameterCount * Lanes; p += Lanes)
+        {
+            var (lower, upper) = Vector512.Widen(Vector512.Load(laneGrads + p));
+            Vector512.Store(Vector512.Load(laneTotals + p) + lower, laneTotals + p);
+            Vector512.Store(Vector512.Load(laneTotals + p + 8) + upper, laneTotals + p + 8);
+            Vector512.Store(Vector512<float>.Zero, laneGrads + p);
+        }
+    }
+
+    /// <summary>Each parameter's 16 lane totals added in lane order, split back into weights and biases per layer.</summary>
+    private (double[][] Weights, double[][] Biases) Totals(double* laneTotals)
+    {
+        var weights = new double[LayerCount][];
+        var biases = new double[LayerCount][];
+        for (var l = 0; l < LayerCount; l++)
+        {
+            weights[l] = Reduce(laneTotals, _weightOffsets[l], _biasOffsets[l] - _weightOffsets[l]);
+            biases[l] = Reduce(laneTotals, _biasOffsets[l], _widths[l + 1]);
+        }
+
+        return (weights, biases);
+    }
+
+    private static double[] Reduce(double* laneTotals, int offset, int count)
+    {
+        var result = new double[count];
+        for (var p = 0; p < count; p++)
+        {
+            var lanes = laneTotals + ((offset + p) * Lanes);
+            var sum = 0.0;
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                sum += lanes[lane];
+            }
+
+            result[p] = sum;
+        }
+
+        return result;
+    }
+
+    /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ForwardBlock(float* x, float* h, float* d, float* y)
+    {
+        var parameters = Parameters;
+
+        // First layer: 1 -> h1, one multiply-add per unit and vector.
+        var w0 = parameters + _weightOffsets[0];
+        var b0 = parameters + _biasOffsets[0];
+        var x0 = Vector512.Load(x);
+        var x1 = Vector512.Load(x + Lanes);
+        var x2 = Vector512.Load(x + (2 * Lanes));
+        var x3 = Vector512.Load(x + (3 * Lanes));
+        for (var j = 0; j < _widths[1]; j++)
+        {
+            var w = Vector512.Create(w0[j]);
+            var b = Vector512.Create(b0[j]);
+            var unit = h + (j * Block);
+            Vector512.Store(Vector512.FusedMultiplyAdd(w, x0, b), unit);
+            Vector512.Store(Vector512.FusedMultiplyAdd(w, x1, b), unit + Lanes);
+            Vector512.Store(Vector512.FusedMultiplyAdd(w, x2, b), unit + (2 * Lanes));
+            Vector512.Store(Vector512.FusedMultiplyAdd(w, x3, b), unit + (3 * Lanes));
+        }
+
+        VectorMath512.Activate(_base, h, d, _widths[1] * 4);
+
+        for (var l = 1; l < LayerCount - 1; l++)
+        {
+            var output = h + _unitOffsets[l];
+            Dense(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1], output);
+            VectorMath512.Activate(_base, output, d == null ? null : d + _unitOffsets[l], _widths[l + 1] * 4);
+        }
+
+        // Last layer: hk -> 1, no activation.
+        var last = LayerCount - 1;
+        var wLast = parameters + _weightOffsets[last];
+        var input = h + _unitOffsets[last - 1];
+        var a0 = Vector512.Create(parameters[_biasOffsets[last]]);
+        var (a1, a2, a3) = (a0, a0, a0);
+        for (var i = 0; i < _widths[last]; i++)
+        {
+            var w = Vector512.Create(wLast[i]);
+            var unit = input + (i * Block);
+            a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit), a0);
+            a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + Lanes), a1);
+            a2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (2 * Lanes)), a2);
+            a3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (3 * Lanes)), a3);
+        }
+
+        Vector512.Store(a0, y);
+        Vector512.Store(a1, y + Lanes);
+        Vector512.Store(a2, y + (2 * Lanes));
+        Vector512.Store(a3, y + (3 * Lanes));
+    }
+
+    /// <summary>z = W h_in + b for the block: 4 output units x 4 vectors per tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dense(float* w, float* b, int inWidth, int outWidth, float* input, float* output)
+    {
+        var j = 0;
+        for (; j + 4 <= outWidth; j += 4)
+        {
+            var r0 = w + (j * inWidth);
+            var r1 = r0 + inWidth;
+            var r2 = r1 + inWidth;
+            var r3 = r2 + inWidth;
+            var a00 = Vector512.Create(b[j]);
+            var a10 = Vector512.Create(b[j + 1]);
+            var a20 = Vector512.Create(b[j + 2]);
+            var a30 = Vector512.Create(b[j + 3]);
+            var (a01, a02, a03) = (a00, a00, a00);
+            var (a11, a12, a13) = (a10, a10, a10);
+            var (a21, a22, a23) = (a20, a20, a20);
+            var (a31, a32, a33) = (a30, a30, a30);
+            for (var i = 0; i < inWidth; i++)
+            {
+                var unit = input + (i * Block);
+                var v0 = Vector512.Load(unit);
+                var v1 = Vector512.Load(unit + Lanes);
+                var v2 = Vector512.Load(unit + (2 * Lanes));
+                var v3 = Vector512.Load(unit + (3 * Lanes));
+                var c = Vector512.Create(r0[i]);
+                a00 = Vector512.FusedMultiplyAdd(c, v0, a00);
+                a01 = Vector512.FusedMultiplyAdd(c, v1, a01);
+                a02 = Vector512.FusedMultiplyAdd(c, v2, a02);
+                a03 = Vector512.FusedMultiplyAdd(c, v3, a03);
+                c = Vector512.Create(r1[i]);
+                a10 = Vector512.FusedMultiplyAdd(c, v0, a10);
+                a11 = Vector512.FusedMultiplyAdd(c, v1, a11);
+                a12 = Vector512.FusedMultiplyAdd(c, v2, a12);
+                a13 = Vector512.FusedMultiplyAdd(c, v3, a13);
+                c = Vector512.Create(r2[i]);
+                a20 = Vector512.FusedMultiplyAdd(c, v0, a20);
+                a21 = Vector512.FusedMultiplyAdd(c, v1, a21);
+                a22 = Vector512.FusedMultiplyAdd(c, v2, a22);
+                a23 = Vector512.FusedMultiplyAdd(c, v3, a23);
+                c = Vector512.Create(r3[i]);
+                a30 = Vector512.FusedMultiplyAdd(c, v0, a30);
+                a31 = Vector512.FusedMultiplyAdd(c, v1, a31);
+                a32 = Vector512.FusedMultiplyAdd(c, v2, a32);
+                a33 = Vector512.FusedMultiplyAdd(c, v3, a33);
+            }
+
+            Store4(a00, a01, a02, a03, output + (j * Block));
+            Store4(a10, a11, a12, a13, output + ((j + 1) * Block));
+            Store4(a20, a21, a22, a23, output + ((j + 2) * Block));
+            Store4(a30, a31, a32, a33, output + ((j + 3) * Block));
+        }
+
+        for (; j < outWidth; j++)
+        {
+            var row = w + (j * inWidth);
+            var a0 = Vector512.Create(b[j]);
+            var (a1, a2, a3) = (a0, a0, a0);
+            for (var i = 0; i < inWidth; i++)
+            {
+                var unit = input + (i * Block);
+                var c = Vector512.Create(row[i]);
+                a0 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit), a0);
+                a1 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + Lanes), a1);
+                a2 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (2 * Lanes)), a2);
+                a3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (3 * Lanes)), a3);
+            }
+
+            Store4(a0, a1, a2, a3, output + (j * Block));
+        }
+    }
+
+    /// <summary>Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BackwardBlock(float* x, float* g, float* dx, float* h, float* d, float* y, float* laneGrads)
+    {
+        ForwardBlock(x, h, d, y);
+        var parameters = Parameters;
+
+        // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i), written over d.
+        var last = LayerCount - 1;
+        var wLast = parameters + _weightOffsets[last];
+        var gwLast = laneGrads + (_weightOffsets[last] * Lanes);
+        var gbLast = laneGrads + (_biasOffsets[last] * Lanes);
+        var g0 = Vector512.Load(g);
+        var g1 = Vector512.Load(g + Lanes);
+        var g2 = Vector512.Load(g + (2 * Lanes));
+        var g3 = Vector512.Load(g + (3 * Lanes));
+        for (var i = 0; i < _widths[last]; i++)
+        {
+            var at = _unitOffsets[last - 1] + (i * Block);
+            var hi = h + at;
+            var di = d + at;
+            var accumulator = Vector512.Load(gwLast + (i * Lanes));
+            accumulator = Vector512.FusedMultiplyAdd(g0, Vector512.Load(hi), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g1, Vector512.Load(hi + Lanes), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g2, Vector512.Load(hi + (2 * Lanes)), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g3, Vector512.Load(hi + (3 * Lanes)), accumulator);
+            Vector512.Store(accumulator, gwLast + (i * Lanes));
+            var w = Vector512.Create(wLast[i]);
+            Vector512.Store(g0 * w * Vector512.Load(di), di);
+            Vector512.Store(g1 * w * Vector512.Load(di + Lanes), di + Lanes);
+            Vector512.Store(g2 * w * Vector512.Load(di + (2 * Lanes)), di + (2 * Lanes));
+            Vector512.Store(g3 * w * Vector512.Load(di + (3 * Lanes)), di + (3 * Lanes));
+        }
+
+        Vector512.Store(Vector512.Load(gbLast) + ((g0 + g1) + (g2 + g3)), gbLast);
+
+        // Hidden layers, last to second: dL/dW_l = delta_l h_{l-1}^T; delta_{l-1} = (W_l^T delta_l) * sigma'(z_{l-1}).
+        for (var l = last - 1; l >= 1; l--)
+        {
+            var deltaOut = d + _unitOffsets[l];
+            WeightGradients(deltaOut, h + _unitOffsets[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
+            DeltaBackward(parameters + _weightOffsets[l], deltaOut, d + _unitOffsets[l - 1], _widths[l], _widths[l + 1]);
+        }
+
+        // First layer: z1 = w0 x + b0, so dL/dw0 = delta_1 x, dL/db0 = delta_1, dL/dx = sum_j w0_j delta_1j.
+        var w0 = parameters + _weightOffsets[0];
+        var gw0 = laneGrads + (_weightOffsets[0] * Lanes);
+        var gb0 = laneGrads + (_biasOffsets[0] * Lanes);
+        var x0 = Vector512.Load(x);
+        var x1 = Vector512.Load(x + Lanes);
+        var x2 = Vector512.Load(x + (2 * Lanes));
+        var x3 = Vector512.Load(x + (3 * Lanes));
+        var dx0 = Vector512<float>.Zero;
+        var (dx1, dx2, dx3) = (dx0, dx0, dx0);
+        for (var j = 0; j < _widths[1]; j++)
+        {
+            var unit = d + (j * Block);
+            var dz0 = Vector512.Load(unit);
+            var dz1 = Vector512.Load(unit + Lanes);
+            var dz2 = Vector512.Load(unit + (2 * Lanes));
+            var dz3 = Vector512.Load(unit + (3 * Lanes));
+            var accumulator = Vector512.Load(gw0 + (j * Lanes));
+            accumulator = Vector512.FusedMultiplyAdd(dz0, x0, accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(dz1, x1, accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(dz2, x2, accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(dz3, x3, accumulator);
+            Vector512.Store(accumulator, gw0 + (j * Lanes));
+            Vector512.Store(Vector512.Load(gb0 + (j * Lanes)) + ((dz0 + dz1) + (dz2 + dz3)), gb0 + (j * Lanes));
+            var w = Vector512.Create(w0[j]);
+            dx0 = Vector512.FusedMultiplyAdd(w, dz0, dx0);
+            dx1 = Vector512.FusedMultiplyAdd(w, dz1, dx1);
+            dx2 = Vector512.FusedMultiplyAdd(w, dz2, dx2);
+            dx3 = Vector512.FusedMultiplyAdd(w, dz3, dx3);
+        }
+
+        Store4(dx0, dx1, dx2, dx3, dx);
+    }
+
+    /// <summary>
+    /// Adds the block's dL/dW = delta_out h_in^T and dL/db = delta_out to the per-lane accumulators: tiles of
+    /// 4 x 4 weights, each accumulator loaded once, given the block's 4 vectors, and stored once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightGradients(float* deltaOut, float* input, float* gw, float* gb, int inWidth, int outWidth)
+    {
+        for (var j = 0; j < outWidth; j++)
+        {
+            var unit = deltaOut + (j * Block);
+            var sum = (Vector512.Load(unit) + Vector512.Load(unit + Lanes)) + (Vector512.Load(unit + (2 * Lanes)) + Vector512.Load(unit + (3 * Lanes)));
+            Vector512.Store(Vector512.Load(gb + (j * Lanes)) + sum, gb + (j * Lanes));
+        }
+
+        var j4 = outWidth / 4 * 4;
+        var i4 = inWidth / 4 * 4;
+        for (var j = 0; j < j4; j += 4)
+        {
+            for (var i = 0; i < i4; i += 4)
+            {
+                var t0 = gw + (((j * inWidth) + i) * Lanes);
+                var t1 = t0 + (inWidth * Lanes);
+                var t2 = t1 + (inWidth * Lanes);
+                var t3 = t2 + (inWidth * Lanes);
+                var a00 = Vector512.Load(t0);
+                var a01 = Vector512.Load(t0 + Lanes);
+                var a02 = Vector512.Load(t0 + (2 * Lanes));
+                var a03 = Vector512.Load(t0 + (3 * Lanes));
+                var a10 = Vector512.Load(t1);
+                var a11 = Vector512.Load(t1 + Lanes);
+                var a12 = Vector512.Load(t1 + (2 * Lanes));
+                var a13 = Vector512.Load(t1 + (3 * Lanes));
+                var a20 = Vector512.Load(t2);
+                var a21 = Vector512.Load(t2 + Lanes);
+                var a22 = Vector512.Load(t2 + (2 * Lanes));
+                var a23 = Vector512.Load(t2 + (3 * Lanes));
+                var a30 = Vector512.Load(t3);
+                var a31 = Vector512.Load(t3 + Lanes);
+                var a32 = Vector512.Load(t3 + (2 * Lanes));
+                var a33 = Vector512.Load(t3 + (3 * Lanes));
+                for (var v = 0; v < Block; v += Lanes)
+                {
+                    var e0 = Vector512.Load(deltaOut + (j * Block) + v);
+                    var e1 = Vector512.Load(deltaOut + ((j + 1) * Block) + v);
+                    var e2 = Vector512.Load(deltaOut + ((j + 2) * Block) + v);
+                    var e3 = Vector512.Load(deltaOut + ((j + 3) * Block) + v);
+                    var u = Vector512.Load(input + (i * Block) + v);
+                    a00 = Vector512.FusedMultiplyAdd(e0, u, a00);
+                    a10 = Vector512.FusedMultiplyAdd(e1, u, a10);
+                    a20 = Vector512.FusedMultiplyAdd(e2, u, a20);
+                    a30 = Vector512.FusedMultiplyAdd(e3, u, a30);
+                    u = Vector512.Load(input + ((i + 1) * Block) + v);
+                    a01 = Vector512.FusedMultiplyAdd(e0, u, a01);
+                    a11 = Vector512.FusedMultiplyAdd(e1, u, a11);
+                    a21 = Vector512.FusedMultiplyAdd(e2, u, a21);
+                    a31 = Vector512.FusedMultiplyAdd(e3, u, a31);
+                    u = Vector512.Load(input + ((i + 2) * Block) + v);
+                    a02 = Vector512.FusedMultiplyAdd(e0, u, a02);
+                    a12 = Vector512.FusedMultiplyAdd(e1, u, a12);
+                    a22 = Vector512.FusedMultiplyAdd(e2, u, a22);
+                    a32 = Vector512.FusedMultiplyAdd(e3, u, a32);
+                    u = Vector512.Load(input + ((i + 3) * Block) + v);
+                    a03 = Vector512.FusedMultiplyAdd(e0, u, a03);
+                    a13 = Vector512.FusedMultiplyAdd(e1, u, a13);
+                    a23 = Vector512.FusedMultiplyAdd(e2, u, a23);
+                    a33 = Vector512.FusedMultiplyAdd(e3, u, a33);
+                }
+
+                Store4(a00, a01, a02, a03, t0);
+                Store4(a10, a11, a12, a13, t1);
+                Store4(a20, a21, a22, a23, t2);
+                Store4(a30, a31, a32, a33, t3);
+            }
+        }
+
+        // Rows and columns outside the 4 x 4 tiles (widths that are not multiples of 4), one weight at a time.
+        for (var j = 0; j < outWidth; j++)
+        {
+            for (var i = j < j4 ? i4 : 0; i < inWidth; i++)
+            {
+                var at = gw + (((j * inWidth) + i) * Lanes);
+                var accumulator = Vector512.Load(at);
+                for (var v = 0; v < Block; v += Lanes)
+                {
+                    accumulator = Vector512.FusedMultiplyAdd(Vector512.Load(deltaOut + (j * Block) + v), Vector512.Load(input + (i * Block) + v), accumulator);
+                }
+
+                Vector512.Store(accumulator, at);
+            }
+        }
+    }
+
+    /// <summary>delta_in = (W^T delta_out) * sigma'(z_in), written over the slopes: 4 input units x 4 vectors per tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DeltaBackward(float* w, float* deltaOut, float* slopesIn, int inWidth, int outWidth)
+    {
+        var i = 0;
+        for (; i + 4 <= inWidth; i += 4)
+        {
+            var s00 = Vector512<float>.Zero;
+            var (s01, s02, s03) = (s00, s00, s00);
+            var (s10, s11, s12, s13) = (s00, s00, s00, s00);
+            var (s20, s21, s22, s23) = (s00, s00, s00, s00);
+            var (s30, s31, s32, s33) = (s00, s00, s00, s00);
+            for (var j = 0; j < outWidth; j++)
+            {
+                var unit = deltaOut + (j * Block);
+                var e0 = Vector512.Load(unit);
+                var e1 = Vector512.Load(unit + Lanes);
+                var e2 = Vector512.Load(unit + (2 * Lanes));
+                var e3 = Vector512.Load(unit + (3 * Lanes));
+                var row = w + (j * inWidth) + i;
+                var c = Vector512.Create(row[0]);
+                s00 = Vector512.FusedMultiplyAdd(c, e0, s00);
+                s01 = Vector512.FusedMultiplyAdd(c, e1, s01);
+                s02 = Vector512.FusedMultiplyAdd(c, e2, s02);
+                s03 = Vector512.FusedMultiplyAdd(c, e3, s03);
+                c = Vector512.Create(row[1]);
+                s10 = Vector512.FusedMultiplyAdd(c, e0, s10);
+                s11 = Vector512.FusedMultiplyAdd(c, e1, s11);
+                s12 = Vector512.FusedMultiplyAdd(c, e2, s12);
+                s13 = Vector512.FusedMultiplyAdd(c, e3, s13);
+                c = Vector512.Create(row[2]);
+                s20 = Vector512.FusedMultiplyAdd(c, e0, s20);
+                s21 = Vector512.FusedMultiplyAdd(c, e1, s21);
+                s22 = Vector512.FusedMultiplyAdd(c, e2, s22);
+                s23 = Vector512.FusedMultiplyAdd(c, e3, s23);
+                c = Vector512.Create(row[3]);
+                s30 = Vector512.FusedMultiplyAdd(c, e0, s30);
+                s31 = Vector512.FusedMultiplyAdd(c, e1, s31);
+                s32 = Vector512.FusedMultiplyAdd(c, e2, s32);
+                s33 = Vector512.FusedMultiplyAdd(c, e3, s33);
+            }
+
+            Scale4(s00, s01, s02, s03, slopesIn + (i * Block));
+            Scale4(s10, s11, s12, s13, slopesIn + ((i + 1) * Block));
+            Scale4(s20, s21, s22, s23, slopesIn + ((i + 2) * Block));
+            Scale4(s30, s31, s32, s33, slopesIn + ((i + 3) * Block));
+        }
+
+        for (; i < inWidth; i++)
+        {
+            var s0 = Vector512<float>.Zero;
+            var (s1, s2, s3) = (s0, s0, s0);
+            for (var j = 0; j < outWidth; j++)
+            {
+                var unit = deltaOut + (j * Block);
+                var c = Vector512.Create(w[(j * inWidth) + i]);
+                s0 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit), s0);
+                s1 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + Lanes), s1);
+                s2 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (2 * Lanes)), s2);
+                s3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (3 * Lanes)), s3);
+            }
+
+            Scale4(s0, s1, s2, s3, slopesIn + (i * Block));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* at)
+    {
+        Vector512.Store(a0, at);
+        Vector512.Store(a1, at + Lanes);
+        Vector512.Store(a2, at + (2 * Lanes));
+        Vector512.Store(a3, at + (3 * Lanes));
+    }
+
+    /// <summary>Multiplies the 4 vectors at <paramref name="at"/> by a0..a3 in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* at)
+    {
+        Vector512.Store(a0 * Vector512.Load(at), at);
+        Vector512.Store(a1 * Vector512.Load(at + Lanes), at + Lanes);
+        Vector512.Store(a2 * Vector512.Load(at + (2 * Lanes)), at + (2 * Lanes));
+        Vector512.Store(a3 * Vector512.Load(at + (3 * Lanes)), at + (3 * Lanes));
+    }
+}
