@@ -92,26 +92,36 @@ internal sealed unsafe class FusedActivationKernel
 
     private static float[] Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.contiguous().bytes).ToArray();
 
-    /// <summary>y = f(x) for every element, on up to <paramref name="threads"/> threads.</summary>
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, int threads = 1)
+    /// <summary>
+    /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on
+    /// <paramref name="count"/> scalars (0 where nothing is kept: the 8-lane path, or one hidden layer).
+    /// </summary>
+    public int SavedFloats(int count) => _wide?.SavedFloats(count) ?? 0;
+
+    /// <summary>
+    /// y = f(x) for every element, on up to <paramref name="threads"/> threads. A <paramref name="saved"/> buffer of
+    /// <see cref="SavedFloats"/> floats receives state that spares <see cref="Backward"/> most of its recomputation.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> x, Span<float> y, int threads = 1, Span<float> saved = default)
     {
         if (y.Length != x.Length)
         {
             throw new ArgumentException($"{x.Length} inputs but room for {y.Length} outputs");
         }
 
-        fixed (float* xs = x, ys = y)
+        CheckSaved(saved.Length, x.Length);
+        fixed (float* xs = x, ys = y, ss = saved)
         {
-            var (inputs, outputs) = ((nint)xs, (nint)ys);
+            var (inputs, outputs, state) = ((nint)xs, (nint)ys, (nint)ss);
             var chunks = Chunks(x.Length, threads);
             if (chunks.Length == 2)
             {
-                ForwardRange((float*)inputs, (float*)outputs, x.Length);
+                ForwardRange((float*)inputs, (float*)outputs, x.Length, (float*)state);
                 return;
             }
 
             Parallel.For(0, chunks.Length - 1, c =>
-                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c]));
+                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c])));
         }
     }
 
@@ -120,26 +130,27 @@ internal sealed unsafe class FusedActivationKernel
     /// (shapes as the weights), recomputing the forward pass. With several threads each takes a fixed chunk and
     /// the chunks' sums are added in chunk order, so the result depends on the thread count, not on timing.
     /// </summary>
-    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1)
+    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1, ReadOnlySpan<float> saved = default)
     {
         if (upstream.Length != x.Length || gradX.Length != x.Length)
         {
             throw new ArgumentException($"{x.Length} inputs, {upstream.Length} upstream gradients, room for {gradX.Length} input gradients");
         }
 
+        CheckSaved(saved.Length, x.Length);
         var chunks = Chunks(x.Length, threads);
         var totals = new (double[][] Weights, double[][] Biases)[chunks.Length - 1];
-        fixed (float* xs = x, gs = upstream, dxs = gradX)
+        fixed (float* xs = x, gs = upstream, dxs = gradX, ss = saved)
         {
-            var (inputs, grads, inputGrads) = ((nint)xs, (nint)gs, (nint)dxs);
+            var (inputs, grads, inputGrads, state) = ((nint)xs, (nint)gs, (nint)dxs, (nint)ss);
             if (totals.Length == 1)
             {
-                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length);
+                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length, (float*)state);
             }
             else
             {
                 Parallel.For(0, totals.Length, c =>
-                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c]));
+                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c])));
             }
         }
 
@@ -154,18 +165,31 @@ internal sealed unsafe class FusedActivationKernel
         return (weightGrads, biasGrads);
     }
 
-    /// <summary>
-    /// Chunk boundaries: one chunk per thread, each a whole number of 8-lane groups and at least
-    /// <see cref="MinChunk"/> scalars (below that, a thread costs more than it saves).
-    /// </summary>
-    private static int[] Chunks(int count, int threads)
+    private void CheckSaved(int length, int count)
     {
+        if (length != 0 && length != SavedFloats(count))
+        {
+            throw new ArgumentException($"saved state for {count} scalars takes {SavedFloats(count)} floats, got {length}");
+        }
+    }
+
+    /// <summary>Where the saved state of the chunk starting at scalar <paramref name="start"/> (a block boundary) begins.</summary>
+    private float* SavedAt(float* saved, int start) => saved == null ? null : saved + SavedFloats(start);
+
+    /// <summary>
+    /// Chunk boundaries: one chunk per thread, each a whole number of groups (8 lanes, or the AVX-512 path's
+    /// blocks of 64, so that saved state is laid out per block) and at least <see cref="MinChunk"/> scalars
+    /// (below that, a thread costs more than it saves).
+    /// </summary>
+    private int[] Chunks(int count, int threads)
+    {
+        var granularity = _wide is null ? Lanes : FusedBlockKernel512.BlockSize;
         var chunks = Math.Clamp(Math.Min(threads, count / MinChunk), 1, 64);
-        var groups = (count + Lanes - 1) / Lanes;
+        var groups = (count + granularity - 1) / granularity;
         var bounds = new int[chunks + 1];
         for (var c = 1; c < chunks; c++)
         {
-            bounds[c] = (int)((long)groups * c / chunks) * Lanes;
+            bounds[c] = (int)((long)groups * c / chunks) * granularity;
         }
 
         bounds[chunks] = count;
@@ -194,11 +218,11 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRange(float* xs, float* ys, int count)
+    private void ForwardRange(float* xs, float* ys, int count, float* saved)
     {
         if (_wide is not null)
         {
-            _wide.ForwardRange(xs, ys, count);
+            _wide.ForwardRange(xs, ys, count, saved);
             return;
         }
 
@@ -223,11 +247,11 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
+    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved)
     {
         if (_wide is not null)
         {
-            return _wide.BackwardRange(xs, gs, dxs, count);
+            return _wide.BackwardRange(xs, gs, dxs, count, saved);
         }
 
         var values = new float[_hiddenFloats];

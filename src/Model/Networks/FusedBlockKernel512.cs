@@ -27,6 +27,8 @@ internal sealed unsafe class FusedBlockKernel512
     private readonly int[] _biasOffsets;
     private readonly int[] _unitOffsets;      // floats from the start of a block buffer to hidden layer l's units
     private readonly int _hiddenFloats;
+    private readonly int _savedUnits;         // units of hidden layers 2..k, kept from forward for backward
+    private readonly bool _savesSlopes;       // gelu's slope is not a cheap function of its value
 
     public FusedBlockKernel512(BaseActivation baseActivation, int[] widths, float[][] weights, float[][] biases)
     {
@@ -58,33 +60,59 @@ internal sealed unsafe class FusedBlockKernel512
         }
 
         _hiddenFloats = _unitOffsets[^1];
+        _savedUnits = (_hiddenFloats - _unitOffsets[Math.Min(1, layers - 1)]) / Block;
+        _savesSlopes = baseActivation == BaseActivation.Gelu;
     }
+
+    /// <summary>Scalars per block; chunks handed to different threads start on block boundaries.</summary>
+    public static int BlockSize => Block;
+
+    /// <summary>
+    /// Floats of forward state that <see cref="ForwardRange"/> can keep for <see cref="BackwardRange"/> for
+    /// <paramref name="count"/> scalars: the values (for gelu also the slopes) of every hidden layer but the first,
+    /// so that backward recomputes only the first layer (1 -> h1, cheap) instead of the whole network.
+    /// </summary>
+    public int SavedFloats(int count) => (count + Block - 1) / Block * Block * _savedUnits * (_savesSlopes ? 2 : 1);
+
+    private int SavedPerBlock => Block * _savedUnits * (_savesSlopes ? 2 : 1);
 
     private int LayerCount => _weightOffsets.Length;
 
     private float* Parameters => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_parameters));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ForwardRange(float* xs, float* ys, int count)
+    public void ForwardRange(float* xs, float* ys, int count, float* saved)
     {
-        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)((_hiddenFloats + (2 * Block)) * sizeof(float)), 64);
+        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)(((2 * _hiddenFloats) + (2 * Block)) * sizeof(float)), 64);
         try
         {
             var h = scratch;
-            var xBlock = h + _hiddenFloats;
+            var d = saved != null && _savesSlopes ? h + _hiddenFloats : null;
+            var xBlock = h + (2 * _hiddenFloats);
             var yBlock = xBlock + Block;
+            var keep = _savedUnits * Block;
             for (var n = 0; n < count; n += Block)
             {
                 var rest = Math.Min(Block, count - n);
                 if (rest == Block)
                 {
-                    ForwardBlock(xs + n, h, null, ys + n);
+                    ForwardBlock(xs + n, h, d, ys + n);
                 }
                 else
                 {
                     Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, h, null, yBlock);
+                    ForwardBlock(xBlock, h, d, yBlock);
                     new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                }
+
+                if (saved != null && keep > 0)
+                {
+                    var to = saved + (n / Block * SavedPerBlock);
+                    new ReadOnlySpan<float>(h + _hiddenFloats - keep, keep).CopyTo(new Span<float>(to, keep));
+                    if (d != null)
+                    {
+                        new ReadOnlySpan<float>(d + _hiddenFloats - keep, keep).CopyTo(new Span<float>(to + keep, keep));
+                    }
                 }
             }
         }
@@ -95,7 +123,7 @@ internal sealed unsafe class FusedBlockKernel512
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
+    public (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved)
     {
         var parameterCount = _parameters.Length;
         var scratchFloats = (2 * _hiddenFloats) + (4 * Block) + (parameterCount * Lanes);
@@ -117,16 +145,17 @@ internal sealed unsafe class FusedBlockKernel512
             for (var n = 0; n < count; n += Block)
             {
                 var rest = Math.Min(Block, count - n);
+                var kept = saved == null ? null : saved + (n / Block * SavedPerBlock);
                 if (rest == Block)
                 {
-                    BackwardBlock(xs + n, gs + n, dxs + n, h, d, yBlock, laneGrads);
+                    BackwardBlock(xs + n, gs + n, dxs + n, h, d, yBlock, laneGrads, kept);
                 }
                 else
                 {
                     // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
                     Pad(xs + n, rest, xBlock);
                     Pad(gs + n, rest, gBlock);
-                    BackwardBlock(xBlock, gBlock, dxBlock, h, d, yBlock, laneGrads);
+                    BackwardBlock(xBlock, gBlock, dxBlock, h, d, yBlock, laneGrads, kept);
                     new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
                 }
 
@@ -199,7 +228,7 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* x, float* h, float* d, float* y)
+    private void ForwardBlock(float* x, float* h, float* d, float* y, float* kept = null)
     {
         var parameters = Parameters;
 
@@ -222,6 +251,13 @@ internal sealed unsafe class FusedBlockKernel512
         }
 
         VectorMath512.Activate(_base, h, d, _widths[1] * 4);
+
+        if (kept != null)
+        {
+            // Backward with saved state: the other hidden layers come from forward; y is not needed.
+            Restore(kept, h, d);
+            return;
+        }
 
         for (var l = 1; l < LayerCount - 1; l++)
         {
@@ -250,6 +286,39 @@ internal sealed unsafe class FusedBlockKernel512
         Vector512.Store(a1, y + Lanes);
         Vector512.Store(a2, y + (2 * Lanes));
         Vector512.Store(a3, y + (3 * Lanes));
+    }
+
+    /// <summary>Copies the saved hidden layers 2..k back into the block buffers; relu's and tanh's slopes follow from the values.</summary>
+    private void Restore(float* kept, float* h, float* d)
+    {
+        var keep = _savedUnits * Block;
+        var values = h + _hiddenFloats - keep;
+        var slopes = d + _hiddenFloats - keep;
+        new ReadOnlySpan<float>(kept, keep).CopyTo(new Span<float>(values, keep));
+        switch (_base)
+        {
+            case BaseActivation.Gelu:
+                new ReadOnlySpan<float>(kept + keep, keep).CopyTo(new Span<float>(slopes, keep));
+                break;
+            case BaseActivation.Tanh:
+                // The same expression VectorMath512.Activate uses, so the slopes are bit-identical.
+                for (var k = 0; k < keep; k += Lanes)
+                {
+                    var value = Vector512.Load(values + k);
+                    Vector512.Store(Vector512.FusedMultiplyAdd(-value, value, Vector512<float>.One), slopes + k);
+                }
+
+                break;
+            default:
+                // relu: sigma(z) > 0 exactly where z > 0.
+                for (var k = 0; k < keep; k += Lanes)
+                {
+                    var positive = Vector512.GreaterThan(Vector512.Load(values + k), Vector512<float>.Zero);
+                    Vector512.Store(Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512<float>.Zero), slopes + k);
+                }
+
+                break;
+        }
     }
 
     /// <summary>z = W h_in + b for the block: 4 output units x 4 vectors per tile.</summary>
@@ -327,9 +396,9 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BackwardBlock(float* x, float* g, float* dx, float* h, float* d, float* y, float* laneGrads)
+    private void BackwardBlock(float* x, float* g, float* dx, float* h, float* d, float* y, float* laneGrads, float* kept)
     {
-        ForwardBlock(x, h, d, y);
+        ForwardBlock(x, h, d, y, kept);
         var parameters = Parameters;
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i), written over d.
