@@ -68,12 +68,20 @@ internal static class VectorMath512
 
                 return;
             case BaseActivation.Gelu:
-                // Exact (erf) form: z * Phi(z), derivative Phi(z) + z * phi(z); one exp serves both.
+                // Exact (erf) form: z Phi(z), derivative Phi(z) + z phi(z). Phi from erfc of |z| / sqrt 2 (A&S 7.1.26,
+                // see Erf) on the side where it is small, 1 - that on the other: no sign juggling, and full
+                // relative accuracy in the far left tail. One exp serves value and slope.
                 for (var k = 0; k < end; k += lanes)
                 {
                     var z = Vector512.Load(values + k);
                     var gaussian = Exp(Vector512.Create(-0.5f) * z * z);
-                    var cdf = Vector512.Create(0.5f) * (Vector512<float>.One + Erf(z * InverseSqrt2, gaussian));
+                    var t = Reciprocal(Fma(Vector512.Create(0.3275911f * InverseSqrt2), Vector512.Abs(z), Vector512<float>.One));
+                    var poly = Fma(t, Vector512.Create(0.5f * 1.061405429f), Vector512.Create(0.5f * -1.453152027f));
+                    poly = Fma(t, poly, Vector512.Create(0.5f * 1.421413741f));
+                    poly = Fma(t, poly, Vector512.Create(0.5f * -0.284496736f));
+                    poly = Fma(t, poly, Vector512.Create(0.5f * 0.254829592f));
+                    var halfTail = t * poly * gaussian;
+                    var cdf = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.One - halfTail, halfTail);
                     Vector512.Store(z * cdf, values + k);
                     if (slopes != null)
                     {
@@ -87,7 +95,7 @@ internal static class VectorMath512
         }
     }
 
-    /// <summary>e^x, the same Cephes-style reduction and polynomial as <see cref="VectorMath.Exp"/>.</summary>
+    /// <summary>e^x, the same Cephes-style reduction, polynomial and clamping as <see cref="VectorMath.Exp"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
@@ -102,6 +110,12 @@ internal static class VectorMath512
         p = Fma(p, r, Vector512.Create(1.6666665459e-1f));
         p = Fma(p, r, Vector512.Create(5.0000001201e-1f));
         var y = Fma(p, r * r, r + Vector512<float>.One);
+        if (Avx512F.IsSupported)
+        {
+            // y 2^n in one instruction (vscalefps) instead of building 2^n in the exponent bits.
+            return Avx512F.Scale(y, n);
+        }
+
         var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
         return y * scale;
     }
