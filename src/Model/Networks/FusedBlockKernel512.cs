@@ -6,19 +6,22 @@ using LearnedActivation.Model.Configuration;
 namespace LearnedActivation.Model.Networks;
 
 /// <summary>
-/// The AVX-512 path of <see cref="FusedActivationKernel"/>: scalars in blocks of 64 (four 16-lane vectors), each
-/// layer computed for the whole block as a small register-tiled matrix product, with the block's hidden values
-/// (at most 2 x 56 x 64 floats, in L1) stored unit-major. Tiles of 4 units x 4 vectors keep 16 accumulators in
-/// registers, so each broadcast weight feeds 4 FMAs and each loaded activation vector 4 more. Weight gradients are
-/// summed per lane in registers over the block's 4 vectors, then into per-lane float accumulators, which are
-/// widened to double lane by lane every <see cref="FlushBlocks"/> blocks; the 16 double lanes are added in lane
-/// order at the end. Every sum has a fixed order, so results are bitwise reproducible.
+/// The AVX-512 path of <see cref="FusedActivationKernel"/>: scalars in blocks of 128 (eight 16-lane vectors), each
+/// layer computed for the whole block as small register-tiled matrix products, with the block's hidden values and
+/// slopes (2 x 56 x 128 floats for the large network: L1 and L2) stored unit-major. Tiles of 4 units x 4 vectors
+/// keep 16 accumulators in registers, so each broadcast weight feeds 4 FMAs and each loaded vector 4 more. Weight
+/// gradients are summed per lane in registers over the block's 8 vectors (the tile's 16 accumulators loaded and
+/// stored once per block), then in per-lane float accumulators, which are widened to double lane by lane every
+/// <see cref="FlushBlocks"/> blocks (64 products per float); the 16 double lanes are added in lane order at the
+/// end. Every sum has a fixed order, so results are bitwise reproducible. (Blocks of 64 were 5-7 % slower,
+/// of 256 5-10 % slower: the buffers leave L1.)
 /// </summary>
 internal sealed unsafe class FusedBlockKernel512
 {
     private const int Lanes = 16;
-    private const int Block = 64;
-    private const int FlushBlocks = 16;
+    private const int Block = 128;
+    private const int Tile = 64;              // four vectors: the scalars one register tile covers
+    private const int FlushBlocks = 8;
 
     private readonly BaseActivation _base;
     private readonly int[] _widths;           // [1, h1, ..., hk, 1]
@@ -235,22 +238,25 @@ internal sealed unsafe class FusedBlockKernel512
         // First layer: 1 -> h1, one multiply-add per unit and vector.
         var w0 = parameters + _weightOffsets[0];
         var b0 = parameters + _biasOffsets[0];
-        var x0 = Vector512.Load(x);
-        var x1 = Vector512.Load(x + Lanes);
-        var x2 = Vector512.Load(x + (2 * Lanes));
-        var x3 = Vector512.Load(x + (3 * Lanes));
-        for (var j = 0; j < _widths[1]; j++)
+        for (var q = 0; q < Block; q += Tile)
         {
-            var w = Vector512.Create(w0[j]);
-            var b = Vector512.Create(b0[j]);
-            var unit = h + (j * Block);
-            Vector512.Store(Vector512.FusedMultiplyAdd(w, x0, b), unit);
-            Vector512.Store(Vector512.FusedMultiplyAdd(w, x1, b), unit + Lanes);
-            Vector512.Store(Vector512.FusedMultiplyAdd(w, x2, b), unit + (2 * Lanes));
-            Vector512.Store(Vector512.FusedMultiplyAdd(w, x3, b), unit + (3 * Lanes));
+            var x0 = Vector512.Load(x + q);
+            var x1 = Vector512.Load(x + q + Lanes);
+            var x2 = Vector512.Load(x + q + (2 * Lanes));
+            var x3 = Vector512.Load(x + q + (3 * Lanes));
+            for (var j = 0; j < _widths[1]; j++)
+            {
+                var w = Vector512.Create(w0[j]);
+                var b = Vector512.Create(b0[j]);
+                var unit = h + (j * Block) + q;
+                Vector512.Store(Vector512.FusedMultiplyAdd(w, x0, b), unit);
+                Vector512.Store(Vector512.FusedMultiplyAdd(w, x1, b), unit + Lanes);
+                Vector512.Store(Vector512.FusedMultiplyAdd(w, x2, b), unit + (2 * Lanes));
+                Vector512.Store(Vector512.FusedMultiplyAdd(w, x3, b), unit + (3 * Lanes));
+            }
         }
 
-        VectorMath512.Activate(_base, h, d, _widths[1] * 4);
+        VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
 
         if (kept != null)
         {
@@ -262,30 +268,34 @@ internal sealed unsafe class FusedBlockKernel512
         for (var l = 1; l < LayerCount - 1; l++)
         {
             var output = h + _unitOffsets[l];
-            Dense(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1], output);
-            VectorMath512.Activate(_base, output, d == null ? null : d + _unitOffsets[l], _widths[l + 1] * 4);
+            for (var q = 0; q < Block; q += Tile)
+            {
+                Dense(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1] + q, output + q);
+            }
+
+            VectorMath512.Activate(_base, output, d == null ? null : d + _unitOffsets[l], _widths[l + 1] * (Block / Lanes));
         }
 
         // Last layer: hk -> 1, no activation.
         var last = LayerCount - 1;
         var wLast = parameters + _weightOffsets[last];
-        var input = h + _unitOffsets[last - 1];
-        var a0 = Vector512.Create(parameters[_biasOffsets[last]]);
-        var (a1, a2, a3) = (a0, a0, a0);
-        for (var i = 0; i < _widths[last]; i++)
+        for (var q = 0; q < Block; q += Tile)
         {
-            var w = Vector512.Create(wLast[i]);
-            var unit = input + (i * Block);
-            a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit), a0);
-            a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + Lanes), a1);
-            a2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (2 * Lanes)), a2);
-            a3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (3 * Lanes)), a3);
-        }
+            var input = h + _unitOffsets[last - 1] + q;
+            var a0 = Vector512.Create(parameters[_biasOffsets[last]]);
+            var (a1, a2, a3) = (a0, a0, a0);
+            for (var i = 0; i < _widths[last]; i++)
+            {
+                var w = Vector512.Create(wLast[i]);
+                var unit = input + (i * Block);
+                a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit), a0);
+                a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + Lanes), a1);
+                a2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (2 * Lanes)), a2);
+                a3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(unit + (3 * Lanes)), a3);
+            }
 
-        Vector512.Store(a0, y);
-        Vector512.Store(a1, y + Lanes);
-        Vector512.Store(a2, y + (2 * Lanes));
-        Vector512.Store(a3, y + (3 * Lanes));
+            Store4(a0, a1, a2, a3, y + q);
+        }
     }
 
     /// <summary>Copies the saved hidden layers 2..k back into the block buffers; relu's and tanh's slopes follow from the values.</summary>
@@ -403,52 +413,67 @@ internal sealed unsafe class FusedBlockKernel512
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i), written over d.
         var last = LayerCount - 1;
-        var wLast = parameters + _weightOffsets[last];
-        var gwLast = laneGrads + (_weightOffsets[last] * Lanes);
-        var gbLast = laneGrads + (_biasOffsets[last] * Lanes);
-        var g0 = Vector512.Load(g);
-        var g1 = Vector512.Load(g + Lanes);
-        var g2 = Vector512.Load(g + (2 * Lanes));
-        var g3 = Vector512.Load(g + (3 * Lanes));
-        for (var i = 0; i < _widths[last]; i++)
+        for (var q = 0; q < Block; q += Tile)
         {
-            var at = _unitOffsets[last - 1] + (i * Block);
-            var hi = h + at;
-            var di = d + at;
-            var accumulator = Vector512.Load(gwLast + (i * Lanes));
-            accumulator = Vector512.FusedMultiplyAdd(g0, Vector512.Load(hi), accumulator);
-            accumulator = Vector512.FusedMultiplyAdd(g1, Vector512.Load(hi + Lanes), accumulator);
-            accumulator = Vector512.FusedMultiplyAdd(g2, Vector512.Load(hi + (2 * Lanes)), accumulator);
-            accumulator = Vector512.FusedMultiplyAdd(g3, Vector512.Load(hi + (3 * Lanes)), accumulator);
-            Vector512.Store(accumulator, gwLast + (i * Lanes));
-            var w = Vector512.Create(wLast[i]);
-            Vector512.Store(g0 * w * Vector512.Load(di), di);
-            Vector512.Store(g1 * w * Vector512.Load(di + Lanes), di + Lanes);
-            Vector512.Store(g2 * w * Vector512.Load(di + (2 * Lanes)), di + (2 * Lanes));
-            Vector512.Store(g3 * w * Vector512.Load(di + (3 * Lanes)), di + (3 * Lanes));
+            LastLayerBackward(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, h + _unitOffsets[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
         }
-
-        Vector512.Store(Vector512.Load(gbLast) + ((g0 + g1) + (g2 + g3)), gbLast);
 
         // Hidden layers, last to second: dL/dW_l = delta_l h_{l-1}^T; delta_{l-1} = (W_l^T delta_l) * sigma'(z_{l-1}).
         for (var l = last - 1; l >= 1; l--)
         {
             var deltaOut = d + _unitOffsets[l];
             WeightGradients(deltaOut, h + _unitOffsets[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
-            DeltaBackward(parameters + _weightOffsets[l], deltaOut, d + _unitOffsets[l - 1], _widths[l], _widths[l + 1]);
+            for (var q = 0; q < Block; q += Tile)
+            {
+                DeltaBackward(parameters + _weightOffsets[l], deltaOut + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
+            }
         }
 
-        // First layer: z1 = w0 x + b0, so dL/dw0 = delta_1 x, dL/db0 = delta_1, dL/dx = sum_j w0_j delta_1j.
-        var w0 = parameters + _weightOffsets[0];
-        var gw0 = laneGrads + (_weightOffsets[0] * Lanes);
-        var gb0 = laneGrads + (_biasOffsets[0] * Lanes);
+        for (var q = 0; q < Block; q += Tile)
+        {
+            FirstLayerBackward(parameters + _weightOffsets[0], laneGrads + (_weightOffsets[0] * Lanes), laneGrads + (_biasOffsets[0] * Lanes), x + q, d + q, dx + q, _widths[1]);
+        }
+    }
+
+    /// <summary>Last layer on one tile: adds dL/dw = g h and dL/db = g; writes delta = g w sigma'(z) over the slopes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LastLayerBackward(float* w, float* gw, float* gb, float* g, float* h, float* d, int width)
+    {
+        var g0 = Vector512.Load(g);
+        var g1 = Vector512.Load(g + Lanes);
+        var g2 = Vector512.Load(g + (2 * Lanes));
+        var g3 = Vector512.Load(g + (3 * Lanes));
+        for (var i = 0; i < width; i++)
+        {
+            var hi = h + (i * Block);
+            var di = d + (i * Block);
+            var accumulator = Vector512.Load(gw + (i * Lanes));
+            accumulator = Vector512.FusedMultiplyAdd(g0, Vector512.Load(hi), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g1, Vector512.Load(hi + Lanes), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g2, Vector512.Load(hi + (2 * Lanes)), accumulator);
+            accumulator = Vector512.FusedMultiplyAdd(g3, Vector512.Load(hi + (3 * Lanes)), accumulator);
+            Vector512.Store(accumulator, gw + (i * Lanes));
+            var weight = Vector512.Create(w[i]);
+            Vector512.Store(g0 * weight * Vector512.Load(di), di);
+            Vector512.Store(g1 * weight * Vector512.Load(di + Lanes), di + Lanes);
+            Vector512.Store(g2 * weight * Vector512.Load(di + (2 * Lanes)), di + (2 * Lanes));
+            Vector512.Store(g3 * weight * Vector512.Load(di + (3 * Lanes)), di + (3 * Lanes));
+        }
+
+        Vector512.Store(Vector512.Load(gb) + ((g0 + g1) + (g2 + g3)), gb);
+    }
+
+    /// <summary>First layer on one tile: z = w0 x + b0, so dL/dw0 = delta x, dL/db0 = delta, dL/dx = sum_j w0_j delta_j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FirstLayerBackward(float* w0, float* gw0, float* gb0, float* x, float* d, float* dx, int width)
+    {
         var x0 = Vector512.Load(x);
         var x1 = Vector512.Load(x + Lanes);
         var x2 = Vector512.Load(x + (2 * Lanes));
         var x3 = Vector512.Load(x + (3 * Lanes));
         var dx0 = Vector512<float>.Zero;
         var (dx1, dx2, dx3) = (dx0, dx0, dx0);
-        for (var j = 0; j < _widths[1]; j++)
+        for (var j = 0; j < width; j++)
         {
             var unit = d + (j * Block);
             var dz0 = Vector512.Load(unit);
@@ -474,7 +499,7 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>
     /// Adds the block's dL/dW = delta_out h_in^T and dL/db = delta_out to the per-lane accumulators: tiles of
-    /// 4 x 4 weights, each accumulator loaded once, given the block's 4 vectors, and stored once.
+    /// 4 x 4 weights, each accumulator loaded once, given the block's 8 vectors, and stored once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WeightGradients(float* deltaOut, float* input, float* gw, float* gb, int inWidth, int outWidth)
@@ -482,8 +507,13 @@ internal sealed unsafe class FusedBlockKernel512
         for (var j = 0; j < outWidth; j++)
         {
             var unit = deltaOut + (j * Block);
-            var sum = (Vector512.Load(unit) + Vector512.Load(unit + Lanes)) + (Vector512.Load(unit + (2 * Lanes)) + Vector512.Load(unit + (3 * Lanes)));
-            Vector512.Store(Vector512.Load(gb + (j * Lanes)) + sum, gb + (j * Lanes));
+            var sum = Vector512.Load(gb + (j * Lanes));
+            for (var v = 0; v < Block; v += Tile)
+            {
+                sum += (Vector512.Load(unit + v) + Vector512.Load(unit + v + Lanes)) + (Vector512.Load(unit + v + (2 * Lanes)) + Vector512.Load(unit + v + (3 * Lanes)));
+            }
+
+            Vector512.Store(sum, gb + (j * Lanes));
         }
 
         var j4 = outWidth / 4 * 4;
