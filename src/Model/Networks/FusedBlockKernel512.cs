@@ -99,12 +99,12 @@ internal sealed unsafe class FusedBlockKernel512
                 var rest = Math.Min(Block, count - n);
                 if (rest == Block)
                 {
-                    ForwardBlock(xs + n, h, d, ys + n);
+                    ForwardBlock(xs + n, h, d, ys + n, null);
                 }
                 else
                 {
                     Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, h, d, yBlock);
+                    ForwardBlock(xBlock, h, d, yBlock, null);
                     new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
                 }
 
@@ -231,7 +231,28 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* x, float* h, float* d, float* y, float* kept = null)
+    private void ForwardBlock(float* x, float* h, float* d, float* y, float* kept)
+    {
+        switch (_base)
+        {
+            case BaseActivation.Tanh:
+                ForwardBlock<TanhActivation512>(x, h, d, y, kept);
+                break;
+            case BaseActivation.Relu:
+                ForwardBlock<ReluActivation512>(x, h, d, y, kept);
+                break;
+            default:
+                ForwardBlock<GeluActivation512>(x, h, d, y, kept);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardBlock(float*, float*, float*, float*, float*)"/> for one base: each layer's activation is
+    /// applied to its accumulators in registers.
+    /// </summary>
+    private void ForwardBlock<TActivation>(float* x, float* h, float* d, float* y, float* kept)
+        where TActivation : struct, IActivation512
     {
         var parameters = Parameters;
 
@@ -248,15 +269,22 @@ internal sealed unsafe class FusedBlockKernel512
             {
                 var w = Vector512.Create(w0[j]);
                 var b = Vector512.Create(b0[j]);
-                var unit = h + (j * Block) + q;
-                Vector512.Store(Vector512.FusedMultiplyAdd(w, x0, b), unit);
-                Vector512.Store(Vector512.FusedMultiplyAdd(w, x1, b), unit + Lanes);
-                Vector512.Store(Vector512.FusedMultiplyAdd(w, x2, b), unit + (2 * Lanes));
-                Vector512.Store(Vector512.FusedMultiplyAdd(w, x3, b), unit + (3 * Lanes));
+                var at = (j * Block) + q;
+                if (TActivation.InRegisters)
+                {
+                    Store4<TActivation>(Vector512.FusedMultiplyAdd(w, x0, b), Vector512.FusedMultiplyAdd(w, x1, b), Vector512.FusedMultiplyAdd(w, x2, b), Vector512.FusedMultiplyAdd(w, x3, b), h + at, d == null ? null : d + at);
+                }
+                else
+                {
+                    Store4(Vector512.FusedMultiplyAdd(w, x0, b), Vector512.FusedMultiplyAdd(w, x1, b), Vector512.FusedMultiplyAdd(w, x2, b), Vector512.FusedMultiplyAdd(w, x3, b), h + at);
+                }
             }
         }
 
-        VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
+        if (!TActivation.InRegisters)
+        {
+            VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
+        }
 
         if (kept != null)
         {
@@ -267,13 +295,11 @@ internal sealed unsafe class FusedBlockKernel512
 
         for (var l = 1; l < LayerCount - 1; l++)
         {
-            var output = h + _unitOffsets[l];
             for (var q = 0; q < Block; q += Tile)
             {
-                Dense(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1] + q, output + q);
+                var at = _unitOffsets[l] + q;
+                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1] + q, h + at, d == null ? null : d + at);
             }
-
-            VectorMath512.Activate(_base, output, d == null ? null : d + _unitOffsets[l], _widths[l + 1] * (Block / Lanes));
         }
 
         // Last layer: hk -> 1, no activation.
@@ -331,9 +357,27 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
-    /// <summary>z = W h_in + b for the block: 4 output units x 4 vectors per tile.</summary>
+    /// <summary>h_out = sigma(W h_in + b) (and sigma' unless slopes is null) for one tile: 4 output units x 4 vectors at a time.</summary>
+    private static void Dense<TActivation>(float* w, float* b, int inWidth, int outWidth, float* input, float* output, float* slopes)
+        where TActivation : struct, IActivation512
+    {
+        if (TActivation.InRegisters)
+        {
+            DenseTiles<TActivation>(w, b, inWidth, outWidth, input, output, slopes);
+            return;
+        }
+
+        DenseTiles<Identity512>(w, b, inWidth, outWidth, input, output, null);
+        for (var j = 0; j < outWidth; j++)
+        {
+            var at = j * Block;
+            Store4<TActivation>(Vector512.Load(output + at), Vector512.Load(output + at + Lanes), Vector512.Load(output + at + (2 * Lanes)), Vector512.Load(output + at + (3 * Lanes)), output + at, slopes == null ? null : slopes + at);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dense(float* w, float* b, int inWidth, int outWidth, float* input, float* output)
+    private static void DenseTiles<TActivation>(float* w, float* b, int inWidth, int outWidth, float* input, float* output, float* slopes)
+        where TActivation : struct, IActivation512
     {
         var j = 0;
         for (; j + 4 <= outWidth; j += 4)
@@ -379,10 +423,10 @@ internal sealed unsafe class FusedBlockKernel512
                 a33 = Vector512.FusedMultiplyAdd(c, v3, a33);
             }
 
-            Store4(a00, a01, a02, a03, output + (j * Block));
-            Store4(a10, a11, a12, a13, output + ((j + 1) * Block));
-            Store4(a20, a21, a22, a23, output + ((j + 2) * Block));
-            Store4(a30, a31, a32, a33, output + ((j + 3) * Block));
+            Store4<TActivation>(a00, a01, a02, a03, output + (j * Block), slopes == null ? null : slopes + (j * Block));
+            Store4<TActivation>(a10, a11, a12, a13, output + ((j + 1) * Block), slopes == null ? null : slopes + ((j + 1) * Block));
+            Store4<TActivation>(a20, a21, a22, a23, output + ((j + 2) * Block), slopes == null ? null : slopes + ((j + 2) * Block));
+            Store4<TActivation>(a30, a31, a32, a33, output + ((j + 3) * Block), slopes == null ? null : slopes + ((j + 3) * Block));
         }
 
         for (; j < outWidth; j++)
@@ -400,7 +444,7 @@ internal sealed unsafe class FusedBlockKernel512
                 a3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (3 * Lanes)), a3);
             }
 
-            Store4(a0, a1, a2, a3, output + (j * Block));
+            Store4<TActivation>(a0, a1, a2, a3, output + (j * Block), slopes == null ? null : slopes + (j * Block));
         }
     }
 
@@ -410,6 +454,7 @@ internal sealed unsafe class FusedBlockKernel512
     {
         ForwardBlock(x, h, d, y, kept);
         var parameters = Parameters;
+
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i), written over d.
         var last = LayerCount - 1;
@@ -658,6 +703,17 @@ internal sealed unsafe class FusedBlockKernel512
 
             Scale4(s0, s1, s2, s3, slopesIn + (i * Block));
         }
+    }
+
+    /// <summary>Stores sigma of 4 vectors of pre-activations at <paramref name="values"/> (and sigma' at slopes unless null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4<TActivation>(Vector512<float> z0, Vector512<float> z1, Vector512<float> z2, Vector512<float> z3, float* values, float* slopes)
+        where TActivation : struct, IActivation512
+    {
+        VectorMath512.Store<TActivation>(z0, values, slopes);
+        VectorMath512.Store<TActivation>(z1, values + Lanes, slopes == null ? null : slopes + Lanes);
+        VectorMath512.Store<TActivation>(z2, values + (2 * Lanes), slopes == null ? null : slopes + (2 * Lanes));
+        VectorMath512.Store<TActivation>(z3, values + (3 * Lanes), slopes == null ? null : slopes + (3 * Lanes));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

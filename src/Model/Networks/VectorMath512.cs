@@ -12,8 +12,8 @@ namespace LearnedActivation.Model.Networks;
 /// </summary>
 internal static class VectorMath512
 {
+    public const float InverseSqrt2Pi = 0.39894228040143268f;
     private const float InverseSqrt2 = 0.70710678118654752f;
-    private const float InverseSqrt2Pi = 0.39894228040143268f;
 
     // tanh(x) rounds to +-1 in float beyond this; the rational approximation is fitted up to it.
     private const float TanhClamp = 7.99881172180175781f;
@@ -38,60 +38,62 @@ internal static class VectorMath512
     /// </summary>
     public static unsafe void Activate(BaseActivation baseActivation, float* values, float* slopes, int count)
     {
-        const int lanes = 16;
-        var end = count * lanes;
         switch (baseActivation)
         {
             case BaseActivation.Tanh:
-                for (var k = 0; k < end; k += lanes)
-                {
-                    var value = Tanh(Vector512.Load(values + k));
-                    Vector512.Store(value, values + k);
-                    if (slopes != null)
-                    {
-                        Vector512.Store(Vector512.FusedMultiplyAdd(-value, value, Vector512<float>.One), slopes + k);
-                    }
-                }
-
+                Activate<TanhActivation512>(values, slopes, count);
                 return;
             case BaseActivation.Relu:
-                for (var k = 0; k < end; k += lanes)
-                {
-                    var z = Vector512.Load(values + k);
-                    var positive = Vector512.GreaterThan(z, Vector512<float>.Zero);
-                    Vector512.Store(Vector512.ConditionalSelect(positive, z, Vector512<float>.Zero), values + k);
-                    if (slopes != null)
-                    {
-                        Vector512.Store(Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512<float>.Zero), slopes + k);
-                    }
-                }
-
+                Activate<ReluActivation512>(values, slopes, count);
                 return;
             case BaseActivation.Gelu:
-                // Exact (erf) form: z Phi(z), derivative Phi(z) + z phi(z). Phi from erfc of |z| / sqrt 2 (A&S 7.1.26,
-                // see Erf) on the side where it is small, 1 - that on the other: no sign juggling, and full
-                // relative accuracy in the far left tail. One exp serves value and slope.
-                for (var k = 0; k < end; k += lanes)
-                {
-                    var z = Vector512.Load(values + k);
-                    var gaussian = Exp(Vector512.Create(-0.5f) * z * z);
-                    var t = Reciprocal(Fma(Vector512.Create(0.3275911f * InverseSqrt2), Vector512.Abs(z), Vector512<float>.One));
-                    var poly = Fma(t, Vector512.Create(0.5f * 1.061405429f), Vector512.Create(0.5f * -1.453152027f));
-                    poly = Fma(t, poly, Vector512.Create(0.5f * 1.421413741f));
-                    poly = Fma(t, poly, Vector512.Create(0.5f * -0.284496736f));
-                    poly = Fma(t, poly, Vector512.Create(0.5f * 0.254829592f));
-                    var halfTail = t * poly * gaussian;
-                    var cdf = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.One - halfTail, halfTail);
-                    Vector512.Store(z * cdf, values + k);
-                    if (slopes != null)
-                    {
-                        Vector512.Store(Fma(z * gaussian, Vector512.Create(InverseSqrt2Pi), cdf), slopes + k);
-                    }
-                }
-
+                Activate<GeluActivation512>(values, slopes, count);
                 return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
+        }
+    }
+
+    /// <summary>Stores sigma(z) at <paramref name="value"/> and, unless <paramref name="slope"/> is null, sigma'(z) there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Store<TActivation>(Vector512<float> z, float* value, float* slope)
+        where TActivation : struct, IActivation512
+    {
+        if (slope == null)
+        {
+            Vector512.Store(TActivation.Value(z), value);
+        }
+        else
+        {
+            Vector512.Store(TActivation.Value(z, out var derivative), value);
+            Vector512.Store(derivative, slope);
+        }
+    }
+
+    /// <summary>
+    /// Phi(z), the standard normal CDF, and e^(-z^2/2). Phi from erfc(|z| / sqrt 2) (A&amp;S 7.1.26, see
+    /// <see cref="Erf"/>) on the side where it is small, 1 minus that on the other: no sign juggling, and full
+    /// relative accuracy in the far left tail. GELU's value and slope share the one exp.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> NormalCdf(Vector512<float> z, out Vector512<float> gaussian)
+    {
+        gaussian = Exp(Vector512.Create(-0.5f) * z * z);
+        var t = Reciprocal(Fma(Vector512.Create(0.3275911f * InverseSqrt2), Vector512.Abs(z), Vector512<float>.One));
+        var poly = Fma(t, Vector512.Create(0.5f * 1.061405429f), Vector512.Create(0.5f * -1.453152027f));
+        poly = Fma(t, poly, Vector512.Create(0.5f * 1.421413741f));
+        poly = Fma(t, poly, Vector512.Create(0.5f * -0.284496736f));
+        poly = Fma(t, poly, Vector512.Create(0.5f * 0.254829592f));
+        var halfTail = t * poly * gaussian;
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.One - halfTail, halfTail);
+    }
+
+    private static unsafe void Activate<TActivation>(float* values, float* slopes, int count)
+        where TActivation : struct, IActivation512
+    {
+        for (var k = 0; k < count * 16; k += 16)
+        {
+            Store<TActivation>(Vector512.Load(values + k), values + k, slopes == null ? null : slopes + k);
         }
     }
 
