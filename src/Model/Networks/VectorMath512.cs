@@ -78,7 +78,7 @@ internal static class VectorMath512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> NormalCdf(Vector512<float> z, out Vector512<float> gaussian)
     {
-        gaussian = Exp(Vector512.Create(-0.5f) * z * z);
+        gaussian = Gaussian(z);
         var t = Reciprocal(Fma(Vector512.Create(0.3275911f * InverseSqrt2), Vector512.Abs(z), Vector512<float>.One));
         var poly = Fma(t, Vector512.Create(0.5f * 1.061405429f), Vector512.Create(0.5f * -1.453152027f));
         poly = Fma(t, poly, Vector512.Create(0.5f * 1.421413741f));
@@ -86,6 +86,31 @@ internal static class VectorMath512
         poly = Fma(t, poly, Vector512.Create(0.5f * 0.254829592f));
         var halfTail = t * poly * gaussian;
         return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512<float>.One - halfTail, halfTail);
+    }
+
+    /// <summary>
+    /// e^(-z^2/2) for <see cref="NormalCdf"/>, cheaper than <see cref="Exp"/> where that is more accurate than needed:
+    /// the argument is never positive (no upper clamp), ln 2 in one piece (relative error n 2e-9 for 2^-n, below
+    /// 3e-8 wherever the result is above 1e-5), and e^r to degree 6 (Taylor; relative error below 1.3e-7 for
+    /// |r| &lt;= ln2/2). The result only scales erfc's A&amp;S term (accurate to 1.5e-7) and z phi(z).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Gaussian(Vector512<float> z)
+    {
+        var x = Vector512.Max(Vector512.Create(-0.5f) * z * z, Vector512.Create(-87.3f));
+        var n = Vector512.Floor(Fma(x, Vector512.Create(1.44269504088896341f), Vector512.Create(0.5f)));
+        var r = Fma(n, Vector512.Create(-0.693147180559945f), x);
+        var p = Fma(r, Vector512.Create(1f / 720), Vector512.Create(1f / 120));
+        p = Fma(p, r, Vector512.Create(1f / 24));
+        p = Fma(p, r, Vector512.Create(1f / 6));
+        p = Fma(p, r, Vector512.Create(0.5f));
+        var y = Fma(p, r * r, r + Vector512<float>.One);
+        if (Avx512F.IsSupported)
+        {
+            return Avx512F.Scale(y, n);
+        }
+
+        return y * Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
     }
 
     private static unsafe void Activate<TActivation>(float* values, float* slopes, int count)
