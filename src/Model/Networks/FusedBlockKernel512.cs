@@ -86,42 +86,59 @@ internal sealed unsafe class FusedBlockKernel512
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardRange(float* xs, float* ys, int count, float* saved)
     {
-        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)(((2 * _hiddenFloats) + (2 * Block)) * sizeof(float)), 64);
+        var scratch = (float*)NativeMemory.AlignedAlloc((nuint)((_hiddenFloats + (2 * Block)) * sizeof(float)), 64);
+        var values = stackalloc float*[LayerCount - 1];
+        var slopes = stackalloc float*[LayerCount - 1];
         try
         {
             var h = scratch;
-            var d = saved != null && _savesSlopes ? h + _hiddenFloats : null;
-            var xBlock = h + (2 * _hiddenFloats);
+            var xBlock = h + _hiddenFloats;
             var yBlock = xBlock + Block;
-            var keep = _savedUnits * Block;
             for (var n = 0; n < count; n += Block)
             {
+                // With saved state, hidden layers 2..k are written straight into it (gelu: with their slopes).
+                var kept = saved == null ? null : saved + (n / Block * SavedPerBlock);
+                Layout(values, slopes, h, null, kept, kept != null && _savesSlopes);
                 var rest = Math.Min(Block, count - n);
                 if (rest == Block)
                 {
-                    ForwardBlock(xs + n, h, d, ys + n, null);
+                    ForwardBlock(xs + n, values, slopes, ys + n, false);
                 }
                 else
                 {
                     Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, h, d, yBlock, null);
+                    ForwardBlock(xBlock, values, slopes, yBlock, false);
                     new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
-                }
-
-                if (saved != null && keep > 0)
-                {
-                    var to = saved + (n / Block * SavedPerBlock);
-                    new ReadOnlySpan<float>(h + _hiddenFloats - keep, keep).CopyTo(new Span<float>(to, keep));
-                    if (d != null)
-                    {
-                        new ReadOnlySpan<float>(d + _hiddenFloats - keep, keep).CopyTo(new Span<float>(to + keep, keep));
-                    }
                 }
             }
         }
         finally
         {
             NativeMemory.AlignedFree(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Where each hidden layer's values and slopes are for one block: the scratch buffers, or for layers 2..k the
+    /// block's saved state where there is one (slopes there only where <paramref name="slopesKept"/>).
+    /// </summary>
+    private void Layout(float** values, float** slopes, float* h, float* d, float* kept, bool slopesKept)
+    {
+        var keep = _savedUnits * Block;
+        for (var l = 0; l < LayerCount - 1; l++)
+        {
+            var scratchSlopes = d == null ? null : d + _unitOffsets[l];
+            if (l == 0 || kept == null)
+            {
+                values[l] = h + _unitOffsets[l];
+                slopes[l] = scratchSlopes;
+            }
+            else
+            {
+                var at = _unitOffsets[l] - _unitOffsets[1];
+                values[l] = kept + at;
+                slopes[l] = slopesKept ? kept + keep + at : scratchSlopes;
+            }
         }
     }
 
@@ -144,21 +161,24 @@ internal sealed unsafe class FusedBlockKernel512
             new Span<float>(laneGrads, parameterCount * Lanes).Clear();
             new Span<double>(laneTotals, parameterCount * Lanes).Clear();
 
+            var values = stackalloc float*[LayerCount - 1];
+            var slopes = stackalloc float*[LayerCount - 1];
             var blocks = 0;
             for (var n = 0; n < count; n += Block)
             {
                 var rest = Math.Min(Block, count - n);
                 var kept = saved == null ? null : saved + (n / Block * SavedPerBlock);
+                Layout(values, slopes, h, d, kept, _savesSlopes);
                 if (rest == Block)
                 {
-                    BackwardBlock(xs + n, gs + n, dxs + n, h, d, yBlock, laneGrads, kept);
+                    BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, yBlock, laneGrads, kept != null);
                 }
                 else
                 {
                     // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
                     Pad(xs + n, rest, xBlock);
                     Pad(gs + n, rest, gBlock);
-                    BackwardBlock(xBlock, gBlock, dxBlock, h, d, yBlock, laneGrads, kept);
+                    BackwardBlock(xBlock, gBlock, dxBlock, values, slopes, d, yBlock, laneGrads, kept != null);
                     new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
                 }
 
@@ -231,30 +251,33 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* x, float* h, float* d, float* y, float* kept)
+    private void ForwardBlock(float* x, float** values, float** slopes, float* y, bool restoring)
     {
         switch (_base)
         {
             case BaseActivation.Tanh:
-                ForwardBlock<TanhActivation512>(x, h, d, y, kept);
+                ForwardBlock<TanhActivation512>(x, values, slopes, y, restoring);
                 break;
             case BaseActivation.Relu:
-                ForwardBlock<ReluActivation512>(x, h, d, y, kept);
+                ForwardBlock<ReluActivation512>(x, values, slopes, y, restoring);
                 break;
             default:
-                ForwardBlock<GeluActivation512>(x, h, d, y, kept);
+                ForwardBlock<GeluActivation512>(x, values, slopes, y, restoring);
                 break;
         }
     }
 
     /// <summary>
-    /// <see cref="ForwardBlock(float*, float*, float*, float*, float*)"/> for one base: each layer's activation is
-    /// applied to its accumulators in registers.
+    /// Forward pass of one block for one base: hidden layer l's values to values[l] and, where slopes[l] is not
+    /// null, its slopes there. <paramref name="restoring"/>: backward with saved state, where only the first layer
+    /// is computed (and relu's and tanh's slopes of the others from their saved values); y is then not written.
     /// </summary>
-    private void ForwardBlock<TActivation>(float* x, float* h, float* d, float* y, float* kept)
+    private void ForwardBlock<TActivation>(float* x, float** values, float** slopes, float* y, bool restoring)
         where TActivation : struct, IActivation512
     {
         var parameters = Parameters;
+        var h = values[0];
+        var d = slopes[0];
 
         // First layer: 1 -> h1, one multiply-add per unit and vector.
         var w0 = parameters + _weightOffsets[0];
@@ -286,10 +309,16 @@ internal sealed unsafe class FusedBlockKernel512
             VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
         }
 
-        if (kept != null)
+        if (restoring)
         {
-            // Backward with saved state: the other hidden layers come from forward; y is not needed.
-            Restore(kept, h, d);
+            if (!_savesSlopes)
+            {
+                for (var l = 1; l < LayerCount - 1; l++)
+                {
+                    SlopesFromValues(values[l], slopes[l], _widths[l + 1] * Block);
+                }
+            }
+
             return;
         }
 
@@ -297,8 +326,7 @@ internal sealed unsafe class FusedBlockKernel512
         {
             for (var q = 0; q < Block; q += Tile)
             {
-                var at = _unitOffsets[l] + q;
-                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], h + _unitOffsets[l - 1] + q, h + at, d == null ? null : d + at);
+                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, slopes[l] == null ? null : slopes[l] + q);
             }
         }
 
@@ -307,7 +335,7 @@ internal sealed unsafe class FusedBlockKernel512
         var wLast = parameters + _weightOffsets[last];
         for (var q = 0; q < Block; q += Tile)
         {
-            var input = h + _unitOffsets[last - 1] + q;
+            var input = values[last - 1] + q;
             var a0 = Vector512.Create(parameters[_biasOffsets[last]]);
             var (a1, a2, a3) = (a0, a0, a0);
             for (var i = 0; i < _widths[last]; i++)
@@ -324,36 +352,25 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
-    /// <summary>Copies the saved hidden layers 2..k back into the block buffers; relu's and tanh's slopes follow from the values.</summary>
-    private void Restore(float* kept, float* h, float* d)
+    /// <summary>relu's and tanh's slopes from their values (saved in forward), as Activate computes them (bit-identical).</summary>
+    private void SlopesFromValues(float* values, float* slopes, int count)
     {
-        var keep = _savedUnits * Block;
-        var values = h + _hiddenFloats - keep;
-        var slopes = d + _hiddenFloats - keep;
-        new ReadOnlySpan<float>(kept, keep).CopyTo(new Span<float>(values, keep));
-        switch (_base)
+        if (_base == BaseActivation.Tanh)
         {
-            case BaseActivation.Gelu:
-                new ReadOnlySpan<float>(kept + keep, keep).CopyTo(new Span<float>(slopes, keep));
-                break;
-            case BaseActivation.Tanh:
-                // The same expression VectorMath512.Activate uses, so the slopes are bit-identical.
-                for (var k = 0; k < keep; k += Lanes)
-                {
-                    var value = Vector512.Load(values + k);
-                    Vector512.Store(Vector512.FusedMultiplyAdd(-value, value, Vector512<float>.One), slopes + k);
-                }
+            for (var k = 0; k < count; k += Lanes)
+            {
+                var value = Vector512.Load(values + k);
+                Vector512.Store(Vector512.FusedMultiplyAdd(-value, value, Vector512<float>.One), slopes + k);
+            }
 
-                break;
-            default:
-                // relu: sigma(z) > 0 exactly where z > 0.
-                for (var k = 0; k < keep; k += Lanes)
-                {
-                    var positive = Vector512.GreaterThan(Vector512.Load(values + k), Vector512<float>.Zero);
-                    Vector512.Store(Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512<float>.Zero), slopes + k);
-                }
+            return;
+        }
 
-                break;
+        // relu: sigma(z) > 0 exactly where z > 0.
+        for (var k = 0; k < count; k += Lanes)
+        {
+            var positive = Vector512.GreaterThan(Vector512.Load(values + k), Vector512<float>.Zero);
+            Vector512.Store(Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512<float>.Zero), slopes + k);
         }
     }
 
@@ -448,29 +465,31 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
-    /// <summary>Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients.</summary>
+    /// <summary>
+    /// Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients. Deltas
+    /// (dL/dz) go to d, layer by layer, never over saved state.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BackwardBlock(float* x, float* g, float* dx, float* h, float* d, float* y, float* laneGrads, float* kept)
+    private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* y, float* laneGrads, bool restoring)
     {
-        ForwardBlock(x, h, d, y, kept);
+        ForwardBlock(x, values, slopes, y, restoring);
         var parameters = Parameters;
 
-
-        // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i), written over d.
+        // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
         var last = LayerCount - 1;
         for (var q = 0; q < Block; q += Tile)
         {
-            LastLayerBackward(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, h + _unitOffsets[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
+            LastLayerBackward(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, values[last - 1] + q, slopes[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
         }
 
         // Hidden layers, last to second: dL/dW_l = delta_l h_{l-1}^T; delta_{l-1} = (W_l^T delta_l) * sigma'(z_{l-1}).
         for (var l = last - 1; l >= 1; l--)
         {
             var deltaOut = d + _unitOffsets[l];
-            WeightGradients(deltaOut, h + _unitOffsets[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
+            WeightGradients(deltaOut, values[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
             for (var q = 0; q < Block; q += Tile)
             {
-                DeltaBackward(parameters + _weightOffsets[l], deltaOut + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
+                DeltaBackward(parameters + _weightOffsets[l], deltaOut + q, slopes[l - 1] + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
             }
         }
 
@@ -480,9 +499,9 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
-    /// <summary>Last layer on one tile: adds dL/dw = g h and dL/db = g; writes delta = g w sigma'(z) over the slopes.</summary>
+    /// <summary>Last layer on one tile: adds dL/dw = g h and dL/db = g; writes delta = g w sigma'(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LastLayerBackward(float* w, float* gw, float* gb, float* g, float* h, float* d, int width)
+    private static void LastLayerBackward(float* w, float* gw, float* gb, float* g, float* h, float* d, float* delta, int width)
     {
         var g0 = Vector512.Load(g);
         var g1 = Vector512.Load(g + Lanes);
@@ -492,6 +511,7 @@ internal sealed unsafe class FusedBlockKernel512
         {
             var hi = h + (i * Block);
             var di = d + (i * Block);
+            var ei = delta + (i * Block);
             var accumulator = Vector512.Load(gw + (i * Lanes));
             accumulator = Vector512.FusedMultiplyAdd(g0, Vector512.Load(hi), accumulator);
             accumulator = Vector512.FusedMultiplyAdd(g1, Vector512.Load(hi + Lanes), accumulator);
@@ -499,10 +519,10 @@ internal sealed unsafe class FusedBlockKernel512
             accumulator = Vector512.FusedMultiplyAdd(g3, Vector512.Load(hi + (3 * Lanes)), accumulator);
             Vector512.Store(accumulator, gw + (i * Lanes));
             var weight = Vector512.Create(w[i]);
-            Vector512.Store(g0 * weight * Vector512.Load(di), di);
-            Vector512.Store(g1 * weight * Vector512.Load(di + Lanes), di + Lanes);
-            Vector512.Store(g2 * weight * Vector512.Load(di + (2 * Lanes)), di + (2 * Lanes));
-            Vector512.Store(g3 * weight * Vector512.Load(di + (3 * Lanes)), di + (3 * Lanes));
+            Vector512.Store(g0 * weight * Vector512.Load(di), ei);
+            Vector512.Store(g1 * weight * Vector512.Load(di + Lanes), ei + Lanes);
+            Vector512.Store(g2 * weight * Vector512.Load(di + (2 * Lanes)), ei + (2 * Lanes));
+            Vector512.Store(g3 * weight * Vector512.Load(di + (3 * Lanes)), ei + (3 * Lanes));
         }
 
         Vector512.Store(Vector512.Load(gb) + ((g0 + g1) + (g2 + g3)), gb);
@@ -639,9 +659,9 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
-    /// <summary>delta_in = (W^T delta_out) * sigma'(z_in), written over the slopes: 4 input units x 4 vectors per tile.</summary>
+    /// <summary>delta_in = (W^T delta_out) * sigma'(z_in) for one tile: 4 input units x 4 vectors at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DeltaBackward(float* w, float* deltaOut, float* slopesIn, int inWidth, int outWidth)
+    private static void DeltaBackward(float* w, float* deltaOut, float* slopesIn, float* deltaIn, int inWidth, int outWidth)
     {
         var i = 0;
         for (; i + 4 <= inWidth; i += 4)
@@ -681,10 +701,10 @@ internal sealed unsafe class FusedBlockKernel512
                 s33 = Vector512.FusedMultiplyAdd(c, e3, s33);
             }
 
-            Scale4(s00, s01, s02, s03, slopesIn + (i * Block));
-            Scale4(s10, s11, s12, s13, slopesIn + ((i + 1) * Block));
-            Scale4(s20, s21, s22, s23, slopesIn + ((i + 2) * Block));
-            Scale4(s30, s31, s32, s33, slopesIn + ((i + 3) * Block));
+            Scale4(s00, s01, s02, s03, slopesIn + (i * Block), deltaIn + (i * Block));
+            Scale4(s10, s11, s12, s13, slopesIn + ((i + 1) * Block), deltaIn + ((i + 1) * Block));
+            Scale4(s20, s21, s22, s23, slopesIn + ((i + 2) * Block), deltaIn + ((i + 2) * Block));
+            Scale4(s30, s31, s32, s33, slopesIn + ((i + 3) * Block), deltaIn + ((i + 3) * Block));
         }
 
         for (; i < inWidth; i++)
@@ -701,7 +721,7 @@ internal sealed unsafe class FusedBlockKernel512
                 s3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (3 * Lanes)), s3);
             }
 
-            Scale4(s0, s1, s2, s3, slopesIn + (i * Block));
+            Scale4(s0, s1, s2, s3, slopesIn + (i * Block), deltaIn + (i * Block));
         }
     }
 
@@ -725,13 +745,13 @@ internal sealed unsafe class FusedBlockKernel512
         Vector512.Store(a3, at + (3 * Lanes));
     }
 
-    /// <summary>Multiplies the 4 vectors at <paramref name="at"/> by a0..a3 in place.</summary>
+    /// <summary>Writes a0..a3 times the 4 vectors at <paramref name="factors"/> to <paramref name="to"/> (may be the same place).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* at)
+    private static void Scale4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* factors, float* to)
     {
-        Vector512.Store(a0 * Vector512.Load(at), at);
-        Vector512.Store(a1 * Vector512.Load(at + Lanes), at + Lanes);
-        Vector512.Store(a2 * Vector512.Load(at + (2 * Lanes)), at + (2 * Lanes));
-        Vector512.Store(a3 * Vector512.Load(at + (3 * Lanes)), at + (3 * Lanes));
+        Vector512.Store(a0 * Vector512.Load(factors), to);
+        Vector512.Store(a1 * Vector512.Load(factors + Lanes), to + Lanes);
+        Vector512.Store(a2 * Vector512.Load(factors + (2 * Lanes)), to + (2 * Lanes));
+        Vector512.Store(a3 * Vector512.Load(factors + (3 * Lanes)), to + (3 * Lanes));
     }
 }
