@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 namespace LearnedActivation.Model.Networks;
 
 /// <summary>
-/// The activation network <c>1 -> h1 -> ... -> hk -> 1</c> computed for 8 scalars at a time (one Vector256 lane
+/// The activation network <c>1 -> h1 -> ... -> hk -> 1</c> computed for many scalars at a time, all layers in one
+/// pass. Where the CPU accelerates Vector512 (AVX-512) the work goes to <see cref="FusedBlockKernel512"/> (blocks of
+/// 128 scalars, register-tiled, optionally keeping forward state for backward: <see cref="SavedFloats"/>); the rest
+/// of this class is the 8-lane path other CPUs run, described here: 8 scalars at a time (one Vector256 lane
 /// each), all layers in one pass: a scalar's hidden values live in a few KB of stack while it is processed and
 /// are never written out. Backward recomputes them instead of storing ~56 floats per scalar.
 /// Weight gradients are summed per lane in float over blocks of <see cref="FlushGroups"/> groups, then added to
