@@ -15,6 +15,15 @@ internal interface IActivation512
     /// </summary>
     static abstract bool InRegisters { get; }
 
+    /// <summary>Whether sigma'(z) is a cheap function of sigma(z) (relu, tanh): then slopes are never stored.</summary>
+    static abstract bool SlopeFromValue { get; }
+
+    /// <summary>
+    /// dL/dz = dL/dh * sigma'(z), given <paramref name="slopeOrValue"/>: sigma(z) where <see cref="SlopeFromValue"/>,
+    /// else sigma'(z).
+    /// </summary>
+    static abstract Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue);
+
     static abstract Vector512<float> Value(Vector512<float> z);
 
     static abstract Vector512<float> Value(Vector512<float> z, out Vector512<float> slope);
@@ -23,6 +32,13 @@ internal interface IActivation512
 internal readonly struct TanhActivation512 : IActivation512
 {
     public static bool InRegisters => false;
+
+    public static bool SlopeFromValue => true;
+
+    // The same expression as the slope below, so stored and derived slopes give bit-identical deltas.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue) =>
+        upstream * Vector512.FusedMultiplyAdd(-slopeOrValue, slopeOrValue, Vector512<float>.One);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Value(Vector512<float> z) => VectorMath512.Tanh(z);
@@ -39,6 +55,13 @@ internal readonly struct TanhActivation512 : IActivation512
 internal readonly struct ReluActivation512 : IActivation512
 {
     public static bool InRegisters => true;
+
+    public static bool SlopeFromValue => true;
+
+    // sigma(z) > 0 exactly where z > 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(slopeOrValue, Vector512<float>.Zero), upstream, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Value(Vector512<float> z) =>
@@ -57,6 +80,11 @@ internal readonly struct GeluActivation512 : IActivation512
 {
     public static bool InRegisters => false;
 
+    public static bool SlopeFromValue => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue) => upstream * slopeOrValue;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Value(Vector512<float> z) => z * VectorMath512.NormalCdf(z, out _);
 
@@ -73,6 +101,11 @@ internal readonly struct GeluActivation512 : IActivation512
 internal readonly struct Identity512 : IActivation512
 {
     public static bool InRegisters => true;
+
+    public static bool SlopeFromValue => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue) => upstream * slopeOrValue;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Value(Vector512<float> z) => z;

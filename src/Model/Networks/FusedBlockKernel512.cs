@@ -127,17 +127,18 @@ internal sealed unsafe class FusedBlockKernel512
         var keep = _savedUnits * Block;
         for (var l = 0; l < LayerCount - 1; l++)
         {
+            // relu and tanh derive their slopes from their values (IActivation512.SlopeFromValue): "slopes" point there.
             var scratchSlopes = d == null ? null : d + _unitOffsets[l];
             if (l == 0 || kept == null)
             {
                 values[l] = h + _unitOffsets[l];
-                slopes[l] = scratchSlopes;
+                slopes[l] = _savesSlopes ? scratchSlopes : values[l];
             }
             else
             {
                 var at = _unitOffsets[l] - _unitOffsets[1];
                 values[l] = kept + at;
-                slopes[l] = slopesKept ? kept + keep + at : scratchSlopes;
+                slopes[l] = !_savesSlopes ? values[l] : slopesKept ? kept + keep + at : scratchSlopes;
             }
         }
     }
@@ -277,7 +278,7 @@ internal sealed unsafe class FusedBlockKernel512
     {
         var parameters = Parameters;
         var h = values[0];
-        var d = slopes[0];
+        var d = TActivation.SlopeFromValue ? null : slopes[0];
 
         // First layer: 1 -> h1, one multiply-add per unit and vector.
         var w0 = parameters + _weightOffsets[0];
@@ -311,14 +312,6 @@ internal sealed unsafe class FusedBlockKernel512
 
         if (restoring)
         {
-            if (!_savesSlopes)
-            {
-                for (var l = 1; l < LayerCount - 1; l++)
-                {
-                    SlopesFromValues(values[l], slopes[l], _widths[l + 1] * Block);
-                }
-            }
-
             return;
         }
 
@@ -326,7 +319,7 @@ internal sealed unsafe class FusedBlockKernel512
         {
             for (var q = 0; q < Block; q += Tile)
             {
-                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, slopes[l] == null ? null : slopes[l] + q);
+                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, TActivation.SlopeFromValue || slopes[l] == null ? null : slopes[l] + q);
             }
         }
 
@@ -349,28 +342,6 @@ internal sealed unsafe class FusedBlockKernel512
             }
 
             Store4(a0, a1, a2, a3, y + q);
-        }
-    }
-
-    /// <summary>relu's and tanh's slopes from their values (saved in forward), as Activate computes them (bit-identical).</summary>
-    private void SlopesFromValues(float* values, float* slopes, int count)
-    {
-        if (_base == BaseActivation.Tanh)
-        {
-            for (var k = 0; k < count; k += Lanes)
-            {
-                var value = Vector512.Load(values + k);
-                Vector512.Store(Vector512.FusedMultiplyAdd(-value, value, Vector512<float>.One), slopes + k);
-            }
-
-            return;
-        }
-
-        // relu: sigma(z) > 0 exactly where z > 0.
-        for (var k = 0; k < count; k += Lanes)
-        {
-            var positive = Vector512.GreaterThan(Vector512.Load(values + k), Vector512<float>.Zero);
-            Vector512.Store(Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512<float>.Zero), slopes + k);
         }
     }
 
@@ -472,14 +443,31 @@ internal sealed unsafe class FusedBlockKernel512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* y, float* laneGrads, bool restoring)
     {
-        ForwardBlock(x, values, slopes, y, restoring);
+        switch (_base)
+        {
+            case BaseActivation.Tanh:
+                BackwardBlock<TanhActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                break;
+            case BaseActivation.Relu:
+                BackwardBlock<ReluActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                break;
+            default:
+                BackwardBlock<GeluActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                break;
+        }
+    }
+
+    private void BackwardBlock<TActivation>(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* y, float* laneGrads, bool restoring)
+        where TActivation : struct, IActivation512
+    {
+        ForwardBlock<TActivation>(x, values, slopes, y, restoring);
         var parameters = Parameters;
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
         var last = LayerCount - 1;
         for (var q = 0; q < Block; q += Tile)
         {
-            LastLayerBackward(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, values[last - 1] + q, slopes[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
+            LastLayerBackward<TActivation>(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, values[last - 1] + q, slopes[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
         }
 
         // Hidden layers, last to second: dL/dW_l = delta_l h_{l-1}^T; delta_{l-1} = (W_l^T delta_l) * sigma'(z_{l-1}).
@@ -489,7 +477,7 @@ internal sealed unsafe class FusedBlockKernel512
             WeightGradients(deltaOut, values[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
             for (var q = 0; q < Block; q += Tile)
             {
-                DeltaBackward(parameters + _weightOffsets[l], deltaOut + q, slopes[l - 1] + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
+                DeltaBackward<TActivation>(parameters + _weightOffsets[l], deltaOut + q, slopes[l - 1] + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
             }
         }
 
@@ -501,7 +489,8 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Last layer on one tile: adds dL/dw = g h and dL/db = g; writes delta = g w sigma'(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LastLayerBackward(float* w, float* gw, float* gb, float* g, float* h, float* d, float* delta, int width)
+    private static void LastLayerBackward<TActivation>(float* w, float* gw, float* gb, float* g, float* h, float* d, float* delta, int width)
+        where TActivation : struct, IActivation512
     {
         var g0 = Vector512.Load(g);
         var g1 = Vector512.Load(g + Lanes);
@@ -519,10 +508,10 @@ internal sealed unsafe class FusedBlockKernel512
             accumulator = Vector512.FusedMultiplyAdd(g3, Vector512.Load(hi + (3 * Lanes)), accumulator);
             Vector512.Store(accumulator, gw + (i * Lanes));
             var weight = Vector512.Create(w[i]);
-            Vector512.Store(g0 * weight * Vector512.Load(di), ei);
-            Vector512.Store(g1 * weight * Vector512.Load(di + Lanes), ei + Lanes);
-            Vector512.Store(g2 * weight * Vector512.Load(di + (2 * Lanes)), ei + (2 * Lanes));
-            Vector512.Store(g3 * weight * Vector512.Load(di + (3 * Lanes)), ei + (3 * Lanes));
+            Vector512.Store(TActivation.Delta(g0 * weight, Vector512.Load(di)), ei);
+            Vector512.Store(TActivation.Delta(g1 * weight, Vector512.Load(di + Lanes)), ei + Lanes);
+            Vector512.Store(TActivation.Delta(g2 * weight, Vector512.Load(di + (2 * Lanes))), ei + (2 * Lanes));
+            Vector512.Store(TActivation.Delta(g3 * weight, Vector512.Load(di + (3 * Lanes))), ei + (3 * Lanes));
         }
 
         Vector512.Store(Vector512.Load(gb) + ((g0 + g1) + (g2 + g3)), gb);
@@ -661,7 +650,8 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>delta_in = (W^T delta_out) * sigma'(z_in) for one tile: 4 input units x 4 vectors at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DeltaBackward(float* w, float* deltaOut, float* slopesIn, float* deltaIn, int inWidth, int outWidth)
+    private static void DeltaBackward<TActivation>(float* w, float* deltaOut, float* slopesIn, float* deltaIn, int inWidth, int outWidth)
+        where TActivation : struct, IActivation512
     {
         var i = 0;
         for (; i + 4 <= inWidth; i += 4)
@@ -701,10 +691,10 @@ internal sealed unsafe class FusedBlockKernel512
                 s33 = Vector512.FusedMultiplyAdd(c, e3, s33);
             }
 
-            Scale4(s00, s01, s02, s03, slopesIn + (i * Block), deltaIn + (i * Block));
-            Scale4(s10, s11, s12, s13, slopesIn + ((i + 1) * Block), deltaIn + ((i + 1) * Block));
-            Scale4(s20, s21, s22, s23, slopesIn + ((i + 2) * Block), deltaIn + ((i + 2) * Block));
-            Scale4(s30, s31, s32, s33, slopesIn + ((i + 3) * Block), deltaIn + ((i + 3) * Block));
+            Scale4<TActivation>(s00, s01, s02, s03, slopesIn + (i * Block), deltaIn + (i * Block));
+            Scale4<TActivation>(s10, s11, s12, s13, slopesIn + ((i + 1) * Block), deltaIn + ((i + 1) * Block));
+            Scale4<TActivation>(s20, s21, s22, s23, slopesIn + ((i + 2) * Block), deltaIn + ((i + 2) * Block));
+            Scale4<TActivation>(s30, s31, s32, s33, slopesIn + ((i + 3) * Block), deltaIn + ((i + 3) * Block));
         }
 
         for (; i < inWidth; i++)
@@ -721,7 +711,7 @@ internal sealed unsafe class FusedBlockKernel512
                 s3 = Vector512.FusedMultiplyAdd(c, Vector512.Load(unit + (3 * Lanes)), s3);
             }
 
-            Scale4(s0, s1, s2, s3, slopesIn + (i * Block), deltaIn + (i * Block));
+            Scale4<TActivation>(s0, s1, s2, s3, slopesIn + (i * Block), deltaIn + (i * Block));
         }
     }
 
@@ -745,13 +735,14 @@ internal sealed unsafe class FusedBlockKernel512
         Vector512.Store(a3, at + (3 * Lanes));
     }
 
-    /// <summary>Writes a0..a3 times the 4 vectors at <paramref name="factors"/> to <paramref name="to"/> (may be the same place).</summary>
+    /// <summary>Writes the deltas for upstream a0..a3 and the 4 vectors of slopes (or values) at <paramref name="factors"/> to <paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* factors, float* to)
+    private static void Scale4<TActivation>(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* factors, float* to)
+        where TActivation : struct, IActivation512
     {
-        Vector512.Store(a0 * Vector512.Load(factors), to);
-        Vector512.Store(a1 * Vector512.Load(factors + Lanes), to + Lanes);
-        Vector512.Store(a2 * Vector512.Load(factors + (2 * Lanes)), to + (2 * Lanes));
-        Vector512.Store(a3 * Vector512.Load(factors + (3 * Lanes)), to + (3 * Lanes));
+        Vector512.Store(TActivation.Delta(a0, Vector512.Load(factors)), to);
+        Vector512.Store(TActivation.Delta(a1, Vector512.Load(factors + Lanes)), to + Lanes);
+        Vector512.Store(TActivation.Delta(a2, Vector512.Load(factors + (2 * Lanes))), to + (2 * Lanes));
+        Vector512.Store(TActivation.Delta(a3, Vector512.Load(factors + (3 * Lanes))), to + (3 * Lanes));
     }
 }
