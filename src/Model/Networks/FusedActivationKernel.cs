@@ -113,18 +113,19 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         CheckSaved(saved.Length, x.Length);
+        var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
         fixed (float* xs = x, ys = y, ss = saved)
         {
             var (inputs, outputs, state) = ((nint)xs, (nint)ys, (nint)ss);
             var chunks = Chunks(x.Length, threads);
             if (chunks.Length == 2)
             {
-                ForwardRange((float*)inputs, (float*)outputs, x.Length, (float*)state);
+                ForwardRange((float*)inputs, (float*)outputs, x.Length, (float*)state, firstSaved);
                 return;
             }
 
             Parallel.For(0, chunks.Length - 1, c =>
-                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c])));
+                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c], firstSaved), firstSaved));
         }
     }
 
@@ -141,6 +142,7 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         CheckSaved(saved.Length, x.Length);
+        var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
         var chunks = Chunks(x.Length, threads);
         var totals = new (double[][] Weights, double[][] Biases)[chunks.Length - 1];
         fixed (float* xs = x, gs = upstream, dxs = gradX, ss = saved)
@@ -148,12 +150,12 @@ internal sealed unsafe class FusedActivationKernel
             var (inputs, grads, inputGrads, state) = ((nint)xs, (nint)gs, (nint)dxs, (nint)ss);
             if (totals.Length == 1)
             {
-                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length, (float*)state);
+                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length, (float*)state, firstSaved);
             }
             else
             {
                 Parallel.For(0, totals.Length, c =>
-                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c])));
+                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c], firstSaved), firstSaved));
             }
         }
 
@@ -177,7 +179,7 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     /// <summary>Where the saved state of the chunk starting at scalar <paramref name="start"/> (a block boundary) begins.</summary>
-    private float* SavedAt(float* saved, int start) => saved == null ? null : saved + SavedFloats(start);
+    private float* SavedAt(float* saved, int start, int firstSaved) => saved == null ? null : saved + ((long)start * _wide!.SavedFloatsPerScalar(firstSaved));
 
     /// <summary>
     /// Chunk boundaries: one chunk per thread, each a whole number of groups (8 lanes, or the AVX-512 path's
@@ -221,11 +223,11 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRange(float* xs, float* ys, int count, float* saved)
+    private void ForwardRange(float* xs, float* ys, int count, float* saved, int firstSaved)
     {
         if (_wide is not null)
         {
-            _wide.ForwardRange(xs, ys, count, saved);
+            _wide.ForwardRange(xs, ys, count, saved, firstSaved);
             return;
         }
 
@@ -250,11 +252,11 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved)
+    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved, int firstSaved)
     {
         if (_wide is not null)
         {
-            return _wide.BackwardRange(xs, gs, dxs, count, saved);
+            return _wide.BackwardRange(xs, gs, dxs, count, saved, firstSaved);
         }
 
         var values = new float[_hiddenFloats];
