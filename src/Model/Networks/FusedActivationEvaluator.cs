@@ -7,9 +7,9 @@ namespace LearnedActivation.Model.Networks;
 
 /// <summary>
 /// Computes the activation network with <see cref="FusedActivationKernel"/>: the same function as exact, all
-/// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps the hidden layers after the
-/// first for backward (large network: 96 bytes per scalar, 192 for gelu, i.e. 4.7 / 9.4 MB for a [512, 96]
-/// input, in a pooled array); elsewhere backward recomputes them. Without gradients (no_grad,
+/// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps hidden layers for backward in
+/// a pooled array (all but the first, or all where that stays within 10 MB: e.g. 4.7 MB for the large relu network
+/// on a [512, 96] input, 9.4 MB for large gelu); elsewhere backward recomputes them. Without gradients (no_grad,
 /// or nothing requires them) it runs the kernel forward only. Gradients reach the input and every weight and bias
 /// through a custom autograd function.
 /// Falls back to exact for inputs it does not handle (not float32, or a network without hidden layers).

@@ -23,9 +23,10 @@ internal sealed unsafe class FusedBlockKernel512
     private const int Tile = 64;              // four vectors: the scalars one register tile covers
     private const int FlushBlocks = 8;
 
-    // Measured on a [512, 96] input (this project's largest call): keeping every layer paid off up to 9.4 MB
-    // of state (small gelu, medium tanh: 10-15 % faster), and cost 10-50 % from 11 MB on (large tanh, medium and
-    // large gelu), where the state no longer stays in cache between forward and backward.
+    // Measured on a [512, 96] input (this project's largest call), against keeping all but the first layer:
+    // keeping every layer paid off up to 9.4 MB of state (small tanh and gelu 10-15 % faster, medium tanh 0-5 %)
+    // and cost from 11 MB on (large tanh 0-14 %, medium and large gelu 12-55 % slower), where the state no
+    // longer stays in cache between forward and backward.
     private const long SaveAllBudgetBytes = 10_000_000;
 
     private readonly BaseActivation _base;
@@ -112,7 +113,7 @@ internal sealed unsafe class FusedBlockKernel512
             var yBlock = xBlock + Block;
             for (var n = 0; n < count; n += Block)
             {
-                // With saved state, hidden layers 2..k are written straight into it (gelu: with their slopes).
+                // With saved state, the kept hidden layers are written straight into it (gelu: with their slopes).
                 var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
                 Layout(values, slopes, h, null, kept, kept != null && _savesSlopes, firstSaved);
                 var rest = Math.Min(Block, count - n);
@@ -135,8 +136,9 @@ internal sealed unsafe class FusedBlockKernel512
     }
 
     /// <summary>
-    /// Where each hidden layer's values and slopes are for one block: the scratch buffers, or for layers 2..k the
-    /// block's saved state where there is one (slopes there only where <paramref name="slopesKept"/>).
+    /// Where each hidden layer's values and slopes are for one block: the scratch buffers, or for the kept layers
+    /// (from <paramref name="firstSaved"/> on) the block's saved state where there is one (slopes there only where
+    /// <paramref name="slopesKept"/>). Relu's and tanh's "slopes" are their values (IActivation512.SlopeFromValue).
     /// </summary>
     private void Layout(float** values, float** slopes, float* h, float* d, float* kept, bool slopesKept, int firstSaved)
     {
