@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 namespace LearnedActivation.Model.Networks;
 
 /// <summary>
-/// The activation network <c>1 -> h1 -> ... -> hk -> 1</c> computed for 8 scalars at a time (one Vector256 lane
+/// The activation network <c>1 -> h1 -> ... -> hk -> 1</c> computed for many scalars at a time, all layers in one
+/// pass. Where the CPU accelerates Vector512 (AVX-512) the work goes to <see cref="FusedBlockKernel512"/> (blocks of
+/// 128 scalars, register-tiled, optionally keeping forward state for backward: <see cref="SavedFloats"/>); the rest
+/// of this class is the 8-lane path other CPUs run, described here: 8 scalars at a time (one Vector256 lane
 /// each), all layers in one pass: a scalar's hidden values live in a few KB of stack while it is processed and
 /// are never written out. Backward recomputes them instead of storing ~56 floats per scalar.
 /// Weight gradients are summed per lane in float over blocks of <see cref="FlushGroups"/> groups, then added to
@@ -28,8 +31,13 @@ internal sealed unsafe class FusedActivationKernel
     private readonly float[][] _biases;
     private readonly int[] _hiddenOffsets; // floats from the start of a group's hidden buffer to layer l's values
     private readonly int _hiddenFloats;
+    private readonly FusedBlockKernel512? _wide;
 
-    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases)
+    /// <param name="allowVector512">
+    /// Use the AVX-512 block kernel where the hardware accelerates it (the default); false keeps the 8-lane path,
+    /// which is what other CPUs run (tests compare the two).
+    /// </param>
+    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases, bool allowVector512 = true)
     {
         _base = Enum.IsDefined(baseActivation) ? baseActivation : throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
         _weights = weights;
@@ -57,7 +65,11 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         _hiddenFloats = _hiddenOffsets[^1];
+        _wide = allowVector512 && Vector512.IsHardwareAccelerated ? new FusedBlockKernel512(_base, _widths, weights, biases) : null;
     }
+
+    /// <summary>Whether this instance runs the AVX-512 block kernel.</summary>
+    public bool UsesVector512 => _wide is not null;
 
     /// <summary>The weights per layer, [out, in] row-major (shared, not copied: do not modify).</summary>
     public float[][] Weights => _weights;
@@ -83,26 +95,37 @@ internal sealed unsafe class FusedActivationKernel
 
     private static float[] Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.contiguous().bytes).ToArray();
 
-    /// <summary>y = f(x) for every element, on up to <paramref name="threads"/> threads.</summary>
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, int threads = 1)
+    /// <summary>
+    /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on
+    /// <paramref name="count"/> scalars (0 where nothing is kept: the 8-lane path, or one hidden layer).
+    /// </summary>
+    public int SavedFloats(int count) => _wide?.SavedFloats(count) ?? 0;
+
+    /// <summary>
+    /// y = f(x) for every element, on up to <paramref name="threads"/> threads. A <paramref name="saved"/> buffer of
+    /// <see cref="SavedFloats"/> floats receives state that spares <see cref="Backward"/> most of its recomputation.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> x, Span<float> y, int threads = 1, Span<float> saved = default)
     {
         if (y.Length != x.Length)
         {
             throw new ArgumentException($"{x.Length} inputs but room for {y.Length} outputs");
         }
 
-        fixed (float* xs = x, ys = y)
+        CheckSaved(saved.Length, x.Length);
+        var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
+        fixed (float* xs = x, ys = y, ss = saved)
         {
-            var (inputs, outputs) = ((nint)xs, (nint)ys);
+            var (inputs, outputs, state) = ((nint)xs, (nint)ys, (nint)ss);
             var chunks = Chunks(x.Length, threads);
             if (chunks.Length == 2)
             {
-                ForwardRange((float*)inputs, (float*)outputs, x.Length);
+                ForwardRange((float*)inputs, (float*)outputs, x.Length, (float*)state, firstSaved);
                 return;
             }
 
             Parallel.For(0, chunks.Length - 1, c =>
-                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c]));
+                ForwardRange((float*)inputs + chunks[c], (float*)outputs + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c], firstSaved), firstSaved));
         }
     }
 
@@ -111,26 +134,28 @@ internal sealed unsafe class FusedActivationKernel
     /// (shapes as the weights), recomputing the forward pass. With several threads each takes a fixed chunk and
     /// the chunks' sums are added in chunk order, so the result depends on the thread count, not on timing.
     /// </summary>
-    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1)
+    public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1, ReadOnlySpan<float> saved = default)
     {
         if (upstream.Length != x.Length || gradX.Length != x.Length)
         {
             throw new ArgumentException($"{x.Length} inputs, {upstream.Length} upstream gradients, room for {gradX.Length} input gradients");
         }
 
+        CheckSaved(saved.Length, x.Length);
+        var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
         var chunks = Chunks(x.Length, threads);
         var totals = new (double[][] Weights, double[][] Biases)[chunks.Length - 1];
-        fixed (float* xs = x, gs = upstream, dxs = gradX)
+        fixed (float* xs = x, gs = upstream, dxs = gradX, ss = saved)
         {
-            var (inputs, grads, inputGrads) = ((nint)xs, (nint)gs, (nint)dxs);
+            var (inputs, grads, inputGrads, state) = ((nint)xs, (nint)gs, (nint)dxs, (nint)ss);
             if (totals.Length == 1)
             {
-                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length);
+                totals[0] = BackwardRange((float*)inputs, (float*)grads, (float*)inputGrads, x.Length, (float*)state, firstSaved);
             }
             else
             {
                 Parallel.For(0, totals.Length, c =>
-                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c]));
+                    totals[c] = BackwardRange((float*)inputs + chunks[c], (float*)grads + chunks[c], (float*)inputGrads + chunks[c], chunks[c + 1] - chunks[c], SavedAt((float*)state, chunks[c], firstSaved), firstSaved));
             }
         }
 
@@ -145,18 +170,31 @@ internal sealed unsafe class FusedActivationKernel
         return (weightGrads, biasGrads);
     }
 
-    /// <summary>
-    /// Chunk boundaries: one chunk per thread, each a whole number of 8-lane groups and at least
-    /// <see cref="MinChunk"/> scalars (below that, a thread costs more than it saves).
-    /// </summary>
-    private static int[] Chunks(int count, int threads)
+    private void CheckSaved(int length, int count)
     {
+        if (length != 0 && length != SavedFloats(count))
+        {
+            throw new ArgumentException($"saved state for {count} scalars takes {SavedFloats(count)} floats, got {length}");
+        }
+    }
+
+    /// <summary>Where the saved state of the chunk starting at scalar <paramref name="start"/> (a block boundary) begins.</summary>
+    private float* SavedAt(float* saved, int start, int firstSaved) => saved == null ? null : saved + ((long)start * _wide!.SavedFloatsPerScalar(firstSaved));
+
+    /// <summary>
+    /// Chunk boundaries: one chunk per thread, each a whole number of groups (8 lanes, or the AVX-512 path's
+    /// blocks of 64, so that saved state is laid out per block) and at least <see cref="MinChunk"/> scalars
+    /// (below that, a thread costs more than it saves).
+    /// </summary>
+    private int[] Chunks(int count, int threads)
+    {
+        var granularity = _wide is null ? Lanes : FusedBlockKernel512.BlockSize;
         var chunks = Math.Clamp(Math.Min(threads, count / MinChunk), 1, 64);
-        var groups = (count + Lanes - 1) / Lanes;
+        var groups = (count + granularity - 1) / granularity;
         var bounds = new int[chunks + 1];
         for (var c = 1; c < chunks; c++)
         {
-            bounds[c] = (int)((long)groups * c / chunks) * Lanes;
+            bounds[c] = (int)((long)groups * c / chunks) * granularity;
         }
 
         bounds[chunks] = count;
@@ -185,8 +223,14 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardRange(float* xs, float* ys, int count)
+    private void ForwardRange(float* xs, float* ys, int count, float* saved, int firstSaved)
     {
+        if (_wide is not null)
+        {
+            _wide.ForwardRange(xs, ys, count, saved, firstSaved);
+            return;
+        }
+
         var values = new float[_hiddenFloats];
         var slopes = new float[_hiddenFloats];
         var tail = stackalloc float[Lanes];
@@ -208,8 +252,13 @@ internal sealed unsafe class FusedActivationKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count)
+    private (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved, int firstSaved)
     {
+        if (_wide is not null)
+        {
+            return _wide.BackwardRange(xs, gs, dxs, count, saved, firstSaved);
+        }
+
         var values = new float[_hiddenFloats];
         var slopes = new float[_hiddenFloats];
         var deltas = new float[_hiddenFloats];

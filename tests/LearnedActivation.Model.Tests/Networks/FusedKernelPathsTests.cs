@@ -1,0 +1,111 @@
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Networks;
+
+namespace LearnedActivation.Model.Tests.Networks;
+
+/// <summary>
+/// The fused kernel's two code paths (AVX-512 blocks where the CPU has it, 8 lanes elsewhere) and the state the
+/// AVX-512 path keeps from forward for backward. The evaluator tests hold whichever path this machine runs to
+/// exact; these hold the other path to it, and the saved state to changing nothing.
+/// </summary>
+public sealed class FusedKernelPathsTests
+{
+    public static TheoryData<SizePreset, BaseActivation> Cases() => EvaluatorCases.All();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheEightLanePathAgreesWithTheDefaultPath(SizePreset size, BaseActivation baseActivation)
+    {
+        var (weights, biases) = Parameters(StudyPresets.ActivationHidden(size), seed: 1);
+        var wide = new FusedActivationKernel(baseActivation, weights, biases);
+        var narrow = new FusedActivationKernel(baseActivation, weights, biases, allowVector512: false);
+        var (x, g) = Inputs(3_001, seed: 2);
+
+        var a = Run(wide, x, g, threads: 1, save: true);
+        var b = Run(narrow, x, g, threads: 1, save: false);
+
+        Assert.False(narrow.UsesVector512);
+        Assert.True(MaxAbs(a.Y, b.Y) <= 1e-6 * Math.Max(1, b.Y.Max(Math.Abs)), $"values differ by {MaxAbs(a.Y, b.Y):E2}");
+        Assert.True(RelativeError(a.GradX, b.GradX) < 1e-5, $"input gradients: {RelativeError(a.GradX, b.GradX):E2}");
+        for (var l = 0; l < weights.Length; l++)
+        {
+            Assert.True(RelativeError(a.WeightGrads[l], b.WeightGrads[l]) < 1e-5, $"layer {l} weights: {RelativeError(a.WeightGrads[l], b.WeightGrads[l]):E2}");
+            Assert.True(RelativeError(a.BiasGrads[l], b.BiasGrads[l]) < 1e-5, $"layer {l} biases: {RelativeError(a.BiasGrads[l], b.BiasGrads[l]):E2}");
+        }
+    }
+
+    [Theory]
+    [InlineData(BaseActivation.Tanh, 1, 9_001)]
+    [InlineData(BaseActivation.Relu, 1, 9_001)]
+    [InlineData(BaseActivation.Gelu, 1, 9_001)]
+    [InlineData(BaseActivation.Gelu, 2, 9_001)]
+    [InlineData(BaseActivation.Gelu, 1, 30_001)]
+    [InlineData(BaseActivation.Tanh, 2, 50_001)]
+    public void StateSavedInForwardGivesBitIdenticalGradients(BaseActivation baseActivation, int threads, int count)
+    {
+        // Odd counts: a partial last block; with 2 threads a chunk boundary on a block boundary. 9,001 scalars keep
+        // every layer (tanh, gelu) or all but the first (relu); 30,001 (gelu) and 50,001 (tanh) exceed the budget
+        // for keeping every layer, so backward recomputes the first.
+        var (weights, biases) = Parameters([32, 16, 8], seed: 3);
+        var kernel = new FusedActivationKernel(baseActivation, weights, biases);
+        var (x, g) = Inputs(count, seed: 4);
+
+        var saved = Run(kernel, x, g, threads, save: true);
+        var recomputed = Run(kernel, x, g, threads, save: false);
+
+        Assert.Equal(recomputed.Y, saved.Y);
+        Assert.Equal(recomputed.GradX, saved.GradX);
+        Assert.Equal(recomputed.WeightGrads, saved.WeightGrads);
+        Assert.Equal(recomputed.BiasGrads, saved.BiasGrads);
+    }
+
+    [Fact]
+    public void SavedStateOfTheWrongSizeIsRejected()
+    {
+        var (weights, biases) = Parameters([16, 8], seed: 5);
+        var kernel = new FusedActivationKernel(BaseActivation.Tanh, weights, biases);
+        if (kernel.SavedFloats(100) == 0)
+        {
+            return; // the 8-lane path keeps nothing
+        }
+
+        Assert.Throws<ArgumentException>(() => kernel.Forward(new float[100], new float[100], 1, new float[kernel.SavedFloats(100) - 1]));
+    }
+
+    private static (float[][] Weights, float[][] Biases) Parameters(IReadOnlyList<int> hidden, int seed)
+    {
+        var random = new Random(seed);
+        int[] widths = [1, .. hidden, 1];
+        var weights = new float[widths.Length - 1][];
+        var biases = new float[widths.Length - 1][];
+        for (var l = 0; l + 1 < widths.Length; l++)
+        {
+            var bound = 1 / Math.Sqrt(widths[l]);
+            weights[l] = [.. Enumerable.Range(0, widths[l] * widths[l + 1]).Select(_ => (float)(((random.NextDouble() * 2) - 1) * bound))];
+            biases[l] = [.. Enumerable.Range(0, widths[l + 1]).Select(_ => (float)(((random.NextDouble() * 2) - 1) * bound))];
+        }
+
+        return (weights, biases);
+    }
+
+    private static (float[] X, float[] Upstream) Inputs(int count, int seed)
+    {
+        var random = new Random(seed);
+        return ([.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 8) - 4))], [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5))]);
+    }
+
+    private static (float[] Y, float[] GradX, float[][] WeightGrads, float[][] BiasGrads) Run(FusedActivationKernel kernel, float[] x, float[] upstream, int threads, bool save)
+    {
+        var y = new float[x.Length];
+        var dx = new float[x.Length];
+        var saved = new float[save ? kernel.SavedFloats(x.Length) : 0];
+        kernel.Forward(x, y, threads, saved);
+        var (w, b) = kernel.Backward(x, upstream, dx, threads, saved);
+        return (y, dx, w, b);
+    }
+
+    private static double MaxAbs(float[] a, float[] b) => a.Zip(b, (p, q) => Math.Abs((double)p - q)).Max();
+
+    private static double RelativeError(float[] candidate, float[] reference) =>
+        Math.Sqrt(candidate.Zip(reference, (c, r) => (double)(c - r) * (c - r)).Sum() / reference.Sum(r => (double)r * r));
+}
