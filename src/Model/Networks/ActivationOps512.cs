@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LearnedActivation.Model.Networks;
 
@@ -86,11 +87,16 @@ internal readonly struct GeluActivation512 : IActivation512
     public static Vector512<float> Delta(Vector512<float> upstream, Vector512<float> slopeOrValue) => upstream * slopeOrValue;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Value(Vector512<float> z) => z * VectorMath512.NormalCdf(z, out _);
+    public static Vector512<float> Value(Vector512<float> z) => Avx512F.IsSupported ? VectorMath512.Gelu(z) : z * VectorMath512.NormalCdf(z, out _);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Value(Vector512<float> z, out Vector512<float> slope)
     {
+        if (Avx512F.IsSupported)
+        {
+            return VectorMath512.Gelu(z, out slope);
+        }
+
         var cdf = VectorMath512.NormalCdf(z, out var gaussian);
         slope = Vector512.FusedMultiplyAdd(z * gaussian, Vector512.Create(VectorMath512.InverseSqrt2Pi), cdf);
         return z * cdf;

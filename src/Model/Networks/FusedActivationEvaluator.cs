@@ -7,9 +7,10 @@ namespace LearnedActivation.Model.Networks;
 
 /// <summary>
 /// Computes the activation network with <see cref="FusedActivationKernel"/>: the same function as exact, all
-/// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps hidden layers for backward in
-/// a pooled array (all but the first, or all where that stays within 10 MB: e.g. 4.7 MB for the large relu network
-/// on a [512, 96] input, 9.4 MB for large gelu); elsewhere backward recomputes them. Without gradients (no_grad,
+/// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps the last hidden layers for
+/// backward in a pooled array as far as they fit in 2 MB (FusedBlockKernel512.FirstSavedLayer: on a [512, 96] input
+/// the last layer of the small and large tanh and relu networks, nothing for gelu or the medium networks); backward
+/// recomputes the others. Without gradients (no_grad,
 /// or nothing requires them) it runs the kernel forward only. Gradients reach the input and every weight and bias
 /// through a custom autograd function.
 /// Falls back to exact for inputs it does not handle (not float32, or a network without hidden layers).

@@ -23,11 +23,14 @@ internal sealed unsafe class FusedBlockKernel512
     private const int Tile = 64;              // four vectors: the scalars one register tile covers
     private const int FlushBlocks = 8;
 
-    // Measured on a [512, 96] input (this project's largest call), against keeping all but the first layer:
-    // keeping every layer paid off up to 9.4 MB of state (small tanh and gelu 10-15 % faster, medium tanh 0-5 %)
-    // and cost from 11 MB on (large tanh 0-14 %, medium and large gelu 12-55 % slower), where the state no
-    // longer stays in cache between forward and backward.
-    private const long SaveAllBudgetBytes = 10_000_000;
+    // Forward state is kept only up to about the size of this core's L2 cache (1 MiB here, 2 MB allowed). Measured
+    // on a [512, 96] input (this project's largest call) with the benchmark's other modes run in between, as
+    // training runs other layers between an activation's forward and backward: the state is then cold, and
+    // writing and reloading 3-9 MB of it cost more than recomputing the layers (training step 16:56 UTC, median of
+    // 3 runs each: large gelu 5.8 ms against 7.1 ms keeping up to 10 MB, medium gelu 3.0 against 4.0, large tanh
+    // 4.6 against 5.5, large relu 3.5 against 4.0; small tanh and gelu 0.74-1.07 ms against 0.86-1.33 on the
+    // activation alone; medium relu equal).
+    private const long SavedStateBudgetBytes = 2_000_000;
 
     private readonly BaseActivation _base;
     private readonly int[] _widths;           // [1, h1, ..., hk, 1]
@@ -76,15 +79,21 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>
     /// The first hidden layer whose values (gelu: and slopes) forward keeps for backward on a call of
-    /// <paramref name="count"/> scalars; backward recomputes the layers before it. All layers (0) where that state
-    /// stays within <see cref="SaveAllBudgetBytes"/>, else all but the first (1), which is cheap to recompute from
-    /// x, while the state of the others stays small enough for the caches; relu always 1, since its layer costs
-    /// less to recompute than to reload.
+    /// <paramref name="count"/> scalars; backward recomputes the layers before it. The earliest layer from which on
+    /// the state stays within <see cref="SavedStateBudgetBytes"/> (relu never its first layer, which costs less to
+    /// recompute than to reload); the number of hidden layers, i.e. nothing kept, where even the last is too large.
     /// </summary>
     public int FirstSavedLayer(int count)
     {
-        var all = (long)count * SavedFloatsPerScalar(0) * sizeof(float);
-        return _base != BaseActivation.Relu && all <= SaveAllBudgetBytes ? 0 : Math.Min(1, LayerCount - 1);
+        for (var first = _base == BaseActivation.Relu ? 1 : 0; first < LayerCount - 1; first++)
+        {
+            if ((long)count * SavedFloatsPerScalar(first) * sizeof(float) <= SavedStateBudgetBytes)
+            {
+                return first;
+            }
+        }
+
+        return LayerCount - 1;
     }
 
     /// <summary>Floats of forward state per scalar when hidden layers from <paramref name="firstSaved"/> on are kept.</summary>
@@ -119,12 +128,12 @@ internal sealed unsafe class FusedBlockKernel512
                 var rest = Math.Min(Block, count - n);
                 if (rest == Block)
                 {
-                    ForwardBlock(xs + n, values, slopes, ys + n, Restoring.Nothing);
+                    ForwardBlock(xs + n, values, slopes, ys + n, LayerCount - 1);
                 }
                 else
                 {
                     Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, values, slopes, yBlock, Restoring.Nothing);
+                    ForwardBlock(xBlock, values, slopes, yBlock, LayerCount - 1);
                     new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
                 }
             }
@@ -165,7 +174,7 @@ internal sealed unsafe class FusedBlockKernel512
     public (double[][] Weights, double[][] Biases) BackwardRange(float* xs, float* gs, float* dxs, int count, float* saved, int firstSaved)
     {
         var parameterCount = _parameters.Length;
-        var scratchFloats = (2 * _hiddenFloats) + (4 * Block) + (parameterCount * Lanes);
+        var scratchFloats = (2 * _hiddenFloats) + (3 * Block) + (parameterCount * Lanes);
         var scratch = (float*)NativeMemory.AlignedAlloc((nuint)(scratchFloats * sizeof(float)), 64);
         var laneTotals = (double*)NativeMemory.AlignedAlloc((nuint)(parameterCount * Lanes * sizeof(double)), 64);
         try
@@ -174,8 +183,7 @@ internal sealed unsafe class FusedBlockKernel512
             var d = h + _hiddenFloats;
             var xBlock = d + _hiddenFloats;
             var gBlock = xBlock + Block;
-            var yBlock = gBlock + Block;
-            var dxBlock = yBlock + Block;
+            var dxBlock = gBlock + Block;
             var laneGrads = dxBlock + Block;
             new Span<float>(laneGrads, parameterCount * Lanes).Clear();
             new Span<double>(laneTotals, parameterCount * Lanes).Clear();
@@ -190,14 +198,14 @@ internal sealed unsafe class FusedBlockKernel512
                 Layout(values, slopes, h, d, kept, _savesSlopes, firstSaved);
                 if (rest == Block)
                 {
-                    BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, yBlock, laneGrads, kept == null ? Restoring.Nothing : firstSaved == 0 ? Restoring.AllLayers : Restoring.AllButFirst);
+                    BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
                 }
                 else
                 {
                     // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
                     Pad(xs + n, rest, xBlock);
                     Pad(gs + n, rest, gBlock);
-                    BackwardBlock(xBlock, gBlock, dxBlock, values, slopes, d, yBlock, laneGrads, kept == null ? Restoring.Nothing : firstSaved == 0 ? Restoring.AllLayers : Restoring.AllButFirst);
+                    BackwardBlock(xBlock, gBlock, dxBlock, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
                     new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
                 }
 
@@ -270,32 +278,32 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* x, float** values, float** slopes, float* y, Restoring restoring)
+    private void ForwardBlock(float* x, float** values, float** slopes, float* y, int hiddenLayers)
     {
         switch (_base)
         {
             case BaseActivation.Tanh:
-                ForwardBlock<TanhActivation512>(x, values, slopes, y, restoring);
+                ForwardBlock<TanhActivation512>(x, values, slopes, y, hiddenLayers);
                 break;
             case BaseActivation.Relu:
-                ForwardBlock<ReluActivation512>(x, values, slopes, y, restoring);
+                ForwardBlock<ReluActivation512>(x, values, slopes, y, hiddenLayers);
                 break;
             default:
-                ForwardBlock<GeluActivation512>(x, values, slopes, y, restoring);
+                ForwardBlock<GeluActivation512>(x, values, slopes, y, hiddenLayers);
                 break;
         }
     }
 
     /// <summary>
-    /// Forward pass of one block for one base: hidden layer l's values to values[l] and, where slopes[l] is not
-    /// null, its slopes there. <paramref name="restoring"/>: backward with saved state, where only the layers not
-    /// saved are computed; y is then not written.
+    /// Forward pass of one block for one base: the first <paramref name="hiddenLayers"/> hidden layers' values to
+    /// values[l] and, where slopes[l] is not null, their slopes there (backward: the layers before the saved ones,
+    /// or all), then the output to <paramref name="y"/> unless that is null (backward needs no output).
     /// </summary>
-    private void ForwardBlock<TActivation>(float* x, float** values, float** slopes, float* y, Restoring restoring)
+    private void ForwardBlock<TActivation>(float* x, float** values, float** slopes, float* y, int hiddenLayers)
         where TActivation : struct, IActivation512
     {
         var parameters = Parameters;
-        if (restoring == Restoring.AllLayers)
+        if (hiddenLayers == 0)
         {
             return;
         }
@@ -333,17 +341,17 @@ internal sealed unsafe class FusedBlockKernel512
             VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
         }
 
-        if (restoring == Restoring.AllButFirst)
-        {
-            return;
-        }
-
-        for (var l = 1; l < LayerCount - 1; l++)
+        for (var l = 1; l < hiddenLayers; l++)
         {
             for (var q = 0; q < Block; q += Tile)
             {
                 Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, TActivation.SlopeFromValue || slopes[l] == null ? null : slopes[l] + q);
             }
+        }
+
+        if (y == null)
+        {
+            return;
         }
 
         // Last layer: hk -> 1, no activation.
@@ -464,26 +472,26 @@ internal sealed unsafe class FusedBlockKernel512
     /// (dL/dz) go to d, layer by layer, never over saved state.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* y, float* laneGrads, Restoring restoring)
+    private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
     {
         switch (_base)
         {
             case BaseActivation.Tanh:
-                BackwardBlock<TanhActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                BackwardBlock<TanhActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
                 break;
             case BaseActivation.Relu:
-                BackwardBlock<ReluActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                BackwardBlock<ReluActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
                 break;
             default:
-                BackwardBlock<GeluActivation512>(x, g, dx, values, slopes, d, y, laneGrads, restoring);
+                BackwardBlock<GeluActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
                 break;
         }
     }
 
-    private void BackwardBlock<TActivation>(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* y, float* laneGrads, Restoring restoring)
+    private void BackwardBlock<TActivation>(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
         where TActivation : struct, IActivation512
     {
-        ForwardBlock<TActivation>(x, values, slopes, y, restoring);
+        ForwardBlock<TActivation>(x, values, slopes, null, hiddenLayers);
         var parameters = Parameters;
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
