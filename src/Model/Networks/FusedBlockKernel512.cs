@@ -23,13 +23,13 @@ internal sealed unsafe class FusedBlockKernel512
     private const int Tile = 64;              // four vectors: the scalars one register tile covers
     private const int FlushBlocks = 8;
 
-    // Forward state is kept only up to about the size of this core's L2 cache (1 MiB here, 2 MB allowed). Measured
-    // on a [512, 96] input (this project's largest call) with the benchmark's other modes run in between, as
-    // training runs other layers between an activation's forward and backward: the state is then cold, and
-    // writing and reloading 3-9 MB of it cost more than recomputing the layers (training step 16:56 UTC, median of
-    // 3 runs each: large gelu 5.8 ms against 7.1 ms keeping up to 10 MB, medium gelu 3.0 against 4.0, large tanh
-    // 4.6 against 5.5, large relu 3.5 against 4.0; small tanh and gelu 0.74-1.07 ms against 0.86-1.33 on the
-    // activation alone; medium relu equal).
+    // Tanh and gelu keep forward state only up to about the size of this core's L2 cache (1 MiB here, 2 MB
+    // allowed). Measured on a [512, 96] input (this project's largest call) with the benchmark's other modes run in
+    // between, as training runs other layers between an activation's forward and backward: the state is then cold,
+    // and writing and reloading 3-9 MB of it cost more than recomputing the layers, even gelu's (training step,
+    // medians of 3 runs at 16:56 UTC: large gelu 5.8 ms against 7.1 ms when keeping up to 10 MB, medium gelu 3.0
+    // against 4.0, large tanh 4.6 against 5.5; activation alone, small gelu 1.07 against 1.33 ms).
+    // Relu keeps all but its first layer whatever the size: keeping less measured no faster (within the noise).
     private const long SavedStateBudgetBytes = 2_000_000;
 
     private readonly BaseActivation _base;
@@ -79,13 +79,19 @@ internal sealed unsafe class FusedBlockKernel512
 
     /// <summary>
     /// The first hidden layer whose values (gelu: and slopes) forward keeps for backward on a call of
-    /// <paramref name="count"/> scalars; backward recomputes the layers before it. The earliest layer from which on
-    /// the state stays within <see cref="SavedStateBudgetBytes"/> (relu never its first layer, which costs less to
-    /// recompute than to reload); the number of hidden layers, i.e. nothing kept, where even the last is too large.
+    /// <paramref name="count"/> scalars; backward recomputes the layers before it. Relu: 1 (all but the first, which
+    /// costs less to recompute than to reload). Tanh and gelu: the earliest layer from which on the state stays
+    /// within <see cref="SavedStateBudgetBytes"/>, or the number of hidden layers (nothing kept) where even the last
+    /// alone is too large.
     /// </summary>
     public int FirstSavedLayer(int count)
     {
-        for (var first = _base == BaseActivation.Relu ? 1 : 0; first < LayerCount - 1; first++)
+        if (_base == BaseActivation.Relu)
+        {
+            return Math.Min(1, LayerCount - 1);
+        }
+
+        for (var first = 0; first < LayerCount - 1; first++)
         {
             if ((long)count * SavedFloatsPerScalar(first) * sizeof(float) <= SavedStateBudgetBytes)
             {

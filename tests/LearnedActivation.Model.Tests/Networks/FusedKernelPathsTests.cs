@@ -45,9 +45,9 @@ public sealed class FusedKernelPathsTests
     public void StateSavedInForwardGivesBitIdenticalGradients(BaseActivation baseActivation, int threads, int count, int savedPerScalar)
     {
         // Odd counts: a partial last block; with 2 threads a chunk boundary on a block boundary. The counts take
-        // the 2 MB budget for saved state through its cases: every layer (tanh, 3,001 scalars: 56 floats each), all
-        // but the first (relu always; gelu's 16 + 8 values and slopes), the last alone (8 values, gelu's 8 values
-        // and slopes) and nothing.
+        // tanh's and gelu's 2 MB budget for saved state through its cases: every layer (tanh, 3,001 scalars: 56
+        // floats each), all but the first (gelu's 16 + 8 values and slopes; relu always), the last alone (tanh's 8
+        // values, gelu's 8 values and slopes) and nothing.
         var (weights, biases) = Parameters([32, 16, 8], seed: 3);
         var kernel = new FusedActivationKernel(baseActivation, weights, biases);
         var (x, g) = Inputs(count, seed: 4);
