@@ -147,6 +147,29 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(150)]
+    public async Task ResumingRightAfterACancelLosesNoRun(int delayMs)
+    {
+        // Whether the resume withdraws the cancel before an execution hears of it, or an execution has already
+        // ended cancelled when the resume arrives, every run must end up trained to the end.
+        var spec = TestSilos.Spec($"recant-{delayMs}", epochs: 4);
+        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 3);
+        await Sweep(spec.Id).StartAsync(spec);
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 2, "both runs to wait at the gate before epoch 3");
+
+        await Sweep(spec.Id).CancelAsync();
+        await Task.Delay(delayMs); // 0: the resume withdraws the cancels; 150 (over a heartbeat): the runs have ended cancelled
+        await Sweep(spec.Id).StartAsync(spec);
+        gate.Open();
+
+        var done = await Poll.WithinAsync(fixture.Assembler.Assembled(spec.Id), "the resumed sweep to be assembled");
+        Assert.Empty(done.MissingRuns);
+        Assert.All(done.Runs, r => Assert.Equal(RunPhase.Completed, r.Status.Phase));
+        Assert.All(done.Runs, r => Assert.Equal([1, 2, 3, 4], r.Curve.Select(e => e.Epoch)));
+    }
+
+    [Theory]
     [InlineData(0, 64, "epochs: must be positive (got 0)")]
     [InlineData(2, -1, "batchSize: must be positive (got -1)")]
     public async Task BadSpecIsRejectedAndNothingIsStored(int epochs, int batch, string expected)
