@@ -7,13 +7,8 @@ using Spectre.Console.Cli;
 namespace LearnedActivation.Client.Commands;
 
 /// <summary>Options of <c>learnact cancel</c>.</summary>
-public sealed class CancelSettings : StoreSettings
+public sealed class CancelSettings : SweepIdSettings
 {
-    [CommandArgument(0, "<SWEEP>")]
-    [Description("Sweep id.")]
-    public string Sweep { get; init; } = string.Empty;
-
-    public override ValidationResult Validate() => ValidateSweepId(Sweep);
 }
 
 /// <summary>

@@ -8,14 +8,8 @@ using Spectre.Console.Cli;
 namespace LearnedActivation.Client.Commands;
 
 /// <summary>Options of <c>learnact results</c>.</summary>
-public sealed class ResultsSettings : StoreSettings
+public sealed class ResultsSettings : SweepIdSettings
 {
-    [CommandArgument(0, "<SWEEP>")]
-    [Description("Sweep id.")]
-    public string Sweep { get; init; } = string.Empty;
-
-    public override ValidationResult Validate() => ValidateSweepId(Sweep);
-
     [CommandOption("--out <DIR>")]
     [Description("Destination folder (created if needed).")]
     public string Out { get; init; } = "results";

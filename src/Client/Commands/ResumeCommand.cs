@@ -8,13 +8,8 @@ using Spectre.Console.Cli;
 namespace LearnedActivation.Client.Commands;
 
 /// <summary>Options of <c>learnact resume</c>.</summary>
-public sealed class ResumeSettings : StoreSettings
+public sealed class ResumeSettings : SweepIdSettings
 {
-    [CommandArgument(0, "<SWEEP>")]
-    [Description("Sweep id.")]
-    public string Sweep { get; init; } = string.Empty;
-
-    public override ValidationResult Validate() => ValidateSweepId(Sweep);
 }
 
 /// <summary>

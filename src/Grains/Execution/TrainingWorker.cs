@@ -15,13 +15,9 @@ public sealed partial class TrainingWorker(IOptions<TrainingSlotsOptions> option
     private readonly SemaphoreSlim _slots = new(options.Value.Slots, options.Value.Slots);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Task> _executions = new();
-    private int _waiting;
     private int _training;
 
     public int Slots => options.Value.Slots;
-
-    /// <summary>Executions waiting for a slot.</summary>
-    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Executions holding a slot.</summary>
     public int Training => Volatile.Read(ref _training);
@@ -29,18 +25,10 @@ public sealed partial class TrainingWorker(IOptions<TrainingSlotsOptions> option
     /// <summary>Fires when the host stops.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
-    /// <summary>Waits (in FIFO-ish order) for a slot; dispose the result to give it back.</summary>
+    /// <summary>Waits for a free slot; dispose the result to give it back.</summary>
     public async Task<IDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _waiting);
-        try
-        {
-            await _slots.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
+        await _slots.WaitAsync(cancellationToken);
 
         Interlocked.Increment(ref _training);
         return new Slot(this);

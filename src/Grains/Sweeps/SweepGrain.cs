@@ -167,7 +167,7 @@ public sealed partial class SweepGrain(
                 throw;
             }
 
-            return new RunClaim(RunWorkItem.For(S.Spec, S.Spec.Runs().Single(r => r.ConfigName == name)), executionId);
+            return new RunClaim(WorkOf(name), executionId);
         }
 
         return null;
@@ -233,7 +233,7 @@ public sealed partial class SweepGrain(
         if (S.Phase == SweepPhase.Running && outcome.Status.Phase == RunPhase.Cancelled)
         {
             // Cancelled just before the sweep was resumed: the resume wins.
-            S.Record(await Run(name).EnqueueAsync(RunWorkItem.For(S.Spec!, S.Spec!.Runs().Single(r => r.ConfigName == name))));
+            S.Record(await Run(name).EnqueueAsync(WorkOf(name)));
             S.Enqueue(name, first: true);
         }
         else
@@ -480,6 +480,8 @@ public sealed partial class SweepGrain(
     });
 
     private int Order(string configName) => S.Spec!.Runs().ToList().FindIndex(r => r.ConfigName == configName);
+
+    private RunWorkItem WorkOf(string configName) => RunWorkItem.For(S.Spec!, S.Spec!.Runs().Single(r => r.ConfigName == configName));
 
     private ITrainingRunGrain Run(string configName) => GrainFactory.GetGrain<ITrainingRunGrain>(new RunKey(Id, configName).ToString());
 

@@ -52,7 +52,6 @@ public sealed class SweepState
     /// <summary>True when every run of the spec has reached a terminal phase.</summary>
     public bool AllRunsEnded => Spec is not null && Spec.Runs().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
 
-    public bool Knows(string configName) => Spec is not null && Spec.Runs().Any(r => r.ConfigName == configName);
 
     public void RecordEpoch(RunStatus status, EpochReport epoch)
     {
