@@ -8,9 +8,10 @@ namespace LearnedActivation.Model.Networks;
 /// <summary>
 /// Computes the activation network with <see cref="FusedActivationKernel"/>: the same function as exact, all
 /// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps hidden layers for backward in
-/// a pooled array (FusedBlockKernel512.FirstSavedLayer): relu all but the first (4.7 MB for the large network on a
-/// [512, 96] input), tanh and gelu the last ones as far as they fit in 2 MB (on that input the last layer of the
-/// small and large tanh networks, nothing for medium tanh or any gelu); backward recomputes the others. Without gradients (no_grad,
+/// a pooled array (FusedBlockKernel512.FirstSavedLayer): tanh and gelu the last ones as far as they fit in 2 MB (on
+/// a [512, 96] input the last layer of the small and large tanh networks, nothing for medium tanh or any gelu);
+/// backward recomputes the others. Relu on calls of 4,096 scalars or more keeps the scalars' grouping by segment
+/// instead (<see cref="ReluSegmentedKernel"/>, 0.4 MB on that input); on smaller calls all hidden layers but the first. Without gradients (no_grad,
 /// or nothing requires them) it runs the kernel forward only. Gradients reach the input and every weight and bias
 /// through a custom autograd function.
 /// Falls back to exact for inputs it does not handle (not float32, or a network without hidden layers).

@@ -10,7 +10,10 @@ namespace LearnedActivation.Model.Networks;
 /// The activation network <c>1 -> h1 -> ... -> hk -> 1</c> computed for many scalars at a time, all layers in one
 /// pass. Where the CPU accelerates Vector512 (AVX-512) the work goes to <see cref="FusedBlockKernel512"/> (blocks of
 /// 128 scalars, register-tiled, optionally keeping forward state for backward: <see cref="SavedFloats"/>); the rest
-/// of this class is the 8-lane path other CPUs run, described here: 8 scalars at a time (one Vector256 lane
+/// of this class is the 8-lane path other CPUs run. Relu networks with two or more hidden layers go, on calls of
+/// <see cref="ReluSegmentedKernel.MinScalars"/> scalars or more, to <see cref="ReluSegmentedKernel"/>, which collapses
+/// the first two layers into one per segment of the x axis and runs the collapsed network through one of these
+/// kernels. The 8-lane path, described here: 8 scalars at a time (one Vector256 lane
 /// each), all layers in one pass: a scalar's hidden values live in a few KB of stack while it is processed and
 /// are never written out. Backward recomputes them instead of storing ~56 floats per scalar.
 /// Weight gradients are summed per lane in float over blocks of <see cref="FlushGroups"/> groups, then added to
@@ -24,6 +27,7 @@ internal sealed unsafe class FusedActivationKernel
     private const int Lanes = 8;
     private const int FlushGroups = 64;
     private const int MinChunk = 4096;
+    private const int NoPlan = -1;        // first int of a segmented call's saved state when forward ran every layer
 
     private readonly BaseActivation _base;
     private readonly int[] _widths;       // [1, h1, ..., hk, 1]
@@ -32,12 +36,18 @@ internal sealed unsafe class FusedActivationKernel
     private readonly int[] _hiddenOffsets; // floats from the start of a group's hidden buffer to layer l's values
     private readonly int _hiddenFloats;
     private readonly FusedBlockKernel512? _wide;
+    private readonly ReluSegmentedKernel? _segmented;
 
     /// <param name="allowVector512">
     /// Use the AVX-512 block kernel where the hardware accelerates it (the default); false keeps the 8-lane path,
     /// which is what other CPUs run (tests compare the two).
     /// </param>
-    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases, bool allowVector512 = true)
+    /// <param name="segmentRelu">
+    /// For relu networks with two or more hidden layers, compute calls of at least
+    /// <see cref="ReluSegmentedKernel.MinScalars"/> scalars by collapsing the first layer segment by segment (the
+    /// default; <see cref="ReluSegmentedKernel"/>); false always runs every layer per scalar.
+    /// </param>
+    public FusedActivationKernel(BaseActivation baseActivation, float[][] weights, float[][] biases, bool allowVector512 = true, bool segmentRelu = true)
     {
         _base = Enum.IsDefined(baseActivation) ? baseActivation : throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
         _weights = weights;
@@ -66,6 +76,7 @@ internal sealed unsafe class FusedActivationKernel
 
         _hiddenFloats = _hiddenOffsets[^1];
         _wide = allowVector512 && Vector512.IsHardwareAccelerated ? new FusedBlockKernel512(_base, _widths, weights, biases) : null;
+        _segmented = segmentRelu && _base == BaseActivation.Relu && weights.Length >= 3 ? new ReluSegmentedKernel(weights, biases, allowVector512) : null;
     }
 
     /// <summary>Whether this instance runs the AVX-512 block kernel.</summary>
@@ -99,7 +110,10 @@ internal sealed unsafe class FusedActivationKernel
     /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on
     /// <paramref name="count"/> scalars (0 where nothing is kept: the 8-lane path, or one hidden layer).
     /// </summary>
-    public int SavedFloats(int count) => _wide?.SavedFloats(count) ?? 0;
+    public int SavedFloats(int count) => Segmented(count) ? _segmented!.SavedFloats(count) : _wide?.SavedFloats(count) ?? 0;
+
+    /// <summary>Whether a call on <paramref name="count"/> scalars goes to <see cref="ReluSegmentedKernel"/>.</summary>
+    private bool Segmented(int count) => _segmented is not null && count >= ReluSegmentedKernel.MinScalars;
 
     /// <summary>
     /// y = f(x) for every element, on up to <paramref name="threads"/> threads. A <paramref name="saved"/> buffer of
@@ -113,6 +127,21 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         CheckSaved(saved.Length, x.Length);
+        if (Segmented(x.Length))
+        {
+            // The plan (segments and sort order) is the saved state; without a buffer for it, a temporary one.
+            var plan = saved.IsEmpty ? new float[_segmented!.SavedFloats(x.Length)] : saved;
+            if (_segmented!.TryPlan(x, plan))
+            {
+                _segmented.Forward(y, threads, plan);
+                return;
+            }
+
+            // Non-finite inputs: every layer per scalar, and a mark that tells backward so.
+            MemoryMarshal.Cast<float, int>(plan)[0] = NoPlan;
+            saved = default;
+        }
+
         var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
         fixed (float* xs = x, ys = y, ss = saved)
         {
@@ -142,6 +171,24 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         CheckSaved(saved.Length, x.Length);
+        if (Segmented(x.Length))
+        {
+            var plan = saved;
+            if (saved.IsEmpty)
+            {
+                var fresh = new float[_segmented!.SavedFloats(x.Length)];
+                plan = _segmented.TryPlan(x, fresh) ? fresh : default;
+            }
+
+            if (!plan.IsEmpty && MemoryMarshal.Cast<float, int>(plan)[0] != NoPlan)
+            {
+                var (weightSums, biasSums) = _segmented!.Backward(upstream, gradX, threads, plan);
+                return ([.. weightSums.Select(ToFloats)], [.. biasSums.Select(ToFloats)]);
+            }
+
+            saved = default;
+        }
+
         var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
         var chunks = Chunks(x.Length, threads);
         var totals = new (double[][] Weights, double[][] Biases)[chunks.Length - 1];
@@ -200,6 +247,20 @@ internal sealed unsafe class FusedActivationKernel
         bounds[chunks] = count;
         return bounds;
     }
+
+    /// <summary>
+    /// dL/dx and the double sums of dL/dW, dL/db on one thread, nothing saved (<see cref="ReluSegmentedKernel"/>
+    /// runs its collapsed networks through this and adds their sums in its own order).
+    /// </summary>
+    internal (double[][] Weights, double[][] Biases) BackwardSums(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX)
+    {
+        fixed (float* xs = x, gs = upstream, dxs = gradX)
+        {
+            return BackwardRange(xs, gs, dxs, x.Length, null, 0);
+        }
+    }
+
+    private static float[] ToFloats(double[] sums) => [.. sums.Select(v => (float)v)];
 
     private static float[] Sum(IEnumerable<double[]> parts)
     {
