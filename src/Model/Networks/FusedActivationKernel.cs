@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
@@ -129,17 +130,12 @@ internal sealed unsafe class FusedActivationKernel
         CheckSaved(saved.Length, x.Length);
         if (Segmented(x.Length))
         {
-            // The plan (segments and sort order) is the saved state; without a buffer for it, a temporary one.
-            var plan = saved.IsEmpty ? new float[_segmented!.SavedFloats(x.Length)] : saved;
-            if (_segmented!.TryPlan(x, plan))
+            if (SegmentedForward(x, y, threads, saved))
             {
-                _segmented.Forward(y, threads, plan);
                 return;
             }
 
-            // Non-finite inputs: every layer per scalar, and a mark that tells backward so.
-            MemoryMarshal.Cast<float, int>(plan)[0] = NoPlan;
-            saved = default;
+            saved = default; // non-finite inputs: every layer per scalar
         }
 
         var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
@@ -173,20 +169,13 @@ internal sealed unsafe class FusedActivationKernel
         CheckSaved(saved.Length, x.Length);
         if (Segmented(x.Length))
         {
-            var plan = saved;
-            if (saved.IsEmpty)
+            var sums = SegmentedBackward(x, upstream, gradX, threads, saved);
+            if (sums is { } found)
             {
-                var fresh = new float[_segmented!.SavedFloats(x.Length)];
-                plan = _segmented.TryPlan(x, fresh) ? fresh : default;
+                return ([.. found.Weights.Select(ToFloats)], [.. found.Biases.Select(ToFloats)]);
             }
 
-            if (!plan.IsEmpty && MemoryMarshal.Cast<float, int>(plan)[0] != NoPlan)
-            {
-                var (weightSums, biasSums) = _segmented!.Backward(upstream, gradX, threads, plan);
-                return ([.. weightSums.Select(ToFloats)], [.. biasSums.Select(ToFloats)]);
-            }
-
-            saved = default;
+            saved = default; // non-finite inputs: every layer per scalar
         }
 
         var firstSaved = _wide?.FirstSavedLayer(x.Length) ?? 0;
@@ -215,6 +204,54 @@ internal sealed unsafe class FusedActivationKernel
         }
 
         return (weightGrads, biasGrads);
+    }
+
+    /// <summary>
+    /// Forward through <see cref="ReluSegmentedKernel"/>: its plan (segments, sort order) is the saved state, or a
+    /// pooled temporary without one. False for non-finite inputs, with the saved state marked so for backward.
+    /// </summary>
+    private bool SegmentedForward(ReadOnlySpan<float> x, Span<float> y, int threads, Span<float> saved)
+    {
+        var temporary = saved.IsEmpty ? ArrayPool<float>.Shared.Rent(_segmented!.SavedFloats(x.Length)) : null;
+        try
+        {
+            var plan = temporary is null ? saved : temporary.AsSpan(0, _segmented!.SavedFloats(x.Length));
+            if (_segmented!.TryPlan(x, plan))
+            {
+                _segmented.Forward(y, threads, plan);
+                return true;
+            }
+
+            MemoryMarshal.Cast<float, int>(plan)[0] = NoPlan;
+            return false;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                ArrayPool<float>.Shared.Return(temporary);
+            }
+        }
+    }
+
+    /// <summary>Backward through <see cref="ReluSegmentedKernel"/> (planning again without saved state); null for non-finite inputs.</summary>
+    private (double[][] Weights, double[][] Biases)? SegmentedBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads, ReadOnlySpan<float> saved)
+    {
+        if (!saved.IsEmpty)
+        {
+            return MemoryMarshal.Cast<float, int>(saved)[0] == NoPlan ? null : _segmented!.Backward(upstream, gradX, threads, saved);
+        }
+
+        var temporary = ArrayPool<float>.Shared.Rent(_segmented!.SavedFloats(x.Length));
+        try
+        {
+            var plan = temporary.AsSpan(0, _segmented.SavedFloats(x.Length));
+            return _segmented.TryPlan(x, plan) ? _segmented.Backward(upstream, gradX, threads, plan) : null;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(temporary);
+        }
     }
 
     private void CheckSaved(int length, int count)
