@@ -30,6 +30,8 @@ internal sealed unsafe class FusedBlockKernel512
     // medians of 3 runs at 16:56 UTC: large gelu 5.8 ms against 7.1 ms when keeping up to 10 MB, medium gelu 3.0
     // against 4.0, large tanh 4.6 against 5.5; activation alone, small gelu 1.07 against 1.33 ms).
     // Relu keeps all but its first layer whatever the size: keeping less measured no faster (within the noise).
+    // (Calls of ReluSegmentedKernel.MinScalars or more on relu networks with two or more hidden layers do not come
+    // here: ReluSegmentedKernel runs this kernel on its collapsed networks, without saved state.)
     private const long SavedStateBudgetBytes = 2_000_000;
 
     private readonly BaseActivation _base;
