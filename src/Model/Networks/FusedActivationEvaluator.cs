@@ -92,8 +92,10 @@ internal sealed class FusedActivationFunction : autograd.SingleTensorFunction<Fu
 
         var upstream = grad_output.contiguous();
         var gradX = empty_like(x);
-        var savedFloats = kernel.SavedFloats((int)x.numel());
-        var (weightGrads, biasGrads) = kernel.Backward(Floats(x), Floats(upstream), Floats(gradX), get_num_threads(), saved.AsSpan(0, savedFloats));
+        // Null after a first backward (retain_graph): an empty span, so that the kernel recomputes (AsSpan(0, n) on
+        // null would throw, and an exception here takes down the process from inside libtorch's autograd).
+        var state = saved is null ? default : saved.AsSpan(0, kernel.SavedFloats((int)x.numel()));
+        var (weightGrads, biasGrads) = kernel.Backward(Floats(x), Floats(upstream), Floats(gradX), get_num_threads(), state);
         if (saved is not null)
         {
             // A second backward (retain_graph) would find the state gone: recompute instead of reusing a returned array.

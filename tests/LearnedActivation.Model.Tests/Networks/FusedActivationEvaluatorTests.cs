@@ -42,6 +42,25 @@ public sealed class FusedActivationEvaluatorTests
         Assert.All(fused.Zip(float64), pair => Assert.True(EvaluatorAgreement.RelativeError(pair.First, pair.Second) < 3e-6));
     }
 
+    [Theory]
+    [InlineData(BaseActivation.Relu)]
+    [InlineData(BaseActivation.Tanh)]
+    public void ASecondBackwardThroughARetainedGraphGivesTheSameGradient(BaseActivation baseActivation)
+    {
+        // Forward keeps state for backward (relu: ReluSegmentedKernel's plan on every CPU; tanh on AVX-512), and
+        // the first backward returns it to the pool; the second must recompute, not fail on the missing state.
+        using var network = new ActivationNetwork([16, 8], baseActivation, new Generator(11, CPU), FusedActivationEvaluator.Instance);
+        using var scope = NewDisposeScope();
+        var (input, _) = EvaluatorCases.TrainingLikeBatch(seed: 12);
+        var x = input.clone().requires_grad_(true);
+        var loss = network.forward(x).square().sum();
+
+        var first = autograd.grad([loss], [x], retain_graph: true)[0];
+        var second = autograd.grad([loss], [x])[0];
+
+        Assert.Equal(first.data<float>().ToArray(), second.data<float>().ToArray());
+    }
+
     [Fact]
     public void RepeatedRunsAreBitIdentical()
     {

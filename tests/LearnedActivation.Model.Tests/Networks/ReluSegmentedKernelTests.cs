@@ -65,6 +65,43 @@ public sealed class ReluSegmentedKernelTests
         }
     }
 
+    [Fact]
+    public void ScalarsWhereAFirstLayerUnitIsExactlyZeroAgreeWithThePlainKernel()
+    {
+        // -b/w rounded (the test above) almost never makes fl(w x + b) exactly 0, so that test cannot tell "> 0"
+        // from ">= 0" in the thresholds or the masks. Here w and b are dyadic and b = -w c exactly, so at x = c the
+        // unit's pre-activation is exactly +-0 (relu'(0) = 0: inactive); plus units with w = 0 or -0 and b = 0.
+        var (weights, biases) = KernelRuns.Parameters([24, 16, 8], seed: 31);
+        var x = new List<float>();
+        for (var j = 0; j < 24; j++)
+        {
+            var w = j switch { 0 => 0f, 1 => -0f, _ => (j % 2 == 0 ? 1 : -1) * (j / 4f) };
+            var c = (j - 12) / 8f;
+            (weights[0][j], biases[0][j]) = (w, w == 0 ? 0f : -w * c);
+            for (var copy = 0; copy < 50; copy++)
+            {
+                x.AddRange([c, MathF.BitIncrement(c), MathF.BitDecrement(c), c == 0 ? -0f : c]);
+            }
+        }
+
+        var (random, _) = KernelRuns.Inputs(ReluSegmentedKernel.MinScalars, seed: 32);
+        x.AddRange(random);
+        var (_, g) = KernelRuns.Inputs(x.Count, seed: 33);
+        var inputs = x.ToArray();
+        var segmented = new FusedActivationKernel(BaseActivation.Relu, weights, biases);
+        var plain = new FusedActivationKernel(BaseActivation.Relu, weights, biases, segmentRelu: false);
+
+        var expected = KernelRuns.Run(plain, inputs, g, threads: 1, save: false);
+        var actual = KernelRuns.Run(segmented, inputs, g, threads: 1, save: true);
+
+        AssertAgree(expected, actual, weights.Length);
+        var largestGradX = expected.GradX.Max(Math.Abs);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.True(Math.Abs(actual.GradX[i] - expected.GradX[i]) <= 1e-5 * largestGradX, $"dL/dx at x = {inputs[i]:R}: {actual.GradX[i]} against {expected.GradX[i]}");
+        }
+    }
+
     [Theory]
     [InlineData(ReluSegmentedKernel.MinScalars)]
     [InlineData(50_001)]
