@@ -55,7 +55,8 @@ public sealed class FusedActivationEvaluator : IActivationEvaluator
 /// <summary>
 /// The autograd side of the fused kernel: <c>apply(x, base, W0, b0, W1, b1, ...)</c>. The weights are passed as
 /// tensors so that autograd routes their gradients; their values are copied once per forward. Forward keeps the
-/// kernel's saved state (the hidden layers after the first, a few MB) in a pooled array that backward returns.
+/// kernel's saved state (FusedActivationKernel.SavedFloats: kept hidden layers, or the segmented relu's grouping) in
+/// a pooled array that backward returns.
 /// </summary>
 internal sealed class FusedActivationFunction : autograd.SingleTensorFunction<FusedActivationFunction>
 {

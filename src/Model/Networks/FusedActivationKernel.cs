@@ -109,7 +109,8 @@ internal sealed unsafe class FusedActivationKernel
 
     /// <summary>
     /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on
-    /// <paramref name="count"/> scalars (0 where nothing is kept: the 8-lane path, or one hidden layer).
+    /// <paramref name="count"/> scalars: the segmented relu's grouping where that path runs, else the AVX-512 path's
+    /// hidden layers (0 where nothing is kept: the 8-lane path, or one hidden layer).
     /// </summary>
     public int SavedFloats(int count) => Segmented(count) ? _segmented!.SavedFloats(count) : _wide?.SavedFloats(count) ?? 0;
 
@@ -157,7 +158,8 @@ internal sealed unsafe class FusedActivationKernel
     /// <summary>
     /// Given dL/dy (<paramref name="upstream"/>), writes dL/dx and returns dL/dW, dL/db for every layer
     /// (shapes as the weights), recomputing the forward pass. With several threads each takes a fixed chunk and
-    /// the chunks' sums are added in chunk order, so the result depends on the thread count, not on timing.
+    /// the chunks' sums are added in chunk order, so the result depends on the thread count, not on timing (the
+    /// segmented relu path adds per segment in segment order: the same result on any thread count).
     /// </summary>
     public (float[][] WeightGrads, float[][] BiasGrads) Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, int threads = 1, ReadOnlySpan<float> saved = default)
     {

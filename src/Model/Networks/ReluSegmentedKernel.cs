@@ -32,7 +32,7 @@ internal sealed unsafe class ReluSegmentedKernel
     /// <summary>Calls with fewer scalars run the plain kernel: sorting and per-segment set-up would cost more than they save.</summary>
     public const int MinScalars = 4096;
 
-    private const int Streams = 4; // independent chains in the counting sort (TryPlan)
+    private const int Streams = 4; // independent chains in the counting sort (Sort's loops are written out for 4)
 
     private readonly float[] _w0;          // first layer, [h1]
     private readonly float[] _b0;
@@ -347,7 +347,7 @@ internal sealed unsafe class ReluSegmentedKernel
     private static float From(long ordered) =>
         ordered >= 0 ? BitConverter.Int32BitsToSingle((int)ordered) : -BitConverter.Int32BitsToSingle((int)(-ordered));
 
-    /// <summary>Which first-layer units are active at <paramref name="x"/> (the same multiply-add as <see cref="Keys"/>).</summary>
+    /// <summary>Which first-layer units are active at <paramref name="x"/> (the multiply-add <see cref="Thresholds"/> bisects on).</summary>
     private bool[] Mask(float x)
     {
         var mask = new bool[FirstWidth];
