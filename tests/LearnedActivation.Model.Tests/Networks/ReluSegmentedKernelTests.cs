@@ -56,11 +56,9 @@ public sealed class ReluSegmentedKernelTests
         var actual = KernelRuns.Run(segmented, inputs, g, threads: 1, save: false);
 
         AssertAgree(expected, actual, weights.Length);
-        var largestGradX = expected.GradX.Max(Math.Abs);
+        AssertGradXAgreesPerScalar(inputs, expected.GradX, actual.GradX);
         for (var i = 0; i < inputs.Length; i++)
         {
-            // Per scalar, not only in norm: a scalar put in the wrong segment would show here.
-            Assert.True(Math.Abs(actual.GradX[i] - expected.GradX[i]) <= 1e-5 * largestGradX, $"dL/dx at x = {inputs[i]:R}: {actual.GradX[i]} against {expected.GradX[i]}");
             Assert.True(Math.Abs(actual.Y[i] - expected.Y[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected.Y[i])), $"f({inputs[i]:R}) = {actual.Y[i]} against {expected.Y[i]}");
         }
     }
@@ -95,11 +93,7 @@ public sealed class ReluSegmentedKernelTests
         var actual = KernelRuns.Run(segmented, inputs, g, threads: 1, save: true);
 
         AssertAgree(expected, actual, weights.Length);
-        var largestGradX = expected.GradX.Max(Math.Abs);
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            Assert.True(Math.Abs(actual.GradX[i] - expected.GradX[i]) <= 1e-5 * largestGradX, $"dL/dx at x = {inputs[i]:R}: {actual.GradX[i]} against {expected.GradX[i]}");
-        }
+        AssertGradXAgreesPerScalar(inputs, expected.GradX, actual.GradX);
     }
 
     [Theory]
@@ -114,11 +108,7 @@ public sealed class ReluSegmentedKernelTests
         var reference = KernelRuns.Run(kernel, x, g, threads: 1, save: true);
         foreach (var (threads, save) in new[] { (1, false), (2, true), (2, false), (1, true) })
         {
-            var run = KernelRuns.Run(kernel, x, g, threads, save);
-            Assert.Equal(reference.Y, run.Y);
-            Assert.Equal(reference.GradX, run.GradX);
-            Assert.Equal(reference.WeightGrads, run.WeightGrads);
-            Assert.Equal(reference.BiasGrads, run.BiasGrads);
+            AssertIdentical(reference, KernelRuns.Run(kernel, x, g, threads, save));
         }
     }
 
@@ -136,13 +126,28 @@ public sealed class ReluSegmentedKernelTests
 
         foreach (var save in new[] { true, false })
         {
-            var expected = KernelRuns.Run(plain, x, g, threads: 1, save: false);
-            var actual = KernelRuns.Run(segmented, x, g, threads: 1, save);
-            Assert.Equal(expected.Y, actual.Y);
-            Assert.Equal(expected.GradX, actual.GradX);
-            Assert.Equal(expected.WeightGrads, actual.WeightGrads);
-            Assert.Equal(expected.BiasGrads, actual.BiasGrads);
+            AssertIdentical(KernelRuns.Run(plain, x, g, threads: 1, save: false), KernelRuns.Run(segmented, x, g, threads: 1, save));
         }
+    }
+
+    /// <summary>dL/dx per scalar, not only in norm: a scalar put in the wrong segment shows here.</summary>
+    private static void AssertGradXAgreesPerScalar(float[] inputs, float[] expected, float[] actual)
+    {
+        var largest = expected.Max(Math.Abs);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 * largest, $"dL/dx at x = {inputs[i]:R}: {actual[i]} against {expected[i]}");
+        }
+    }
+
+    private static void AssertIdentical(
+        (float[] Y, float[] GradX, float[][] WeightGrads, float[][] BiasGrads) expected,
+        (float[] Y, float[] GradX, float[][] WeightGrads, float[][] BiasGrads) actual)
+    {
+        Assert.Equal(expected.Y, actual.Y);
+        Assert.Equal(expected.GradX, actual.GradX);
+        Assert.Equal(expected.WeightGrads, actual.WeightGrads);
+        Assert.Equal(expected.BiasGrads, actual.BiasGrads);
     }
 
     private static void AssertAgree(
