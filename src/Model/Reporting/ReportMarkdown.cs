@@ -27,13 +27,11 @@ internal static class ReportMarkdown
         {
             var name = Names.Of(baseActivation);
             md.Append(CultureInfo.InvariantCulture, $"## {name} base\n\n");
-            md.Append("Learned functions (the base function dashed behind each; a panel says \"missing\" when its run has no result):\n\n");
-            Image(md, $"learned activations, {name} base", SweepFigures.GridFileName(baseActivation));
-            md.Append("The same functions overlaid, each shifted and scaled to zero mean and unit spread (and flipped to rise), ");
-            md.Append("since the next layer absorbs any scale, offset or sign: what differs is shape.\n\n");
-            Image(md, $"normalised learned activations, {name} base", SweepFigures.OverlayFileName(baseActivation));
-            md.Append("Validation accuracy per epoch:\n\n");
-            Image(md, $"validation accuracy, {name} base", SweepFigures.LearningCurvesFileName(baseActivation));
+            foreach (var figure in SweepFigures.PerBase)
+            {
+                md.Append(figure.Caption).Append("\n\n");
+                Image(md, figure.AltText(name), figure.FileName(baseActivation));
+            }
         }
 
         md.Append("## Results\n\n").Append(ResultsTable.RunsTable(runs)).Append('\n');

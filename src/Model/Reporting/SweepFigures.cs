@@ -14,11 +14,19 @@ internal static class SweepFigures
     // 3 rows share 1052 pixels below the header: ActivationGridPlot's 1350 x 1100 default for the full grid.
     private const double RowHeight = 1052.0 / 3;
 
-    public static string GridFileName(BaseActivation baseActivation) => $"grid_{Names.Of(baseActivation)}.png";
-
-    public static string OverlayFileName(BaseActivation baseActivation) => $"overlay_{Names.Of(baseActivation)}.png";
-
-    public static string LearningCurvesFileName(BaseActivation baseActivation) => $"learning_curves_{Names.Of(baseActivation)}.png";
+    /// <summary>
+    /// The figures drawn for each base activation of a sweep, in the order report.md shows them: a new per-base
+    /// figure is one entry here (and its plot class), and both the report writer and report.md pick it up.
+    /// </summary>
+    public static IReadOnlyList<BaseFigure> PerBase { get; } =
+    [
+        new("grid", name => $"learned activations, {name} base",
+            "Learned functions (the base function dashed behind each; a panel says \"missing\" when its run has no result):", SaveGrid),
+        new("overlay", name => $"normalised learned activations, {name} base",
+            "The same functions overlaid, each shifted and scaled to zero mean and unit spread (and flipped to rise), "
+            + "since the next layer absorbs any scale, offset or sign: what differs is shape.", SaveOverlay),
+        new("learning_curves", name => $"validation accuracy, {name} base", "Validation accuracy per epoch:", SaveLearningCurves),
+    ];
 
     /// <summary>Grid rows: the outer sizes this base's expected configurations use, in size order.</summary>
     public static IReadOnlyList<SizePreset> OuterSizes(SweepRuns runs, BaseActivation baseActivation) =>

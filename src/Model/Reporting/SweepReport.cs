@@ -53,9 +53,10 @@ public static class SweepReport
         ReferenceFunctionsPlot.Save(PathOf(SweepFigures.ReferenceFileName));
         foreach (var baseActivation in sweep.Bases)
         {
-            SweepFigures.SaveGrid(PathOf(SweepFigures.GridFileName(baseActivation)), sweepId, sweep, baseActivation);
-            SweepFigures.SaveOverlay(PathOf(SweepFigures.OverlayFileName(baseActivation)), sweepId, sweep, baseActivation);
-            SweepFigures.SaveLearningCurves(PathOf(SweepFigures.LearningCurvesFileName(baseActivation)), sweepId, sweep, baseActivation);
+            foreach (var figure in SweepFigures.PerBase)
+            {
+                figure.Save(PathOf(figure.FileName(baseActivation)), sweepId, sweep, baseActivation);
+            }
         }
 
         AtomicFile.WriteAllText(PathOf(ResultsTable.CsvFileName), ResultsTable.Csv(sweep));

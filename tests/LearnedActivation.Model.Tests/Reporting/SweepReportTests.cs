@@ -276,6 +276,24 @@ public sealed class SweepReportTests : IDisposable
     }
 
     [Fact]
+    public void EveryPerBaseFigureIsWrittenAndShownInTheReportUnderItsBase()
+    {
+        var result = SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, SweepRunsFixture.AllCompleted());
+        var report = File.ReadAllText(_directory.File("report.md"));
+
+        foreach (var baseActivation in new[] { BaseActivation.Tanh, BaseActivation.Relu, BaseActivation.Gelu })
+        {
+            var section = report[report.IndexOf($"## {Names.Of(baseActivation)} base", StringComparison.Ordinal)..];
+            foreach (var figure in SweepFigures.PerBase)
+            {
+                var file = figure.FileName(baseActivation);
+                Assert.Contains(result.Files, f => Path.GetFileName(f) == file);
+                Assert.Contains($"{figure.Caption}\n\n![{figure.AltText(Names.Of(baseActivation))}]({file})", section, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void WritingAgainReplacesTheFilesAndLeavesNoTemporaryFiles()
     {
         var runs = SweepRunsFixture.AllCompleted();
