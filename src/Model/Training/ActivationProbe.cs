@@ -19,6 +19,12 @@ public static class ActivationProbe
         ArgumentNullException.ThrowIfNull(activation);
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
         var (min, max) = (range.Min, range.Max);
+        if (!(max > min))
+        {
+            // Only default(XRange) gets here: the constructor refuses empty ranges.
+            throw new ArgumentException($"empty range [{min}, {max}]", nameof(range));
+        }
+
         var x = new double[points];
         var xs = new float[points];
         for (var i = 0; i < points; i++)
