@@ -57,7 +57,7 @@ internal static class AccuracyCheck
                         var spec = new RunSpec(config, new TrainConfig(Epochs: epochs, Seed: seed, TorchThreads: 1, ActivationEval: mode), data.ContentHash());
                         var clock = Stopwatch.StartNew();
                         using var session = TrainingSession.Create(spec, splits);
-                        var result = Trainer.RunToCompletion(session);
+                        var result = session.RunToCompletion();
                         time[mode] += clock.Elapsed.TotalSeconds;
                         accuracy[mode].Add(result.TestAccuracy);
 

@@ -34,7 +34,7 @@ internal static class SweepTiming
                         var clock = Stopwatch.StartNew();
                         using (var session = TrainingSession.Create(spec, splits))
                         {
-                            Trainer.RunToCompletion(session);
+                            session.RunToCompletion();
                         }
 
                         var seconds = clock.Elapsed.TotalSeconds;

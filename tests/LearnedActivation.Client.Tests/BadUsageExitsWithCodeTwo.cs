@@ -63,6 +63,15 @@ public sealed class BadUsageExitsWithCodeTwo
     }
 
     [Theory]
+    [InlineData("train")]
+    [InlineData("sweep")]
+    public async Task UnknownEvaluationModeNamesTheOptionAndTheAcceptedValues(string command)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, "--activation-eval", "fast"));
+        Assert.Equal("error: --activation-eval: unknown mode 'fast' (expected exact|fused|grid)", line);
+    }
+
+    [Theory]
     [InlineData("--epochs", "0")]
     [InlineData("--epochs", "-3")]
     [InlineData("--threads", "0")]

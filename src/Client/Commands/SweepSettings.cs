@@ -33,8 +33,9 @@ public sealed class SweepSettings : StoreSettings
     public int? Epochs { get; init; }
 
     [CommandOption("--activation-eval <MODE>")]
-    [Description("grid|fused|exact (overrides the spec; default grid).")]
-    public string? ActivationEval { get; init; }
+    [NamesDescription<ActivationEvaluation>("{0} (overrides the spec; default {1}).", TrainConfig.DefaultActivationEval)]
+    [TypeConverter(typeof(EvaluationModeOption))]
+    public ActivationEvaluation? ActivationEval { get; init; }
 
     [CommandOption("--slots <N>")]
     [Description("Runs trained at once on this machine. Default: one per core.")]
@@ -55,11 +56,6 @@ public sealed class SweepSettings : StoreSettings
         if (Epochs is <= 0)
         {
             return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");
-        }
-
-        if (ActivationEval is not null && !Names.TryParse(ActivationEval, out ActivationEvaluation? _))
-        {
-            return ValidationResult.Error($"--activation-eval: unknown mode '{ActivationEval}' (expected {Names.Accepted<ActivationEvaluation>()})");
         }
 
         if (Slots is <= 0)

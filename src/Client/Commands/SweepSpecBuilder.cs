@@ -48,7 +48,7 @@ internal static class SweepSpecBuilder
 
         if (settings.ActivationEval is { } mode)
         {
-            spec = spec with { Budget = spec.Budget with { ActivationEval = Names.ParseActivationEvaluation(mode) } };
+            spec = spec with { Budget = spec.Budget with { ActivationEval = mode } };
         }
 
         if (SweepSpecValidator.FirstError(spec) is { } error)

@@ -10,19 +10,22 @@ namespace LearnedActivation.Client.Commands;
 public sealed class TrainSettings : DataSettings
 {
     [CommandOption("--base <BASE>")]
-    [Description("Base activation inside the activation network: tanh|relu|gelu.")]
-    [DefaultValue("tanh")]
-    public string Base { get; init; } = "tanh";
+    [NamesDescription<BaseActivation>("Base activation inside the activation network: {0}.")]
+    [TypeConverter(typeof(BaseOption))]
+    [DefaultName<BaseActivation>(ModelConfig.DefaultBase)]
+    public BaseActivation Base { get; init; } = ModelConfig.DefaultBase;
 
     [CommandOption("--outer <SIZE>")]
-    [Description("Outer network size: small [[48,24]] | medium [[48,24,16]] | large [[96,48,32]].")]
-    [DefaultValue("small")]
-    public string Outer { get; init; } = "small";
+    [SizesDescription("Outer network size", activationNetwork: false)]
+    [TypeConverter(typeof(OuterSizeOption))]
+    [DefaultName<SizePreset>(ModelConfig.DefaultSize)]
+    public SizePreset Outer { get; init; } = ModelConfig.DefaultSize;
 
     [CommandOption("--act <SIZE>")]
-    [Description("Activation network size: small [[16,8]] | medium [[32,16]] | large [[32,16,8]].")]
-    [DefaultValue("small")]
-    public string Act { get; init; } = "small";
+    [SizesDescription("Activation network size", activationNetwork: true)]
+    [TypeConverter(typeof(ActivationSizeOption))]
+    [DefaultName<SizePreset>(ModelConfig.DefaultSize)]
+    public SizePreset Act { get; init; } = ModelConfig.DefaultSize;
 
     [CommandOption("--epochs <N>")]
     [Description("Training epochs.")]
@@ -33,19 +36,20 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--seed <N>")]
     [Description("Seed for the split, initialisation and data order.")]
     [TypeConverter(typeof(SeedOption))]
-    [DefaultValue(0L)]
-    public long Seed { get; init; }
+    [DefaultValue(TrainConfig.DefaultSeed)]
+    public long Seed { get; init; } = TrainConfig.DefaultSeed;
 
     [CommandOption("--threads <N>")]
     [Description("libtorch threads; results are bit-identical for the same seed and thread count.")]
     [TypeConverter(typeof(ThreadsOption))]
-    [DefaultValue(1)]
-    public int Threads { get; init; } = 1;
+    [DefaultValue(TrainConfig.DefaultTorchThreads)]
+    public int Threads { get; init; } = TrainConfig.DefaultTorchThreads;
 
     [CommandOption("--activation-eval <MODE>")]
-    [Description("How the activation network is computed: grid (default: knots + cubic, fastest) | fused (own kernel) | exact (libtorch reference).")]
-    [DefaultValue("grid")]
-    public string ActivationEval { get; init; } = "grid";
+    [NamesDescription<ActivationEvaluation>("How the activation network is computed: {0} (exact: libtorch reference; fused: own kernel; grid: knots + cubic, fastest).")]
+    [TypeConverter(typeof(EvaluationModeOption))]
+    [DefaultName<ActivationEvaluation>(TrainConfig.DefaultActivationEval)]
+    public ActivationEvaluation ActivationEval { get; init; } = TrainConfig.DefaultActivationEval;
 
     [CommandOption("--out <DIR>")]
     [Description("Output folder. Default: runs/train/<base>_<outer>_<act>.")]
@@ -55,32 +59,12 @@ public sealed class TrainSettings : DataSettings
     [Description("Print the final metrics as JSON instead of a table.")]
     public bool Json { get; init; }
 
-    public ModelConfig ToModelConfig() => new(Names.ParseBase(Base), Names.ParseSize(Outer), Names.ParseSize(Act));
+    public ModelConfig ToModelConfig() => new(Base, Outer, Act);
 
-    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: Names.ParseActivationEvaluation(ActivationEval));
+    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval);
 
     public override ValidationResult Validate()
     {
-        if (!Names.TryParse(Base, out BaseActivation? _))
-        {
-            return ValidationResult.Error($"--base: unknown base activation '{Base}' (expected {Names.Accepted<BaseActivation>()})");
-        }
-
-        if (!Names.TryParse(Outer, out SizePreset? _))
-        {
-            return ValidationResult.Error($"--outer: unknown size '{Outer}' (expected {Names.Accepted<SizePreset>()})");
-        }
-
-        if (!Names.TryParse(Act, out SizePreset? _))
-        {
-            return ValidationResult.Error($"--act: unknown size '{Act}' (expected {Names.Accepted<SizePreset>()})");
-        }
-
-        if (!Names.TryParse(ActivationEval, out ActivationEvaluation? _))
-        {
-            return ValidationResult.Error($"--activation-eval: unknown mode '{ActivationEval}' (expected {Names.Accepted<ActivationEvaluation>()})");
-        }
-
         if (Epochs <= 0)
         {
             return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");

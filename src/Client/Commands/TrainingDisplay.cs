@@ -36,18 +36,22 @@ internal static class TrainingDisplay
         try
         {
             var epochs = spec.Train.Epochs;
-            while (!session.IsComplete)
-            {
-                var metrics = session.RunEpoch(new SynchronousProgress<BatchProgress>(b => task.Value = b.Epoch - 1 + ((double)b.Step / b.Steps)), cancellationToken);
-                task.Value = metrics.Epoch;
-                task.Description = Describe(spec.Model.Name, metrics.Epoch, epochs, metrics);
-                console.MarkupLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"epoch {metrics.Epoch,3}/{epochs}  loss {metrics.TrainLoss:0.0000}  val loss {metrics.ValLoss:0.0000}  acc {metrics.ValAccuracy:0.0000}  AUC {metrics.ValAuc:0.0000}  {metrics.Elapsed.TotalSeconds:0.0}s"));
-            }
-
-            task.StopTask();
-            return (session, session.Complete());
+            var result = session.RunToCompletion(
+                afterEpoch: metrics =>
+                {
+                    task.Value = metrics.Epoch;
+                    task.Description = Describe(spec.Model.Name, metrics.Epoch, epochs, metrics);
+                    console.MarkupLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"epoch {metrics.Epoch,3}/{epochs}  loss {metrics.TrainLoss:0.0000}  val loss {metrics.ValLoss:0.0000}  acc {metrics.ValAccuracy:0.0000}  AUC {metrics.ValAuc:0.0000}  {metrics.Elapsed.TotalSeconds:0.0}s"));
+                    if (session.IsComplete)
+                    {
+                        task.StopTask();
+                    }
+                },
+                new SynchronousProgress<BatchProgress>(b => task.Value = b.Epoch - 1 + ((double)b.Step / b.Steps)),
+                cancellationToken);
+            return (session, result);
         }
         catch
         {

@@ -30,19 +30,17 @@ public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
             ? TrainingSession.Create(spec, split.Splits)
             : TrainingSession.Restore(spec, split.Splits, new MemoryStream(request.Checkpoint, writable: false));
 
-        while (!session.IsComplete)
-        {
-            // A NaN or infinite loss throws TrainingDivergedException: the run ends Failed with that one line.
-            var metrics = session.RunEpoch(cancellationToken);
-
-            using var checkpoint = new MemoryStream();
-            session.SaveCheckpoint(checkpoint);
-            observer.EpochCompleted(
-                new EpochReport(metrics.Epoch, metrics.TrainLoss, metrics.ValLoss, metrics.ValAccuracy, metrics.ValAuc, metrics.Elapsed.TotalSeconds),
-                checkpoint.GetBuffer().AsMemory(0, (int)checkpoint.Length));
-        }
-
-        var result = session.Complete();
+        // A NaN or infinite loss throws TrainingDivergedException: the run ends Failed with that one line.
+        var result = session.RunToCompletion(
+            afterEpoch: metrics =>
+            {
+                using var checkpoint = new MemoryStream();
+                session.SaveCheckpoint(checkpoint);
+                observer.EpochCompleted(
+                    new EpochReport(metrics.Epoch, metrics.TrainLoss, metrics.ValLoss, metrics.ValAccuracy, metrics.ValAuc, metrics.Elapsed.TotalSeconds),
+                    checkpoint.GetBuffer().AsMemory(0, (int)checkpoint.Length));
+            },
+            cancellationToken: cancellationToken);
         var artifacts = RenderArtifacts(session, result, request, split);
         return new TrainingResult(new TestMetrics(result.TestAccuracy, result.TestAuc), artifacts);
     }

@@ -6,6 +6,12 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="Activation">Preset of the activation network's hidden widths.</param>
 public sealed record ModelConfig(BaseActivation Base, SizePreset Outer, SizePreset Activation)
 {
+    /// <summary>The base a configuration takes when none is named (<c>learnact train</c>): the study's first.</summary>
+    public const BaseActivation DefaultBase = BaseActivation.Tanh;
+
+    /// <summary>The size of either network when none is named: the study's smallest.</summary>
+    public const SizePreset DefaultSize = SizePreset.Small;
+
     /// <summary>"tanh_small_medium": the configuration's key in storage and in the sweep.</summary>
     public string Name => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Activation)}";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 
 namespace LearnedActivation.Model.Configuration;
 
@@ -8,11 +9,11 @@ namespace LearnedActivation.Model.Configuration;
 /// </summary>
 public static class Names
 {
-    public static string Of(BaseActivation value) => value.ToString().ToLowerInvariant();
+    public static string Of(BaseActivation value) => Of<BaseActivation>(value);
 
-    public static string Of(SizePreset value) => value.ToString().ToLowerInvariant();
+    public static string Of(SizePreset value) => Of<SizePreset>(value);
 
-    public static string Of(ActivationEvaluation value) => value.ToString().ToLowerInvariant();
+    public static string Of(ActivationEvaluation value) => Of<ActivationEvaluation>(value);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out BaseActivation? value) => TryParseEnum(text, out value);
 
@@ -33,10 +34,26 @@ public static class Names
         TryParse(text, out ActivationEvaluation? value) ? value.Value : throw Unknown<ActivationEvaluation>(text, "activation evaluation");
 
     public static string Accepted<T>()
-        where T : struct, Enum => string.Join("|", Enum.GetValues<T>().Select(v => v.ToString().ToLowerInvariant()));
+        where T : struct, Enum => string.Join("|", Enum.GetValues<T>().Select(v => Of(v)));
+
+    /// <summary>The name of any of these enums (and of those to come), as <see cref="Of(BaseActivation)"/> writes it.</summary>
+    public static string Of<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>Parses the name of any enum value, strictly, as the typed overloads do.</summary>
+    public static bool TryParse<T>(string? text, [NotNullWhen(true)] out T? value)
+        where T : struct, Enum => TryParseEnum(text, out value);
+
+    /// <summary>Enum values in JSON under the names users type (<c>"activationEval": "grid"</c>), as <see cref="Of{T}"/> writes them.</summary>
+    public static JsonNamingPolicy JsonPolicy { get; } = new LowerCaseNames();
 
     private static ArgumentException Unknown<T>(string? text, string what)
         where T : struct, Enum => new($"unknown {what} '{text}' (expected {Accepted<T>()})");
+
+    private sealed class LowerCaseNames : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
 
     private static bool TryParseEnum<T>(string? text, [NotNullWhen(true)] out T? value)
         where T : struct, Enum

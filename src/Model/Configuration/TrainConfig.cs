@@ -11,14 +11,22 @@ namespace LearnedActivation.Model.Configuration;
 /// the results of exact (docs/benchmarks.md).</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
-    int BatchSize = 512,
-    double LearningRate = 1e-3,
-    long Seed = 0,
-    int TorchThreads = 1,
+    int BatchSize = TrainConfig.DefaultBatchSize,
+    double LearningRate = TrainConfig.DefaultLearningRate,
+    long Seed = TrainConfig.DefaultSeed,
+    int TorchThreads = TrainConfig.DefaultTorchThreads,
     bool WarmStartActivation = true,
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
 {
     public const int DefaultEpochs = 50;
+
+    public const int DefaultBatchSize = 512;
+
+    public const double DefaultLearningRate = 1e-3;
+
+    public const long DefaultSeed = 0;
+
+    public const int DefaultTorchThreads = 1;
 
     public const ActivationEvaluation DefaultActivationEval = ActivationEvaluation.Grid;
 

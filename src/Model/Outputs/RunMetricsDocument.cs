@@ -6,7 +6,10 @@ using LearnedActivation.Model.Training;
 
 namespace LearnedActivation.Model.Outputs;
 
-/// <summary>The content of a run's <c>metrics.json</c>: what was trained, on what, and how it did.</summary>
+/// <summary>
+/// The content of a run's <c>metrics.json</c>: what was trained, on what, and how it did. Enums are written by
+/// name (<c>"activationEval": "grid"</c>); files written before that hold numbers, which are still read.
+/// </summary>
 public sealed record RunMetricsDocument(
     string Config,
     string Base,
@@ -30,6 +33,7 @@ public sealed record RunMetricsDocument(
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(Names.JsonPolicy, allowIntegerValues: true) },
     };
 
     public static RunMetricsDocument From(RunSpec spec, RunResult result, DataInfo data)

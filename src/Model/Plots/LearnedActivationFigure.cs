@@ -18,6 +18,15 @@ public sealed record LearnedActivationFigure(
     string XLabel = "pre-activation x",
     string YLabel = "activation f(x)")
 {
+    /// <summary>
+    /// The x range a learned activation is drawn over, decided from the pre-activations the network actually
+    /// produced: their 0.5-99.5 percentiles, widened by a tenth, never narrower than <see cref="XRange.Default"/>.
+    /// A few extreme pre-activations would otherwise stretch the graph until its interesting part is a sliver.
+    /// Training samples the learned function over this range, so the figure and the sweep's report show it.
+    /// </summary>
+    public static XRange XRangeFor(IReadOnlyCollection<double> preActivations) =>
+        XRange.FromSamples(preActivations, lowerPercentile: 0.5, upperPercentile: 99.5, widenFraction: 0.1);
+
     /// <summary>"learned activation: tanh base, outer small, act medium".</summary>
     public static string TitleFor(BaseActivation baseActivation, SizePreset outer, SizePreset activation) =>
         $"learned activation: {Names.Of(baseActivation)} base, outer {Names.Of(outer)}, act {Names.Of(activation)}";

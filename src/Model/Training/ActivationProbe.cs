@@ -1,4 +1,5 @@
 using LearnedActivation.Model.Networks;
+using LearnedActivation.Model.Plots;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Training;
@@ -12,14 +13,16 @@ public static class ActivationProbe
     /// <summary>Most pre-activation values kept for the histogram behind the curve.</summary>
     public const int DefaultSampleSize = 20_000;
 
-    /// <summary>The activation on an evenly spaced grid from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static (double[] X, double[] Y) Curve(ActivationNetwork activation, double min, double max, int points = DefaultPoints)
+    /// <summary>The activation on an evenly spaced grid over <paramref name="range"/> (the plot code decides the range).</summary>
+    public static (double[] X, double[] Y) Curve(ActivationNetwork activation, XRange range, int points = DefaultPoints)
     {
         ArgumentNullException.ThrowIfNull(activation);
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
+        var (min, max) = (range.Min, range.Max);
         if (!(max > min))
         {
-            throw new ArgumentException($"empty range [{min}, {max}]");
+            // Only default(XRange) gets here: the constructor refuses empty ranges.
+            throw new ArgumentException($"empty range [{min}, {max}]", nameof(range));
         }
 
         var x = new double[points];

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using LearnedActivation.Model.Checkpoints;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
@@ -19,24 +18,17 @@ namespace LearnedActivation.Model.Training;
 public sealed class TrainingSession : IDisposable
 {
     private readonly RunSpec _spec;
-    private readonly string _dataFingerprint;
     private readonly SplitTensors _train;
     private readonly SplitTensors _validation;
     private readonly SplitTensors _test;
     private readonly Generator _generator;
     private readonly LearnedActivationNetwork _model;
     private readonly AdamOptimizer _optimizer;
-    private readonly List<EpochMetrics> _history = [];
+    private readonly TrainingCheckpoint _checkpoint;
 
-    private int _completedEpochs;
-    private int _stepInEpoch;
-    private double _epochLossSum;
-    private TimeSpan _epochElapsed;
+    private TrainingState _state = new();
     private int[]? _order;
     private int _orderEpoch;
-    private int _bestEpoch;
-    private double _bestValAccuracy = double.NegativeInfinity;
-    private byte[] _bestState = [];
     private RunResult? _result;
     private bool _disposed;
 
@@ -48,7 +40,6 @@ public sealed class TrainingSession : IDisposable
         CheckSplits(data);
 
         _spec = spec;
-        _dataFingerprint = SplitTensors.Fingerprint(data);
         _train = new SplitTensors(data.Train);
         _validation = new SplitTensors(data.Validation);
         _test = new SplitTensors(data.Test);
@@ -62,6 +53,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
+        _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
     }
 
     public RunSpec Spec => _spec;
@@ -69,16 +61,16 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The network being trained; after <see cref="Complete"/> it holds the best weights.</summary>
     public LearnedActivationNetwork Model => _model;
 
-    public IReadOnlyList<EpochMetrics> History => _history.AsReadOnly();
+    public IReadOnlyList<EpochMetrics> History => _state.History.AsReadOnly();
 
-    public int CompletedEpochs => _completedEpochs;
+    public int CompletedEpochs => _state.CompletedEpochs;
 
     /// <summary>Batches done in the current epoch; non-zero only after a cancelled <see cref="RunEpoch"/>.</summary>
-    public int StepInEpoch => _stepInEpoch;
+    public int StepInEpoch => _state.StepInEpoch;
 
     public int StepsPerEpoch => (_train.Rows + _spec.Train.BatchSize - 1) / _spec.Train.BatchSize;
 
-    public bool IsComplete => _completedEpochs >= _spec.Train.Epochs;
+    public bool IsComplete => _state.CompletedEpochs >= _spec.Train.Epochs;
 
     /// <summary>A new run: weights drawn from the spec's seed.</summary>
     public static TrainingSession Create(RunSpec spec, DataSplits data) => new(spec, data);
@@ -87,14 +79,11 @@ public sealed class TrainingSession : IDisposable
     /// <exception cref="CheckpointException">The checkpoint is truncated, corrupted, of another format, or of another run or data.</exception>
     public static TrainingSession Restore(RunSpec spec, DataSplits data, Stream checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var payload = CheckpointEnvelope.Read(checkpoint, spec.Hash(), spec.Model.Name);
-        var snapshot = TrainingSnapshot.FromBytes(payload);
         var session = new TrainingSession(spec, data);
         try
         {
-            session.Apply(snapshot);
+            session._state = session._checkpoint.Read(checkpoint);
             return session;
         }
         catch
@@ -102,6 +91,28 @@ public sealed class TrainingSession : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The training loop: trains every remaining epoch (all of them for a new session), then
+    /// <see cref="Complete"/>s the run. Blocks the calling thread.
+    /// </summary>
+    /// <param name="afterEpoch">Called after each epoch, between epochs: where the owner reports, checkpoints or logs.</param>
+    /// <param name="batchProgress">Told after every batch, for a live progress bar.</param>
+    /// <param name="cancellationToken">Checked before every batch; see <see cref="RunEpoch(IProgress{BatchProgress}?, CancellationToken)"/>.</param>
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
+    public RunResult RunToCompletion(
+        Action<EpochMetrics>? afterEpoch = null,
+        IProgress<BatchProgress>? batchProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        while (!IsComplete)
+        {
+            var metrics = RunEpoch(batchProgress, cancellationToken);
+            afterEpoch?.Invoke(metrics);
+        }
+
+        return Complete();
     }
 
     /// <summary>
@@ -125,7 +136,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         set_num_threads(_spec.Train.TorchThreads);
-        var epoch = _completedEpochs + 1;
+        var epoch = _state.CompletedEpochs + 1;
         var order = OrderFor(epoch);
         var steps = StepsPerEpoch;
         var batch = _spec.Train.BatchSize;
@@ -133,10 +144,10 @@ public sealed class TrainingSession : IDisposable
         try
         {
             _model.train();
-            while (_stepInEpoch < steps)
+            while (_state.StepInEpoch < steps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var start = _stepInEpoch * batch;
+                var start = _state.StepInEpoch * batch;
                 var count = Math.Min(batch, _train.Rows - start);
                 var loss = TrainStep(order, start, count);
                 if (!float.IsFinite(loss))
@@ -146,9 +157,9 @@ public sealed class TrainingSession : IDisposable
                     throw new TrainingDivergedException(epoch, "train", loss);
                 }
 
-                _epochLossSum += loss * count;
-                _stepInEpoch++;
-                batchProgress?.Report(new BatchProgress(epoch, _stepInEpoch, steps));
+                _state.EpochLossSum += loss * count;
+                _state.StepInEpoch++;
+                batchProgress?.Report(new BatchProgress(epoch, _state.StepInEpoch, steps));
             }
 
             var validation = ModelEvaluation.Evaluate(_model, _validation);
@@ -158,52 +169,29 @@ public sealed class TrainingSession : IDisposable
                 throw new TrainingDivergedException(epoch, "validation", validation.Loss);
             }
 
-            var metrics = new EpochMetrics(epoch, _epochLossSum / _train.Rows, validation.Loss, validation.Accuracy, validation.Auc, _epochElapsed + clock.Elapsed);
-            _history.Add(metrics);
-            if (validation.Accuracy > _bestValAccuracy)
+            var metrics = new EpochMetrics(epoch, _state.EpochLossSum / _train.Rows, validation.Loss, validation.Accuracy, validation.Auc, _state.EpochElapsed + clock.Elapsed);
+            if (validation.Accuracy > _state.BestValAccuracy)
             {
-                _bestValAccuracy = validation.Accuracy;
-                _bestEpoch = epoch;
-                _bestState = SaveModule(_model);
+                _state.BestValAccuracy = validation.Accuracy;
+                _state.BestEpoch = epoch;
+                _state.BestModelState = ModuleState.Save(_model);
             }
 
-            _completedEpochs = epoch;
-            _stepInEpoch = 0;
-            _epochLossSum = 0;
-            _epochElapsed = TimeSpan.Zero;
+            _state.EndEpoch(metrics);
             return metrics;
         }
         catch (OperationCanceledException)
         {
-            _epochElapsed += clock.Elapsed;
+            _state.EpochElapsed += clock.Elapsed;
             throw;
         }
     }
 
-    /// <summary>Writes everything needed to continue this run bit for bit (see <see cref="CheckpointEnvelope"/>).</summary>
+    /// <summary>Writes everything needed to continue this run bit for bit (see <see cref="TrainingCheckpoint"/>).</summary>
     public void SaveCheckpoint(Stream destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(destination);
-        using var generatorState = _generator.get_state();
-        var snapshot = new TrainingSnapshot
-        {
-            DataFingerprint = _dataFingerprint,
-            TrainRows = _train.Rows,
-            CompletedEpochs = _completedEpochs,
-            StepInEpoch = _stepInEpoch,
-            EpochLossSum = _epochLossSum,
-            EpochElapsed = _epochElapsed,
-            OrderHash = IsComplete ? string.Empty : OrderHash(OrderFor(_completedEpochs + 1)),
-            GeneratorState = generatorState.data<byte>().ToArray(),
-            ModelState = SaveModule(_model),
-            OptimizerState = SaveOptimizer(_optimizer),
-            BestEpoch = _bestEpoch,
-            BestValAccuracy = _bestValAccuracy,
-            BestModelState = _bestState,
-            History = _history,
-        };
-        CheckpointEnvelope.Write(destination, _spec.Hash(), _spec.Model.Name, snapshot.ToBytes());
+        _checkpoint.Write(destination, _state);
     }
 
     /// <summary>
@@ -220,30 +208,28 @@ public sealed class TrainingSession : IDisposable
 
         if (!IsComplete)
         {
-            throw new InvalidOperationException($"run {_spec.Model.Name} has trained {_completedEpochs} of {_spec.Train.Epochs} epochs; run the rest before completing it");
+            throw new InvalidOperationException($"run {_spec.Model.Name} has trained {_state.CompletedEpochs} of {_spec.Train.Epochs} epochs; run the rest before completing it");
         }
 
         set_num_threads(_spec.Train.TorchThreads);
-        LoadModule(_model, _bestState);
+        ModuleState.Load(_model, _state.BestModelState);
         var test = ModelEvaluation.Evaluate(_model, _test);
         var sample = ActivationProbe.SamplePreActivations(_model, _test.Features);
-        // The range the data actually uses (0.5-99.5 percentiles, at least [-3, 3]): a few extreme
-        // pre-activations would otherwise stretch the graph until its interesting part is a sliver.
-        var range = XRange.FromSamples(sample);
-        var (x, y) = ActivationProbe.Curve(_model.Activation, range.Min, range.Max);
+        var (x, y) = ActivationProbe.Curve(_model.Activation, LearnedActivationFigure.XRangeFor(sample));
+        var history = _state.History.ToArray();
         _result = new RunResult(
             _spec.Model.Name,
             _spec.Hash(),
-            _history.ToArray(),
-            _bestEpoch,
-            _bestValAccuracy,
+            history,
+            _state.BestEpoch,
+            _state.BestValAccuracy,
             test.Loss,
             test.Accuracy,
             test.Auc,
             x,
             y,
             sample,
-            _history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed));
+            history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed));
         return _result;
     }
 
@@ -292,37 +278,6 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
-    private static string OrderHash(int[] order) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(order.AsSpan())));
-
-    private static byte[] SaveModule(nn.Module module)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            module.save(writer);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static void LoadModule(nn.Module module, byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state, writable: false));
-        module.load(reader, strict: true);
-    }
-
-    private static byte[] SaveOptimizer(AdamOptimizer optimizer)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            optimizer.Save(writer);
-        }
-
-        return buffer.ToArray();
-    }
-
     private int[] OrderFor(int epoch)
     {
         if (_order is null || _orderEpoch != epoch)
@@ -352,54 +307,5 @@ public sealed class TrainingSession : IDisposable
         loss.backward();
         _optimizer.Step();
         return loss.item<float>();
-    }
-
-    private void Apply(TrainingSnapshot snapshot)
-    {
-        if (snapshot.DataFingerprint != _dataFingerprint)
-        {
-            throw new CheckpointException(CheckpointFailure.WrongRun, $"checkpoint of {_spec.Model.Name} was made on other data (fingerprint {snapshot.DataFingerprint}, these splits {_dataFingerprint})");
-        }
-
-        if (snapshot.TrainRows != _train.Rows
-            || snapshot.CompletedEpochs < 0 || snapshot.CompletedEpochs > _spec.Train.Epochs
-            || snapshot.StepInEpoch < 0 || snapshot.StepInEpoch >= Math.Max(1, StepsPerEpoch)
-            || snapshot.History.Count != snapshot.CompletedEpochs
-            || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0))
-        {
-            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {_spec.Model.Name} holds an impossible position (epoch {snapshot.CompletedEpochs}, step {snapshot.StepInEpoch}, {snapshot.History.Count} epochs of history)");
-        }
-
-        _completedEpochs = snapshot.CompletedEpochs;
-        if (!IsComplete && snapshot.OrderHash != OrderHash(OrderFor(_completedEpochs + 1)))
-        {
-            throw new CheckpointException(CheckpointFailure.UnknownFormat, $"checkpoint of {_spec.Model.Name} was made by a build that orders training rows differently; it cannot be resumed exactly");
-        }
-
-        try
-        {
-            using (var state = tensor(snapshot.GeneratorState))
-            {
-                _generator.set_state(state);
-            }
-
-            LoadModule(_model, snapshot.ModelState);
-            using (var reader = new BinaryReader(new MemoryStream(snapshot.OptimizerState, writable: false)))
-            {
-                _optimizer.Load(reader);
-            }
-        }
-        catch (Exception e) when (e is not CheckpointException)
-        {
-            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {_spec.Model.Name} holds tensors that do not fit the network: {e.Message}", e);
-        }
-
-        _stepInEpoch = snapshot.StepInEpoch;
-        _epochLossSum = snapshot.EpochLossSum;
-        _epochElapsed = snapshot.EpochElapsed;
-        _bestEpoch = snapshot.BestEpoch;
-        _bestValAccuracy = snapshot.BestValAccuracy;
-        _bestState = snapshot.BestModelState;
-        _history.AddRange(snapshot.History);
     }
 }

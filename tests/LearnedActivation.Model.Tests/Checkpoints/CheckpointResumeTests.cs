@@ -18,7 +18,7 @@ public sealed class CheckpointResumeTests
         // Gelu and medium networks exercise more parameters and Adam state than the defaults.
         var spec = SyntheticTables.Spec(epochs: 5, baseActivation: BaseActivation.Gelu, outer: SizePreset.Medium);
         using var straight = TrainingSession.Create(spec, Data);
-        var straightResult = Trainer.RunToCompletion(straight);
+        var straightResult = straight.RunToCompletion();
 
         using var checkpoint = new MemoryStream();
         using (var first = TrainingSession.Create(spec, Data))
@@ -34,7 +34,7 @@ public sealed class CheckpointResumeTests
         checkpoint.Position = 0;
         using var resumed = TrainingSession.Restore(spec, Data, checkpoint);
         Assert.Equal(k, resumed.CompletedEpochs);
-        var resumedResult = Trainer.RunToCompletion(resumed);
+        var resumedResult = resumed.RunToCompletion();
 
         Assert.Equal(SyntheticTables.ParameterBytes(straight.Model), SyntheticTables.ParameterBytes(resumed.Model));
         Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(resumed.History));
@@ -49,7 +49,7 @@ public sealed class CheckpointResumeTests
     {
         var spec = SyntheticTables.Spec(epochs: 3);
         using var straight = TrainingSession.Create(spec, Data);
-        Trainer.RunToCompletion(straight);
+        straight.RunToCompletion();
 
         using var checkpoint = new MemoryStream();
         using (var first = TrainingSession.Create(spec, Data))
@@ -70,7 +70,7 @@ public sealed class CheckpointResumeTests
         checkpoint.Position = 0;
         using var resumed = TrainingSession.Restore(spec, Data, checkpoint);
         Assert.Equal((1, 7), (resumed.CompletedEpochs, resumed.StepInEpoch));
-        Trainer.RunToCompletion(resumed);
+        resumed.RunToCompletion();
 
         Assert.Equal(SyntheticTables.ParameterBytes(straight.Model), SyntheticTables.ParameterBytes(resumed.Model));
         Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(resumed.History));
@@ -83,7 +83,7 @@ public sealed class CheckpointResumeTests
         // so bit-equality there really depends on the restored moments and step counts.
         var spec = SyntheticTables.Spec(epochs: 2);
         using var straight = TrainingSession.Create(spec, Data);
-        Trainer.RunToCompletion(straight);
+        straight.RunToCompletion();
 
         using var first = TrainingSession.Create(spec, Data);
         first.RunEpoch();
@@ -107,7 +107,7 @@ public sealed class CheckpointResumeTests
         RunResult original;
         using (var session = TrainingSession.Create(spec, Data))
         {
-            original = Trainer.RunToCompletion(session);
+            original = session.RunToCompletion();
             session.SaveCheckpoint(checkpoint);
         }
 

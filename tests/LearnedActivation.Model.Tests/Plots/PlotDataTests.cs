@@ -29,6 +29,20 @@ public class PlotDataTests
     }
 
     [Fact]
+    public void TheLearnedActivationIsDrawnOverThePreActivationsTrimmedRange()
+    {
+        // Pre-activations spread to +-8 plus one far outlier: the figure covers the spread, not the outlier.
+        var samples = Enumerable.Range(-800, 1601).Select(i => i / 100.0).Append(500).ToArray();
+
+        var range = LearnedActivationFigure.XRangeFor(samples);
+
+        Assert.Equal(XRange.FromSamples(samples, 0.5, 99.5, 0.1), range);
+        Assert.InRange(range.Max, 8, 10);
+        Assert.InRange(range.Min, -10, -8);
+        Assert.Equal(XRange.Default, LearnedActivationFigure.XRangeFor([0.1, -0.2]));
+    }
+
+    [Fact]
     public void RangeIgnoresRareOutliersAndNonFiniteSamples()
     {
         var samples = SyntheticRuns.Normal(10_000, 0, 1, seed: 3).Append(1e6).Append(double.NaN).Append(double.PositiveInfinity).ToArray();

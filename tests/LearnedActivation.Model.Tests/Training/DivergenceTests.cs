@@ -33,7 +33,7 @@ public sealed class DivergenceTests
         PoisonOneWeight(session);
         var reported = new List<EpochMetrics>();
 
-        var error = Assert.Throws<TrainingDivergedException>(() => Trainer.RunToCompletion(session, new ImmediateProgress<EpochMetrics>(reported.Add)));
+        var error = Assert.Throws<TrainingDivergedException>(() => session.RunToCompletion(reported.Add));
 
         Assert.Equal(1, error.Epoch);
         Assert.Empty(reported);
@@ -42,7 +42,8 @@ public sealed class DivergenceTests
     [Fact]
     public void ANormalRunTrainsEveryEpochWithFiniteLosses()
     {
-        var result = Trainer.Run(SyntheticTables.Spec(epochs: 2), Data);
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 2), Data);
+        var result = session.RunToCompletion();
 
         Assert.Equal(2, result.History.Count);
         Assert.All(result.History, m => Assert.True(double.IsFinite(m.TrainLoss) && double.IsFinite(m.ValLoss), $"epoch {m.Epoch}: {m}"));

@@ -14,7 +14,8 @@ public sealed class TrainingSessionTests
     public void LearnsANonLinearRule()
     {
         // x0 * x1 + 0.3 x2 > 0: a linear model stays near 0.6; the learned activation must bend.
-        var result = Trainer.Run(SyntheticTables.Spec(epochs: 12), Data);
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 12), Data);
+        var result = session.RunToCompletion();
 
         Assert.True(result.BestValAccuracy > 0.9, $"validation accuracy {result.BestValAccuracy:F3}");
         Assert.True(result.TestAccuracy > 0.88, $"test accuracy {result.TestAccuracy:F3}");
@@ -29,8 +30,8 @@ public sealed class TrainingSessionTests
         using var first = TrainingSession.Create(spec, Data);
         using var second = TrainingSession.Create(spec, Data);
 
-        Trainer.RunToCompletion(first);
-        Trainer.RunToCompletion(second);
+        first.RunToCompletion();
+        second.RunToCompletion();
 
         Assert.Equal(SyntheticTables.ParameterBytes(first.Model), SyntheticTables.ParameterBytes(second.Model));
         Assert.Equal(SyntheticTables.Reproducible(first.History), SyntheticTables.Reproducible(second.History));
@@ -83,7 +84,7 @@ public sealed class TrainingSessionTests
         Assert.Equal(result.ActivationX.Length, result.ActivationY.Length);
         Assert.Equal(result.ActivationX.Order(), result.ActivationX);
         // The graph spans the range the data uses (robust percentiles, at least [-3, 3]), not the extremes.
-        var range = XRange.FromSamples(result.PreActivationSample);
+        var range = LearnedActivationFigure.XRangeFor(result.PreActivationSample);
         Assert.Equal(range.Min, result.ActivationX[0], 12);
         Assert.Equal(range.Max, result.ActivationX[^1], 12);
         Assert.True(range.Min <= -3 && range.Max >= 3);
@@ -117,7 +118,7 @@ public sealed class TrainingSessionTests
     {
         var spec = SyntheticTables.Spec(epochs: 2);
         using var straight = TrainingSession.Create(spec, Data);
-        Trainer.RunToCompletion(straight);
+        straight.RunToCompletion();
 
         using var interrupted = TrainingSession.Create(spec, Data);
         using var cancel = new CancellationTokenSource();
@@ -134,7 +135,7 @@ public sealed class TrainingSessionTests
         Assert.Equal(5, interrupted.StepInEpoch);
         Assert.Empty(interrupted.History);
 
-        Trainer.RunToCompletion(interrupted);
+        interrupted.RunToCompletion();
 
         Assert.Equal(SyntheticTables.ParameterBytes(straight.Model), SyntheticTables.ParameterBytes(interrupted.Model));
         Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(interrupted.History));
@@ -153,11 +154,12 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
-    public void TrainerReportsEachEpochInOrder()
+    public void RunToCompletionReportsEachEpochInOrder()
     {
         var seen = new List<EpochMetrics>();
 
-        var result = Trainer.Run(SyntheticTables.Spec(epochs: 3), Data, new ImmediateProgress<EpochMetrics>(seen.Add));
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 3), Data);
+        var result = session.RunToCompletion(seen.Add);
 
         Assert.Equal([1, 2, 3], seen.Select(m => m.Epoch));
         Assert.Equal(seen, result.History);

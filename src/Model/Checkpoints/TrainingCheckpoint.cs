@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Training;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Checkpoints;
+
+/// <summary>
+/// Checkpoints of one training run: captures everything that decides the rest of the run (the
+/// <see cref="TrainingState"/>, the weights, Adam's moments, the generator) into a <see cref="TrainingSnapshot"/>
+/// inside a <see cref="CheckpointEnvelope"/>, and restores it into the same objects after checking that it
+/// belongs to this spec, this data and this build's row order. Restoring what <see cref="Write"/> wrote
+/// continues the run bit for bit.
+/// </summary>
+/// <param name="spec">The run; the envelope is bound to its hash.</param>
+/// <param name="dataFingerprint">Hash of the three splits (<see cref="SplitTensors.Fingerprint"/>).</param>
+/// <param name="trainRows">Rows of the train split, which fix the epoch's row order and its batches.</param>
+/// <param name="generator">The run's own generator: its state is part of what decides the rest of the run.</param>
+/// <param name="model">The network being trained.</param>
+/// <param name="optimizer">The network's optimizer.</param>
+internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, int trainRows, Generator generator, nn.Module model, AdamOptimizer optimizer)
+{
+    private string RunName => spec.Model.Name;
+
+    /// <summary>Writes <paramref name="state"/> and the tensors as they are now.</summary>
+    public void Write(Stream destination, TrainingState state)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(state);
+        using var generatorState = generator.get_state();
+        var snapshot = new TrainingSnapshot
+        {
+            DataFingerprint = dataFingerprint,
+            TrainRows = trainRows,
+            CompletedEpochs = state.CompletedEpochs,
+            StepInEpoch = state.StepInEpoch,
+            EpochLossSum = state.EpochLossSum,
+            EpochElapsed = state.EpochElapsed,
+            OrderHash = state.CompletedEpochs >= spec.Train.Epochs ? string.Empty : OrderHash(state.CompletedEpochs + 1),
+            GeneratorState = generatorState.data<byte>().ToArray(),
+            ModelState = ModuleState.Save(model),
+            OptimizerState = SaveOptimizer(),
+            BestEpoch = state.BestEpoch,
+            BestValAccuracy = state.BestValAccuracy,
+            BestModelState = state.BestModelState,
+            History = state.History,
+        };
+        CheckpointEnvelope.Write(destination, spec.Hash(), RunName, snapshot.ToBytes());
+    }
+
+    /// <summary>Loads a checkpoint into the generator, model and optimizer and returns the state it was taken in.</summary>
+    /// <exception cref="CheckpointException">The checkpoint is truncated, corrupted, of another format, or of another run or data.</exception>
+    public TrainingState Read(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var snapshot = TrainingSnapshot.FromBytes(CheckpointEnvelope.Read(source, spec.Hash(), RunName));
+        Check(snapshot);
+        try
+        {
+            using (var state = tensor(snapshot.GeneratorState))
+            {
+                generator.set_state(state);
+            }
+
+            ModuleState.Load(model, snapshot.ModelState);
+            using var reader = new BinaryReader(new MemoryStream(snapshot.OptimizerState, writable: false));
+            optimizer.Load(reader);
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} holds tensors that do not fit the network: {e.Message}", e);
+        }
+
+        var restored = new TrainingState
+        {
+            CompletedEpochs = snapshot.CompletedEpochs,
+            StepInEpoch = snapshot.StepInEpoch,
+            EpochLossSum = snapshot.EpochLossSum,
+            EpochElapsed = snapshot.EpochElapsed,
+            BestEpoch = snapshot.BestEpoch,
+            BestValAccuracy = snapshot.BestValAccuracy,
+            BestModelState = snapshot.BestModelState,
+        };
+        restored.History.AddRange(snapshot.History);
+        return restored;
+    }
+
+    /// <summary>Refuses a checkpoint of other data, an impossible position, or a row order this build would not reproduce.</summary>
+    private void Check(TrainingSnapshot snapshot)
+    {
+        if (snapshot.DataFingerprint != dataFingerprint)
+        {
+            throw new CheckpointException(CheckpointFailure.WrongRun, $"checkpoint of {RunName} was made on other data (fingerprint {snapshot.DataFingerprint}, these splits {dataFingerprint})");
+        }
+
+        var epochs = spec.Train.Epochs;
+        var stepsPerEpoch = (trainRows + spec.Train.BatchSize - 1) / spec.Train.BatchSize;
+        if (snapshot.TrainRows != trainRows
+            || snapshot.CompletedEpochs < 0 || snapshot.CompletedEpochs > epochs
+            || snapshot.StepInEpoch < 0 || snapshot.StepInEpoch >= Math.Max(1, stepsPerEpoch)
+            || snapshot.History.Count != snapshot.CompletedEpochs
+            || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0))
+        {
+            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} holds an impossible position (epoch {snapshot.CompletedEpochs}, step {snapshot.StepInEpoch}, {snapshot.History.Count} epochs of history)");
+        }
+
+        if (snapshot.CompletedEpochs < epochs && snapshot.OrderHash != OrderHash(snapshot.CompletedEpochs + 1))
+        {
+            throw new CheckpointException(CheckpointFailure.UnknownFormat, $"checkpoint of {RunName} was made by a build that orders training rows differently; it cannot be resumed exactly");
+        }
+    }
+
+    /// <summary>Hash of the epoch's row order: a resumed epoch must visit the rows in the order it started with.</summary>
+    private string OrderHash(int epoch) =>
+        Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(EpochOrder.Permutation(trainRows, spec.Train.Seed, epoch).AsSpan())));
+
+    private byte[] SaveOptimizer()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            optimizer.Save(writer);
+        }
+
+        return buffer.ToArray();
+    }
+}
