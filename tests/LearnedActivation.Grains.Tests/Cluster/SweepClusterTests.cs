@@ -195,6 +195,8 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         await sweep.StartAsync(spec);
         await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 2, "both runs to wait at the gate before epoch 3");
 
+        // Epoch 2's report delivered: its answer must not be one given between the cancel and the resume.
+        await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.All(r => r.Epoch == 2), "the sweep to record epoch 2 of both runs");
         await sweep.CancelAsync();
         await sweep.StartAsync(spec);
         gate.Open();
