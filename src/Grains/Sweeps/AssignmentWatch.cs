@@ -57,13 +57,20 @@ public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMember
             changed |= verdict != AssignmentVerdict.Healthy;
         }
 
-        foreach (var name in state.StillToCancel())
+        var toCancel = state.StillToCancel();
+        await CancelAsync(sweepId, state, toCancel);
+        return changed || toCancel.Count > 0;
+    }
+
+    /// <summary>Cancels runs: queued ones end at once; executing ones are asked to stop and report their end after checkpointing.</summary>
+    public async Task CancelAsync(string sweepId, SweepState state, IEnumerable<string> runs)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(runs);
+        foreach (var name in runs)
         {
             state.RecordStatus(await grains.RunGrain(sweepId, name).CancelAsync());
-            changed = true;
         }
-
-        return changed;
     }
 
     private SiloStatus StatusOf(string silo) => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo));

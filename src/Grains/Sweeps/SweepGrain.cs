@@ -32,8 +32,8 @@ public sealed partial class SweepGrain(
     private readonly SweepAssembly _assembly = new(assembler, time, logger);
     private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.Value.QueuePolicy);
     private readonly AssignmentWatch _assignments = new(grains, membership, scheduling.Value, logger);
-    private IGrainTimer? _assemblyTimer;
-    private IGrainTimer? _watch;
+    private readonly TimerSlot _watch = new();
+    private readonly TimerSlot _assemblyTimer = new();
 
     private SweepState S => state.State;
 
@@ -150,12 +150,7 @@ public sealed partial class SweepGrain(
         await WriteAsync();
         await TryAsync(() => Board.RemoveAsync(Id));
         Watch(TimeSpan.Zero);
-        foreach (var name in toStop)
-        {
-            // Queued runs end at once; executing ones are asked to stop and report their end after checkpointing.
-            S.RecordStatus(await Run(name).CancelAsync());
-        }
-
+        await _assignments.CancelAsync(Id, S, toStop);
         await WriteAsync();
     }
 
@@ -205,11 +200,7 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>The watch: a timer while this activation lives, brought back by the reminder across silo deaths.</summary>
-    private void Watch(TimeSpan dueTime)
-    {
-        _watch?.Dispose();
-        _watch = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(dueTime, scheduling.Value.HostCheckInterval) { KeepAlive = true });
-    }
+    private void Watch(TimeSpan dueTime) => _watch.Arm(this, WatchAsync, dueTime, scheduling.Value.HostCheckInterval);
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
@@ -240,8 +231,7 @@ public sealed partial class SweepGrain(
 
     private async Task StopWatchingAsync()
     {
-        _watch?.Dispose();
-        _watch = null;
+        _watch.Clear();
         if (await this.GetReminder(WatchReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -253,18 +243,14 @@ public sealed partial class SweepGrain(
 
     private void AssembleIfAllEnded()
     {
-        if (S.ReadyToAssemble() && _assemblyTimer is null)
+        if (S.ReadyToAssemble() && !_assemblyTimer.Armed)
         {
             ScheduleAssembly(TimeSpan.Zero);
         }
     }
 
     /// <summary>As a grain timer, so that the assembly runs as a turn of its own rather than inside a run's report.</summary>
-    private void ScheduleAssembly(TimeSpan dueTime)
-    {
-        _assemblyTimer?.Dispose();
-        _assemblyTimer = this.RegisterGrainTimer(AssembleAsync, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
+    private void ScheduleAssembly(TimeSpan dueTime) => _assemblyTimer.Arm(this, AssembleAsync, dueTime, Timeout.InfiniteTimeSpan);
 
     /// <summary>Assembles the artifacts; when the store fails a write on the way, tries again shortly.</summary>
     private async Task AssembleAsync(CancellationToken cancellationToken)
@@ -275,7 +261,7 @@ public sealed partial class SweepGrain(
             return;
         }
 
-        _assemblyTimer = null;
+        _assemblyTimer.Clear();
         await TryAsync(() => Board.RemoveAsync(Id));
         await StopWatchingAsync();
     }
