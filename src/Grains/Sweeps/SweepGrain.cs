@@ -154,21 +154,11 @@ public sealed partial class SweepGrain(
         await WriteAsync();
     }
 
-    public async Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch)
-    {
-        if (S.AcceptEpoch(executionId, status, epoch))
-        {
-            await WriteAsync();
-        }
-    }
+    public Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch) =>
+        S.AcceptEpoch(executionId, status, epoch) ? WriteAsync() : Task.CompletedTask;
 
-    public async Task ReportStatusAsync(Guid executionId, RunStatus status)
-    {
-        if (S.AcceptStatus(executionId, status))
-        {
-            await WriteAsync();
-        }
-    }
+    public Task ReportStatusAsync(Guid executionId, RunStatus status) =>
+        S.AcceptStatus(executionId, status) ? WriteAsync() : Task.CompletedTask;
 
     public async Task RunEndedAsync(Guid executionId, RunOutcome outcome)
     {
