@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace LearnedActivation.Grains.Scheduling;
 
 /// <summary>How silos find work and how quickly a dead silo's runs move on (configuration section "Scheduling").</summary>
-public sealed class RunSchedulingOptions
+public sealed class RunSchedulingOptions : IValidatableObject
 {
     public const string Section = "Scheduling";
 
@@ -29,4 +29,16 @@ public sealed class RunSchedulingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExecutionLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Which queued run a claiming silo gets, and where interrupted runs rejoin the queue: a name in <see cref="QueuePolicies"/>.</summary>
+    public string QueuePolicy { get; set; } = ProgressFirstPolicy.Name;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!QueuePolicies.Exists(QueuePolicy))
+        {
+            yield return new ValidationResult(
+                $"unknown queue policy '{QueuePolicy}' (known: {string.Join(", ", QueuePolicies.Names)})", [nameof(QueuePolicy)]);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Scheduling;
 using LearnedActivation.Grains.Storage;
 
 namespace LearnedActivation.Grains.Sweeps;
@@ -6,7 +7,11 @@ namespace LearnedActivation.Grains.Sweeps;
 /// <summary>
 /// A sweep grain's durable state: the spec, the queue of runs waiting for a slot, which execution on which
 /// silo owns each claimed run, the last status each run reported, every run's curve, and the assembled
-/// artifacts. Keyed by configuration name. New members get new [Id]s only.
+/// artifacts. Keyed by configuration name. The decisions (what a start, a claim, a report, a cancel or a
+/// run's end does to the sweep) live here, apart from the grain, so that they read and are tested as plain
+/// code; where a run joins the queue and which one a claim takes is the <see cref="IQueuePolicy"/>'s.
+/// Stored as JSON: members are never renamed, new ones get new [Id]s, and anything computed is a method,
+/// since a public property would be written too (<see cref="AllRunsEnded"/> is, and stays, for that reason).
 /// </summary>
 [GenerateSerializer, Alias("la.SweepState")]
 public sealed class SweepState
@@ -41,7 +46,7 @@ public sealed class SweepState
     [Id(9)]
     public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Runs waiting for a silo with a free slot, served from the front.</summary>
+    /// <summary>Runs waiting for a silo with a free slot, in the order the policy serves them.</summary>
     [Id(10)]
     public List<string> Queue { get; set; } = [];
 
@@ -52,13 +57,274 @@ public sealed class SweepState
     /// <summary>True when every run of the spec has reached a terminal phase.</summary>
     public bool AllRunsEnded => Spec is not null && Spec.Runs().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
 
+    /// <summary>Runs may be queued or executing, or a cancel may still have runs to stop: the watch goes on.</summary>
+    public bool NeedsWatching() => Phase == SweepPhase.Running || Assignments.Count > 0 || (Phase == SweepPhase.Cancelled && Unended().Any());
+
+    /// <summary>A running sweep whose runs have all ended: its artifacts are due.</summary>
+    public bool ReadyToAssemble() => Phase == SweepPhase.Running && AllRunsEnded;
+
+    /// <summary>Why <paramref name="spec"/> may not start sweep <paramref name="sweepId"/>, or null when it may.</summary>
+    public string? StartRefusal(string sweepId, SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Id != sweepId)
+        {
+            return $"spec id '{spec.Id}' sent to sweep '{sweepId}'";
+        }
+
+        if (SweepSpecValidator.FirstError(spec) is { } error)
+        {
+            return $"sweep '{sweepId}': {error}";
+        }
+
+        return Spec is not null && !Spec.SameAs(spec) ? $"sweep '{sweepId}' already exists with a different spec; start it under another id" : null;
+    }
+
+    /// <summary>
+    /// What starting (or resuming) with <paramref name="spec"/> takes: nothing, when every run completed and the
+    /// artifacts were assembled; otherwise the unfinished runs still executing on a live silo keep their
+    /// execution (a cancel requested before this resume is withdrawn), every other unfinished run is queued.
+    /// </summary>
+    public ResumePlan PlanStart(SweepSpec spec, Func<string, bool> siloAlive)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(siloAlive);
+        var runs = spec.Runs();
+        var unfinished = runs.Where(r => !(Runs.TryGetValue(r.ConfigName, out var s) && s.Phase == RunPhase.Completed)).ToList();
+        if (unfinished.Count == 0 && Phase == SweepPhase.Finished && AssemblyError is null)
+        {
+            return ResumePlan.AlreadyFinished;
+        }
+
+        var keep = new Dictionary<string, Guid>();
+        foreach (var run in unfinished)
+        {
+            if (Assignments.TryGetValue(run.ConfigName, out var assignment) && siloAlive(assignment.Silo))
+            {
+                keep[run.ConfigName] = assignment.ExecutionId;
+            }
+        }
+
+        var queue = unfinished.Where(r => !keep.ContainsKey(r.ConfigName)).Select(r => RunWorkItem.For(spec, r)).ToList();
+        return new ResumePlan(false, keep, queue, runs.Count);
+    }
+
+    /// <summary>
+    /// The sweep runs (again) under <paramref name="spec"/>: each queued run's own account (as it answered
+    /// being queued) is the truth, the unfinished ones wait in the queue, arranged by the policy.
+    /// </summary>
+    public void Started(SweepSpec spec, IEnumerable<RunOutcome> queued, IQueuePolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(queued);
+        ArgumentNullException.ThrowIfNull(policy);
+        (Spec, Phase, StartedAt, FinishedAt, AssemblyError) = (spec, SweepPhase.Running, StartedAt ?? now, null, null);
+        foreach (var outcome in queued)
+        {
+            var name = outcome.Status.ConfigName;
+            Record(outcome);
+            Queue.Remove(name);
+            if (outcome.Status.Phase != RunPhase.Completed)
+            {
+                Assignments.Remove(name);
+                Queue.Add(name);
+            }
+        }
+
+        var arranged = policy.Arrange(QueueView()).Select(r => r.ConfigName).ToList();
+        if (arranged.Count != Queue.Count || arranged.Except(Queue).Any())
+        {
+            throw new InvalidOperationException($"queue policy {policy.GetType().Name} did not return the queue rearranged");
+        }
+
+        Queue = arranged;
+    }
+
+    /// <summary>The run a claiming silo gets (the policy's pick), or null when the sweep has none to give: not running, or nothing queued.</summary>
+    public string? NextClaim(IQueuePolicy policy, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return Phase == SweepPhase.Running && Spec is not null && Queue.Count > 0 ? Queue[policy.Pick(QueueView(), silo)] : null;
+    }
+
+    /// <summary>Claimed: <paramref name="assignment"/>'s execution owns the run. Returns what undoes this, should the claim not be stored.</summary>
+    public ClaimUndo Claim(string configName, RunAssignment assignment, RunStatus status)
+    {
+        var undo = new ClaimUndo(configName, Queue.IndexOf(configName), Runs[configName]);
+        Queue.Remove(configName);
+        Assignments[configName] = assignment;
+        Runs[configName] = status;
+        return undo;
+    }
+
+    /// <summary>Not claimed after all: the silo will not start the run, so it must not look owned; back where it was in the queue.</summary>
+    public void Undo(ClaimUndo claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        Assignments.Remove(claim.ConfigName);
+        Runs[claim.ConfigName] = claim.Previous;
+        Queue.Insert(Math.Clamp(claim.Position, 0, Queue.Count), claim.ConfigName);
+    }
+
+    /// <summary>A run that could not be claimed because it was not queued after all (it ended): out of the queue (its own record is to be recorded).</summary>
+    public void ClaimRefused(string configName) => Queue.Remove(configName);
+
+    /// <summary>A running sweep with runs in its queue: silos must be able to find it.</summary>
+    public bool HasQueuedWork() => Phase == SweepPhase.Running && Queue.Count > 0;
+
+    /// <summary>Only a running sweep can be cancelled.</summary>
+    public bool Cancellable() => Spec is not null && Phase == SweepPhase.Running;
+
+    /// <summary>Cancelled for good (never rolled back): nothing more is served. Returns the runs that have not ended, which are to be stopped.</summary>
+    public IReadOnlyList<string> Cancel()
+    {
+        Phase = SweepPhase.Cancelled;
+        Queue.Clear();
+        return [.. Unended()];
+    }
+
+    /// <summary>Runs a cancelled sweep still has to end: those no execution owns (cancels that failed earlier are retried).</summary>
+    public IReadOnlyList<string> StillToCancel() =>
+        Phase == SweepPhase.Cancelled ? [.. Unended().Where(n => !Assignments.ContainsKey(n))] : [];
+
+    /// <summary>An epoch report: applied (true) only when it comes from the execution the run is assigned to.</summary>
+    public bool AcceptEpoch(Guid executionId, RunStatus status, EpochReport epoch)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!IsAssigned(status.ConfigName, executionId))
+        {
+            return false;
+        }
+
+        RecordEpoch(status, epoch);
+        return true;
+    }
+
+    /// <summary>A status report: applied (true) only when it comes from the execution the run is assigned to.</summary>
+    public bool AcceptStatus(Guid executionId, RunStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!IsAssigned(status.ConfigName, executionId))
+        {
+            return false;
+        }
+
+        RecordStatus(status);
+        return true;
+    }
+
+    /// <summary>
+    /// A run's execution reports its end. Ignored from any execution but the assigned one (a stale one, or an
+    /// end the watch already recorded). A run that ended cancelled while the sweep runs was cancelled just
+    /// before the sweep was resumed: the resume wins and the run is to be queued again.
+    /// </summary>
+    public RunEndDecision Ended(Guid executionId, RunOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var name = outcome.Status.ConfigName;
+        if (!IsAssigned(name, executionId))
+        {
+            return RunEndDecision.Stale;
+        }
+
+        Assignments.Remove(name);
+        if (Phase == SweepPhase.Running && outcome.Status.Phase == RunPhase.Cancelled)
+        {
+            return RunEndDecision.Requeue;
+        }
+
+        Record(outcome);
+        return RunEndDecision.Recorded;
+    }
+
+    /// <summary>An assigned run ended without the sweep hearing of it: its own record is the truth.</summary>
+    public void EndedUnheard(RunOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        Record(outcome);
+        Assignments.Remove(outcome.Status.ConfigName);
+    }
+
+    /// <summary>A run queued again (its record says so in <paramref name="outcome"/>) after losing its execution; where it goes is the policy's.</summary>
+    public void Readmit(RunOutcome outcome, IQueuePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        Record(outcome);
+        Readmit(outcome.Status.ConfigName, policy);
+    }
+
+    /// <summary>
+    /// An assigned run taken from its execution (silo gone, silent too long, or disowned): no longer assigned,
+    /// and, unless it ended meanwhile or the sweep was cancelled, back in the queue where the policy puts it.
+    /// </summary>
+    public void Requeued(RunStatus status, IQueuePolicy policy)
+    {
+        RecordStatus(status);
+        Assignments.Remove(status.ConfigName);
+        if (Phase == SweepPhase.Running && !status.IsTerminal)
+        {
+            Readmit(status.ConfigName, policy);
+        }
+    }
+
+    /// <summary>
+    /// Unfinished runs of a running sweep that are neither queued nor assigned (a call that failed half-way
+    /// left them so) go back to the queue, so that no run is forgotten. Returns whether there were any.
+    /// </summary>
+    public bool ReadmitStrays(IQueuePolicy policy)
+    {
+        if (Phase != SweepPhase.Running)
+        {
+            return false;
+        }
+
+        var strays = Unended().Where(n => !Queue.Contains(n) && !Assignments.ContainsKey(n)).ToList();
+        foreach (var name in strays)
+        {
+            Readmit(name, policy);
+        }
+
+        return strays.Count > 0;
+    }
+
+    /// <summary>Assembly begins; returns what the assembler is given.</summary>
+    public SweepAssemblyInput BeginAssembly(string sweepId, DateTimeOffset now)
+    {
+        Phase = SweepPhase.Assembling;
+        return AssemblyInput(sweepId, now);
+    }
+
+    /// <summary>Finished: the assembled keys, or the assembly's error (the keys of an earlier assembly are kept then).</summary>
+    public void Assembled(SweepAssemblyInput input, AssemblyResult result, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Error is null)
+        {
+            (ArtifactKeys, AssemblyError) = ([.. result.Keys], null);
+        }
+        else
+        {
+            AssemblyError = result.Error;
+        }
+
+        (MissingRuns, Phase, FinishedAt) = ([.. input.MissingRuns], SweepPhase.Finished, now);
+    }
 
     public void RecordEpoch(RunStatus status, EpochReport epoch)
     {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(epoch);
         Runs[status.ConfigName] = status;
         var curve = Curves.TryGetValue(status.ConfigName, out var c) ? c : Curves[status.ConfigName] = [];
         curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
         curve.Add(epoch);
+    }
+
+    /// <summary>A run's status as its own record answered (a cancel, a requeue).</summary>
+    public void RecordStatus(RunStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        Runs[status.ConfigName] = status;
     }
 
     /// <summary>Whether <paramref name="executionId"/> is the execution the run is assigned to.</summary>
@@ -72,19 +338,19 @@ public sealed class SweepState
     /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
     public void Record(RunOutcome outcome)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
         var name = outcome.Status.ConfigName;
         Runs[name] = outcome.Status;
         Curves[name] = [.. outcome.Curve];
         RunArtifacts[name] = [.. outcome.ArtifactKeys];
     }
 
-    /// <summary>Puts a run in the queue once; <paramref name="first"/> for one that was interrupted (it has progress to keep).</summary>
-    public void Enqueue(string configName, bool first)
-    {
-        Queue.Remove(configName);
-        Assignments.Remove(configName);
-        Queue.Insert(first ? 0 : Queue.Count, configName);
-    }
+    /// <summary>Every run's curve, copied (the state's lists go on changing).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> CurvesCopy() =>
+        Curves.ToDictionary(c => c.Key, c => (IReadOnlyList<EpochReport>)[.. c.Value]);
+
+    /// <summary>The work item a silo needs to train the run.</summary>
+    public RunWorkItem WorkOf(string configName) => RunWorkItem.For(Spec!, Spec!.Runs().Single(r => r.ConfigName == configName));
 
     public SweepStatus ToStatus(string sweepId, DateTimeOffset now)
     {
@@ -106,6 +372,27 @@ public sealed class SweepState
         var missing = runs.Where(r => !r.Completed).Select(r => r.Definition.ConfigName).ToList();
         return new SweepAssemblyInput(Spec, runs, missing, StoreLayout.SweepArtifactPrefix(sweepId));
     }
+
+    /// <summary>Puts a run (not queued, or queued elsewhere) in the queue where the policy readmits it; no execution owns it now.</summary>
+    private void Readmit(string configName, IQueuePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        Queue.Remove(configName);
+        Assignments.Remove(configName);
+        Queue.Insert(policy.Readmit(QueueView(), View(configName, SpecOrders())), configName);
+    }
+
+    private List<QueuedRun> QueueView()
+    {
+        var order = SpecOrders();
+        return [.. Queue.Select(name => View(name, order))];
+    }
+
+    private QueuedRun View(string configName, Dictionary<string, int> specOrder) =>
+        new(configName, specOrder.GetValueOrDefault(configName, int.MaxValue), Runs.TryGetValue(configName, out var s) ? s.Epoch : 0);
+
+    private Dictionary<string, int> SpecOrders() =>
+        Spec?.Runs().Select((r, i) => (r.ConfigName, i)).ToDictionary(p => p.ConfigName, p => p.i) ?? [];
 }
 
 /// <summary>

@@ -147,19 +147,27 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(150)]
-    public async Task ResumingRightAfterACancelLosesNoRun(int delayMs)
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ResumingRightAfterACancelLosesNoRun(bool endedBeforeTheResume)
     {
-        // Whether the resume withdraws the cancel before an execution hears of it, or an execution has already
-        // ended cancelled when the resume arrives, every run must end up trained to the end.
-        var spec = TestSilos.Spec($"recant-{delayMs}", epochs: 4);
-        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 3);
+        // Both executions hear the cancel. Whether they have ended cancelled when the resume arrives, or end cancelled
+        // after it (the resume wins), every run must be resumed from its checkpoint and trained to the end.
+        var spec = TestSilos.Spec($"recant-{(endedBeforeTheResume ? "ended" : "ending")}", epochs: 4);
+        var gate = fixture.Backend.Hold(spec.Id, beforeEpoch: 3, stopOnCancel: endedBeforeTheResume);
         await Sweep(spec.Id).StartAsync(spec);
         await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 2, "both runs to wait at the gate before epoch 3");
 
         await Sweep(spec.Id).CancelAsync();
-        await Task.Delay(delayMs); // 0: the resume withdraws the cancels; 150 (over a heartbeat): the runs have ended cancelled
+        if (endedBeforeTheResume)
+        {
+            await Poll.UntilAsync(() => Sweep(spec.Id).GetStatusAsync(), s => s.Totals.Cancelled == 2, "both runs to end cancelled");
+        }
+        else
+        {
+            await Poll.UntilAsync(() => Task.FromResult(gate.HeardCancelCount), n => n == 2, "both executions to hear the cancel while held at the gate");
+        }
+
         await Sweep(spec.Id).StartAsync(spec);
         gate.Open();
 
@@ -167,6 +175,41 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         Assert.Empty(done.MissingRuns);
         Assert.All(done.Runs, r => Assert.Equal(RunPhase.Completed, r.Status.Phase));
         Assert.All(done.Runs, r => Assert.Equal([1, 2, 3, 4], r.Curve.Select(e => e.Epoch)));
+        foreach (var run in spec.Runs().Select(r => new RunKey(spec.Id, r.ConfigName)))
+        {
+            Assert.Equal([(0, null), (2, FakeTrainingBackend.CheckpointText(run, 2))], fixture.Backend.Calls(run));
+        }
+    }
+
+    [Fact]
+    public async Task ResumingBeforeTheExecutionsHearOfTheCancelWithdrawsIt()
+    {
+        // Heartbeats minutes apart, and no epoch report while held: nothing tells the executions of the cancel before the resume.
+        using var root = new TempDirectory();
+        var backend = new FakeTrainingBackend();
+        await using var cluster = TestSilos.Build(1, root.Path, backend, heartbeat: TimeSpan.FromMinutes(10));
+        await cluster.DeployAsync();
+        var spec = TestSilos.Spec("recant-unheard", epochs: 4);
+        var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
+        var gate = backend.Hold(spec.Id, beforeEpoch: 3);
+        await sweep.StartAsync(spec);
+        await Poll.UntilAsync(() => Task.FromResult(gate.WaitingCount), n => n == 2, "both runs to wait at the gate before epoch 3");
+
+        // Epoch 2's report delivered: its answer must not be one given between the cancel and the resume.
+        await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Runs.All(r => r.Epoch == 2), "the sweep to record epoch 2 of both runs");
+        await sweep.CancelAsync();
+        await sweep.StartAsync(spec);
+        gate.Open();
+
+        var done = await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the resumed sweep to finish");
+        Assert.Empty(done.MissingRuns);
+        Assert.Equal(0, gate.HeardCancelCount);
+        foreach (var run in spec.Runs().Select(r => new RunKey(spec.Id, r.ConfigName)))
+        {
+            // One execution each, never stopped: the cancel was withdrawn before it was heard.
+            Assert.Equal([(0, null)], backend.Calls(run));
+            Assert.Equal([1, 2, 3, 4], backend.EpochsTrained(run));
+        }
     }
 
     [Theory]

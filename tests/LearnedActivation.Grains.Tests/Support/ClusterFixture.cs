@@ -63,7 +63,8 @@ public static class TestSilos
         IBlobStore? store = null,
         bool acceptsRuns = true,
         int slots = 2,
-        TimeSpan? executionLease = null)
+        TimeSpan? executionLease = null,
+        TimeSpan? heartbeat = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -80,7 +81,7 @@ public static class TestSilos
             {
                 o.PollInterval = TimeSpan.FromMilliseconds(50);
                 o.HostCheckInterval = TimeSpan.FromMilliseconds(200);
-                o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+                o.HeartbeatInterval = heartbeat ?? TimeSpan.FromMilliseconds(100);
                 o.ExecutionLease = executionLease ?? o.ExecutionLease;
             });
             silo.UseInMemoryReminderService();

@@ -22,8 +22,12 @@ public sealed class FakeTrainingBackend : ITrainingBackend
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _epochs = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int StartEpoch, string? Checkpoint)>> _calls = new();
 
-    /// <summary>Runs of <paramref name="sweepId"/> wait before training epoch <paramref name="beforeEpoch"/> until the gate opens.</summary>
-    public Gate Hold(string sweepId, int beforeEpoch) => _gates[sweepId] = new Gate(beforeEpoch);
+    /// <summary>
+    /// Runs of <paramref name="sweepId"/> wait before training epoch <paramref name="beforeEpoch"/> until the gate
+    /// opens; a cancel stops the wait, unless <paramref name="stopOnCancel"/> is false: then a run that hears a
+    /// cancel stays held (see <see cref="Gate.HeardCancelCount"/>) and stops only once the gate opens.
+    /// </summary>
+    public Gate Hold(string sweepId, int beforeEpoch, bool stopOnCancel = true) => _gates[sweepId] = new Gate(beforeEpoch, stopOnCancel);
 
     /// <summary>The run throws right after reporting <paramref name="epoch"/> (once; cleared by <see cref="Heal"/>).</summary>
     public void FailAfter(RunKey run, int epoch) => _failAfter[run.ToString()] = epoch;
@@ -89,10 +93,11 @@ public sealed class FakeTrainingBackend : ITrainingBackend
     }
 
     /// <summary>Holds runs until opened; tells which runs are waiting at it.</summary>
-    public sealed class Gate(int beforeEpoch)
+    public sealed class Gate(int beforeEpoch, bool stopOnCancel)
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ConcurrentDictionary<string, bool> _waiting = new();
+        private readonly ConcurrentDictionary<string, bool> _heardCancel = new();
 
         public int BeforeEpoch => beforeEpoch;
 
@@ -100,14 +105,18 @@ public sealed class FakeTrainingBackend : ITrainingBackend
 
         public int WaitingCount => _waiting.Count;
 
+        /// <summary>Runs whose execution was cancelled while waiting here.</summary>
+        public int HeardCancelCount => _heardCancel.Count;
+
         public void Open() => _open.TrySetResult();
 
         internal void Wait(RunKey run, CancellationToken cancellationToken)
         {
             _waiting[run.ToString()] = true;
+            using var heard = cancellationToken.Register(() => _heardCancel[run.ToString()] = true);
             try
             {
-                _open.Task.Wait(cancellationToken);
+                _open.Task.Wait(stopOnCancel ? cancellationToken : CancellationToken.None);
             }
             finally
             {

@@ -1,0 +1,90 @@
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace LearnedActivation.Grains.Sweeps;
+
+/// <summary>
+/// The sweep grain's watch over its claimed runs: looks at each assigned run's record and its silo, and
+/// applies <see cref="AssignmentCheck"/>'s verdict to the <see cref="SweepState"/> (a run that ended unheard
+/// is recorded; one whose silo is gone, whose execution fell silent or was disowned is requeued). Also
+/// readmits strays and, in a cancelled sweep, ends the runs no execution owns. Runs inside the sweep
+/// grain's turn, so that it may call run grains; every decision is the state types'.
+/// </summary>
+public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMembershipService membership, RunSchedulingOptions scheduling, ILogger logger)
+{
+    private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.QueuePolicy);
+
+    /// <summary>Alive unless membership has declared the silo dead or does not list it (a silo of an earlier cluster).</summary>
+    public bool IsAlive(string silo) => StatusOf(silo) is not (SiloStatus.Dead or SiloStatus.None);
+
+    /// <summary>Brings <paramref name="state"/> in line with the cluster and the runs' records. Returns whether it changed.</summary>
+    public async Task<bool> ReconcileAsync(string sweepId, SweepState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var changed = state.ReadmitStrays(_policy);
+        if (state.Assignments.Values.Any(a => StatusOf(a.Silo) == SiloStatus.None))
+        {
+            // A silo that joined a moment ago may not be in this silo's snapshot yet: read the table before calling anyone dead.
+            await membership.Refresh();
+        }
+
+        foreach (var (name, assignment) in state.Assignments.ToList())
+        {
+            var run = grains.RunGrain(sweepId, name);
+            RunObservation seen;
+            try
+            {
+                seen = await run.ObserveAsync(assignment.ExecutionId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogObserveFailed(e, sweepId, name);
+                continue;
+            }
+
+            var verdict = AssignmentCheck.Judge(seen, IsAlive(assignment.Silo), scheduling.ExecutionLease);
+            if (verdict == AssignmentVerdict.Ended)
+            {
+                state.EndedUnheard(seen.Outcome);
+            }
+            else if (verdict != AssignmentVerdict.Healthy)
+            {
+                LogRequeued(sweepId, name, assignment.Silo, AssignmentCheck.Reason(verdict));
+                state.Requeued(await run.RequeueAsync(assignment.ExecutionId), _policy);
+            }
+
+            changed |= verdict != AssignmentVerdict.Healthy;
+        }
+
+        var toCancel = state.StillToCancel();
+        await CancelAsync(sweepId, state, toCancel);
+        return changed || toCancel.Count > 0;
+    }
+
+    /// <summary>Cancels runs: queued ones end at once; executing ones are asked to stop and report their end after checkpointing.</summary>
+    public async Task CancelAsync(string sweepId, SweepState state, IEnumerable<string> runs)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(runs);
+        foreach (var name in runs)
+        {
+            state.RecordStatus(await grains.RunGrain(sweepId, name).CancelAsync());
+        }
+    }
+
+    private SiloStatus StatusOf(string silo) => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {Run} was executing on silo {Silo}, but {Why}; queued again")]
+    private partial void LogRequeued(string sweep, string run, string silo, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: looking at run {Run} failed; the watch looks again later")]
+    private partial void LogObserveFailed(Exception e, string sweep, string run);
+}
+
+internal static class SweepGrainFactoryExtensions
+{
+    /// <summary>The record of one run of a sweep.</summary>
+    public static ITrainingRunGrain RunGrain(this IGrainFactory grains, string sweepId, string configName) =>
+        grains.GetGrain<ITrainingRunGrain>(new RunKey(sweepId, configName).ToString());
+}

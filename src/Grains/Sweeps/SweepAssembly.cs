@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace LearnedActivation.Grains.Sweeps;
+
+/// <summary>
+/// Assembles a sweep's artifacts once its runs have all ended: marks it Assembling, has the
+/// <see cref="ISweepArtifactAssembler"/> build them off the grain scheduler (plotting is CPU work), and
+/// records it Finished with their keys, or with the assembler's error. Each step is stored through
+/// <c>write</c>; a failed write leaves the phase as it was, for the caller to try again (assembling
+/// twice is harmless).
+/// </summary>
+public sealed partial class SweepAssembly(ISweepArtifactAssembler assembler, TimeProvider time, ILogger logger)
+{
+    /// <summary>True when the sweep is Finished and stored; false when the store failed on the way.</summary>
+    public async Task<bool> RunAsync(SweepState state, string sweepId, Func<Task> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(write);
+        var before = state.Phase;
+        try
+        {
+            var input = state.BeginAssembly(sweepId, time.GetUtcNow());
+            await write();
+            AssemblyResult result;
+            try
+            {
+                result = new AssemblyResult(await Task.Run(() => assembler.AssembleAsync(input, cancellationToken), cancellationToken), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogAssemblyFailed(e, sweepId);
+                result = new AssemblyResult([], AssemblyResult.OneLine(e));
+            }
+
+            state.Assembled(input, result, time.GetUtcNow());
+            await write();
+            LogFinished(sweepId, input.Runs.Count - input.MissingRuns.Count, input.Runs.Count, input.MissingRuns);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAssemblyRetry(e, sweepId);
+            state.Phase = before;
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} finished: {Completed}/{Total} runs completed; missing {Missing}")]
+    private partial void LogFinished(string sweep, int completed, int total, IReadOnlyList<string> missing);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweep {Sweep}: assembling artifacts failed")]
+    private partial void LogAssemblyFailed(Exception e, string sweep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the store failed during assembly; trying again shortly")]
+    private partial void LogAssemblyRetry(Exception e, string sweep);
+}
+
+/// <summary>What an assembly left: the artifact keys it wrote, or the error the sweep shows.</summary>
+public sealed record AssemblyResult(IReadOnlyList<string> Keys, string? Error)
+{
+    /// <summary>An error as status shows it: type and message on one line.</summary>
+    public static string OneLine(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+    }
+}

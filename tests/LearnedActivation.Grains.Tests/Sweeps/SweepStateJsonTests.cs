@@ -1,0 +1,52 @@
+using System.Text;
+using System.Text.Json;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Scheduling;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Sweeps;
+
+namespace LearnedActivation.Grains.Tests.Sweeps;
+
+/// <summary>
+/// A sweep's state is JSON in the store and outlives the code that wrote it. sweep-state-v1.json was
+/// written by the sweep grain before its decisions moved into <see cref="SweepState"/>: a store of that
+/// time must still load and carry on, and the state must still be written in that shape.
+/// </summary>
+public sealed class SweepStateJsonTests
+{
+    private static readonly byte[] V1 = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Sweeps", "sweep-state-v1.json"));
+
+    [Fact]
+    public async Task AStoredStateOfTheEarlierGrainLoadsAndCarriesOn()
+    {
+        using var root = new TempDirectory();
+        var store = new FileSystemBlobStore(root.Path);
+        await store.PutAsync(StoreLayout.SweepState("v1"), V1);
+        var read = new GrainState<SweepState>(new SweepState());
+
+        await new BlobGrainStorage(store).ReadStateAsync("sweep", GrainId.Create(StoreLayout.SweepGrainType, "v1"), read);
+
+        var state = read.State!;
+        Assert.Equal("v1", state.Spec!.Id);
+        Assert.Equal(SweepPhase.Running, state.Phase);
+        Assert.Equal(["relu_small_small"], state.Queue);
+        Assert.True(state.IsAssigned("tanh_small_small", Guid.Parse("7f0c3c52-5b7c-4c38-9a43-52a1d1d4c0aa")));
+        Assert.Equal(1, state.Runs["relu_small_small"].Epoch);
+        Assert.Equal([1], state.Curves["tanh_small_small"].Select(e => e.Epoch));
+        Assert.Equal("relu_small_small", state.NextClaim(new ProgressFirstPolicy(), "silo"));
+        var plan = state.PlanStart(state.Spec, silo => SiloAddress.FromParsableString(silo).Endpoint.Port == 11111);
+        Assert.Equal(["tanh_small_small"], plan.Keep.Keys);
+        Assert.Equal(["relu_small_small"], plan.Enqueue.Select(w => w.Run.ConfigName));
+    }
+
+    [Fact]
+    public void TheStateIsStillWrittenUnderTheSameNames()
+    {
+        using var stored = JsonDocument.Parse(Encoding.UTF8.GetString(V1));
+        var written = JsonSerializer.SerializeToElement(new SweepState(), BlobGrainStorage.JsonOptions);
+
+        Assert.Equal(Names(stored.RootElement.GetProperty("state")), Names(written));
+    }
+
+    private static List<string> Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+}
