@@ -1,10 +1,11 @@
-using LearnedActivation.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Training;
+using LearnedActivation.Tests;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Benchmarks;

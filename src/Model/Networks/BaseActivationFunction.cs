@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Plots;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using LearnedActivation.Model.Checkpoints;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Plots;
 using TorchSharp.Modules;

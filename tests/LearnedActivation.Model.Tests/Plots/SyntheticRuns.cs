@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Plots;
 
