@@ -42,7 +42,7 @@ internal static class AccuracyCheck
 
         foreach (var size in sizes ?? [SizePreset.Small, SizePreset.Large])
         {
-            foreach (var baseActivation in Enum.GetValues<BaseActivation>())
+            foreach (var baseActivation in StudyPresets.Bases)
             {
                 var config = new ModelConfig(baseActivation, size, size);
                 var accuracy = modes.ToDictionary(m => m, _ => new List<double>());

@@ -1,11 +1,8 @@
-using LearnedActivation.Model.Configuration;
-
 namespace LearnedActivation.Model.Bases;
 
 /// <summary>
-/// The base activations as plain double functions, for drawing reference curves and comparing a learned
-/// function with its base without TorchSharp. Gelu is the exact form x * Phi(x) (PyTorch's default
-/// <c>approximate='none'</c>), not the tanh approximation, so the reference matches what the network used.
+/// Special functions in double precision for the bases' scalar forms (gelu's exact x Phi(x) needs erf), which are
+/// the references their vector forms are tested against: more accurate than anything the kernels compute.
 /// </summary>
 public static class BaseActivationMath
 {
@@ -39,14 +36,6 @@ public static class BaseActivationMath
 
     // Beyond this erfc(x) underflows relative to 1, so erf(x) is exactly 1 in double precision.
     private const double ErfIsOneBeyond = 26.543;
-
-    public static double Evaluate(BaseActivation activation, double x) => activation switch
-    {
-        BaseActivation.Tanh => Math.Tanh(x),
-        BaseActivation.Relu => x > 0 ? x : 0.0,
-        BaseActivation.Gelu => 0.5 * x * (1.0 + Erf(x / Math.Sqrt(2.0))),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown base activation"),
-    };
 
     /// <summary>The error function erf(x) = 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt.</summary>
     public static double Erf(double x)

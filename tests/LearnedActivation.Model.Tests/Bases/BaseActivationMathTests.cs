@@ -60,14 +60,14 @@ public class BaseActivationMathTests
     [InlineData(0.0, 0.0)]
     public void GeluIsExactXTimesNormalCdf(double x, double expected)
     {
-        Assert.Equal(expected, BaseActivationMath.Evaluate(BaseActivation.Gelu, x), 1e-14);
+        Assert.Equal(expected, BaseActivations.Of(BaseActivation.Gelu).Evaluate(x), 1e-14);
     }
 
     [Fact]
     public void TanhAndReluAreTheUsualFunctions()
     {
-        Assert.Equal(Math.Tanh(0.7), BaseActivationMath.Evaluate(BaseActivation.Tanh, 0.7));
-        Assert.Equal(0.0, BaseActivationMath.Evaluate(BaseActivation.Relu, -2.0));
-        Assert.Equal(3.5, BaseActivationMath.Evaluate(BaseActivation.Relu, 3.5));
+        Assert.Equal(Math.Tanh(0.7), BaseActivations.Of(BaseActivation.Tanh).Evaluate(0.7));
+        Assert.Equal(0.0, BaseActivations.Of(BaseActivation.Relu).Evaluate(-2.0));
+        Assert.Equal(3.5, BaseActivations.Of(BaseActivation.Relu).Evaluate(3.5));
     }
 }

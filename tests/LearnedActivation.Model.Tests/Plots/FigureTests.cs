@@ -91,7 +91,7 @@ public sealed class FigureTests : IDisposable
     {
         var path = _directory.File("reference_functions.png");
 
-        ReferenceFunctionsPlot.Save(path);
+        ReferenceFunctionsPlot.Save(path, StudyPresets.Bases);
 
         PngFile.AssertValid(path, 1200, 450);
     }

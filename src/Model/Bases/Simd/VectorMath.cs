@@ -1,79 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Bases.Simd;
 
 /// <summary>
-/// The base activations and their derivatives on 8 floats at a time, for the fused kernel. Absolute errors stay
-/// below 5e-7 (VectorMathTests), which keeps the fused network within 1e-5 of libtorch's.
+/// The functions the bases' 8-lane forms are built from (exp, tanh, erf), for the fused kernel's AVX2 path. Absolute
+/// errors stay below 5e-7 (VectorMathTests), which keeps the fused network within 1e-5 of libtorch's.
 /// </summary>
 internal static class VectorMath
 {
-    private const float InverseSqrt2 = 0.70710678118654752f;
-    private const float InverseSqrt2Pi = 0.39894228040143268f;
-
     // Below this |z| tanh is its Taylor polynomial: exp-based tanh would lose relative accuracy to cancellation.
     private const float TanhSeriesLimit = 0.125f;
-
-    /// <summary>
-    /// Replaces each of <paramref name="count"/> vectors at <paramref name="values"/> (pre-activations z) by sigma(z)
-    /// and writes sigma'(z) to <paramref name="slopes"/>. One loop per base, so each loop body is inlined once.
-    /// </summary>
-    public static unsafe void Activate(BaseActivation baseActivation, Span<float> values, Span<float> slopes)
-    {
-        if (values.Length % 8 != 0 || slopes.Length != values.Length)
-        {
-            throw new ArgumentException($"expected whole vectors of 8 and as many slopes as values (got {values.Length}, {slopes.Length})");
-        }
-
-        fixed (float* v = values, d = slopes)
-        {
-            Activate(baseActivation, v, d, values.Length / 8);
-        }
-    }
-
-    /// <inheritdoc cref="Activate(BaseActivation, Span{float}, Span{float})"/>
-    public static unsafe void Activate(BaseActivation baseActivation, float* values, float* slopes, int count)
-    {
-        const int lanes = 8;
-        switch (baseActivation)
-        {
-            case BaseActivation.Tanh:
-                for (var k = 0; k < count * lanes; k += lanes)
-                {
-                    var value = Tanh(Vector256.Load(values + k));
-                    Vector256.Store(value, values + k);
-                    Vector256.Store(Vector256<float>.One - (value * value), slopes + k);
-                }
-
-                return;
-            case BaseActivation.Relu:
-                for (var k = 0; k < count * lanes; k += lanes)
-                {
-                    var z = Vector256.Load(values + k);
-                    var positive = Vector256.GreaterThan(z, Vector256<float>.Zero);
-                    Vector256.Store(Vector256.ConditionalSelect(positive, z, Vector256<float>.Zero), values + k);
-                    Vector256.Store(Vector256.ConditionalSelect(positive, Vector256<float>.One, Vector256<float>.Zero), slopes + k);
-                }
-
-                return;
-            case BaseActivation.Gelu:
-                // Exact (erf) form: z * Phi(z), derivative Phi(z) + z * phi(z); one exp serves both.
-                for (var k = 0; k < count * lanes; k += lanes)
-                {
-                    var z = Vector256.Load(values + k);
-                    var gaussian = Exp(Vector256.Create(-0.5f) * z * z);
-                    var cdf = Vector256.Create(0.5f) * (Vector256<float>.One + Erf(z * InverseSqrt2, gaussian));
-                    Vector256.Store(z * cdf, values + k);
-                    Vector256.Store(cdf + (z * gaussian * InverseSqrt2Pi), slopes + k);
-                }
-
-                return;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
-        }
-    }
 
     /// <summary>
     /// e^x after Cephes' expf: x = n ln2 + r with |r| &lt;= ln2/2 (ln2 split in two for an exact reduction),

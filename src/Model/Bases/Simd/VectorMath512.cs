@@ -3,77 +3,23 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LearnedActivation.Model.Bases;
-using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Bases.Simd;
 
 /// <summary>
-/// The base activations and their derivatives on 16 floats at a time, for the AVX-512 path of the fused kernel.
-/// About the accuracy of <see cref="VectorMath"/> (VectorMath512Tests: tanh within 2.5e-7 instead of 2e-7, the rest
-/// the same or better), with cheaper formulas: tanh is a rational function (no exp), GELU a table of polynomial
+/// The functions the bases' 16-lane forms are built from, for the AVX-512 path of the fused kernel. About the
+/// accuracy of <see cref="VectorMath"/> (VectorMath512Tests: tanh within 2.5e-7 instead of 2e-7, the rest the same
+/// or better), with cheaper formulas: tanh is a rational function (no exp), GELU a table of polynomial
 /// pieces (<see cref="GeluPieces"/>: no exp, no division; 26 vector operations for value and slope where the erfc
-/// form took 31, and measured 10-15 % faster), and divisions are a 14-bit reciprocal estimate refined by one
+/// form took 31, and faster: docs/benchmarks.md), and divisions are a 14-bit reciprocal estimate refined by one
 /// Newton step (about 1 ulp).
 /// </summary>
 internal static class VectorMath512
 {
-    public const float InverseSqrt2Pi = 0.39894228040143268f;
     private const float InverseSqrt2 = 0.70710678118654752f;
 
     // tanh(x) rounds to +-1 in float beyond this; the rational approximation is fitted up to it.
     private const float TanhClamp = 7.99881172180175781f;
-
-    /// <summary>Span form of the pointer overload, for tests: an empty <paramref name="slopes"/> means values only.</summary>
-    public static unsafe void Activate(BaseActivation baseActivation, Span<float> values, Span<float> slopes)
-    {
-        if (values.Length % 16 != 0 || (slopes.Length != values.Length && !slopes.IsEmpty))
-        {
-            throw new ArgumentException($"expected whole vectors of 16 and as many slopes as values, or none (got {values.Length}, {slopes.Length})");
-        }
-
-        fixed (float* v = values, d = slopes)
-        {
-            Activate(baseActivation, v, slopes.IsEmpty ? null : d, values.Length / 16);
-        }
-    }
-
-    /// <summary>
-    /// Replaces each of <paramref name="count"/> 16-float vectors at <paramref name="values"/> (pre-activations z)
-    /// by sigma(z) and, unless <paramref name="slopes"/> is null, writes sigma'(z) there.
-    /// </summary>
-    public static unsafe void Activate(BaseActivation baseActivation, float* values, float* slopes, int count)
-    {
-        switch (baseActivation)
-        {
-            case BaseActivation.Tanh:
-                Activate<TanhActivation512>(values, slopes, count);
-                return;
-            case BaseActivation.Relu:
-                Activate<ReluActivation512>(values, slopes, count);
-                return;
-            case BaseActivation.Gelu:
-                Activate<GeluActivation512>(values, slopes, count);
-                return;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(baseActivation), baseActivation, "unknown base activation");
-        }
-    }
-
-    /// <summary>Stores sigma(z) at <paramref name="value"/> and, unless <paramref name="slope"/> is null, sigma'(z) there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Store<TActivation>(Vector512<float> z, float* value, float* slope)
-        where TActivation : struct, IActivation512
-    {
-        if (slope == null)
-        {
-            Vector512.Store(TActivation.Value(z), value);
-        }
-        else
-        {
-            Vector512.Store(TActivation.Value(z, out var derivative), value);
-            Vector512.Store(derivative, slope);
-        }
-    }
 
     /// <summary>GELU, z Phi(z), from the <see cref="GeluPieces"/> table (see there): relu(z) + G(|z|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -181,15 +127,6 @@ internal static class VectorMath512
         }
 
         return y * Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
-    }
-
-    private static unsafe void Activate<TActivation>(float* values, float* slopes, int count)
-        where TActivation : struct, IActivation512
-    {
-        for (var k = 0; k < count * 16; k += 16)
-        {
-            Store<TActivation>(Vector512.Load(values + k), values + k, slopes == null ? null : slopes + k);
-        }
     }
 
     /// <summary>e^x, the same Cephes-style reduction, polynomial and clamping as <see cref="VectorMath.Exp"/>.</summary>

@@ -2,8 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using LearnedActivation.Model.Bases;
-using LearnedActivation.Model.Bases.Simd;
-using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Evaluation.Fused;
 
@@ -15,39 +13,35 @@ namespace LearnedActivation.Model.Evaluation.Fused;
 /// gradients are summed per lane in registers over the block's 8 vectors (the tile's 16 accumulators loaded and
 /// stored once per block), then in per-lane float accumulators, which are widened to double lane by lane every
 /// <see cref="FlushBlocks"/> blocks (64 products per float); the 16 double lanes are added in lane order at the
-/// end. Every sum has a fixed order, so results are bitwise reproducible. (Blocks of 64 were 5-7 % slower,
-/// of 256 5-10 % slower: the buffers leave L1.)
+/// end. Every sum has a fixed order, so results are bitwise reproducible. Blocks of 128 measured fastest: smaller
+/// ones pay more per-block overhead, larger ones push the buffers out of L1 (docs/benchmarks.md).
 /// </summary>
-internal sealed unsafe class FusedBlockKernel512
+internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
+    where TBase : struct, IBaseActivation
 {
     private const int Lanes = 16;
     private const int Block = 128;
     private const int Tile = 64;              // four vectors: the scalars one register tile covers
     private const int FlushBlocks = 8;
 
-    // Tanh and gelu keep forward state only up to about the size of this core's L2 cache (1 MiB here, 2 MB
-    // allowed). Measured on a [512, 96] input (this project's largest call) with the benchmark's other modes run in
-    // between, as training runs other layers between an activation's forward and backward: the state is then cold,
-    // and writing and reloading 3-9 MB of it cost more than recomputing the layers, even gelu's (training step,
-    // medians of 3 runs at 16:56 UTC: large gelu 5.8 ms against 7.1 ms when keeping up to 10 MB, medium gelu 3.0
-    // against 4.0, large tanh 4.6 against 5.5; activation alone, small gelu 1.07 against 1.33 ms).
-    // Relu keeps all but its first layer whatever the size: keeping less measured no faster (within the noise).
-    // (Calls of ReluSegmentedKernel.MinScalars or more on relu networks with two or more hidden layers do not come
-    // here: ReluSegmentedKernel runs this kernel on its collapsed networks, without saved state.)
+    // Bases other than relu keep forward state only up to about the size of a core's L2 cache: measured on this
+    // project's largest call, with other work in between as in training, the state is cold by backward, and
+    // writing and reloading megabytes of it cost more than recomputing the layers, even gelu's (figures in
+    // docs/benchmarks.md, "Saved state"). Relu keeps all but its first layer whatever the size
+    // (IBaseActivation.KeepsStateBeyondBudget). (Calls of ReluSegmentedKernel.MinScalars or more on relu networks
+    // with two or more hidden layers do not come here: ReluSegmentedKernel runs this kernel on its collapsed
+    // networks, without saved state.)
     private const long SavedStateBudgetBytes = 2_000_000;
 
-    private readonly BaseActivation _base;
     private readonly int[] _widths;           // [1, h1, ..., hk, 1]
     private readonly float[] _parameters;     // pinned: W0, b0, W1, b1, ... ([out, in] row-major)
     private readonly int[] _weightOffsets;
     private readonly int[] _biasOffsets;
     private readonly int[] _unitOffsets;      // floats from the start of a block buffer to hidden layer l's units
     private readonly int _hiddenFloats;
-    private readonly bool _savesSlopes;       // gelu's slope is not a cheap function of its value
 
-    public FusedBlockKernel512(BaseActivation baseActivation, int[] widths, float[][] weights, float[][] biases)
+    public FusedBlockKernel512(int[] widths, float[][] weights, float[][] biases)
     {
-        _base = baseActivation;
         _widths = widths;
         var layers = weights.Length;
         _weightOffsets = new int[layers];
@@ -75,22 +69,26 @@ internal sealed unsafe class FusedBlockKernel512
         }
 
         _hiddenFloats = _unitOffsets[^1];
-        _savesSlopes = baseActivation == BaseActivation.Gelu;
     }
 
     /// <summary>Scalars per block; chunks handed to different threads start on block boundaries.</summary>
-    public static int BlockSize => Block;
+    public int Granularity => Block;
+
+    public bool UsesVector512 => true;
+
+    // Where the slope is not a cheap function of the value (gelu, silu), forward keeps slopes too.
+    private static bool SavesSlopes => !TBase.SlopeFromValue;
 
     /// <summary>
-    /// The first hidden layer whose values (gelu: and slopes) forward keeps for backward on a call of
-    /// <paramref name="count"/> scalars; backward recomputes the layers before it. Relu: 1 (all but the first, which
-    /// costs less to recompute than to reload). Tanh and gelu: the earliest layer from which on the state stays
+    /// The first hidden layer whose values (and slopes, where they do not follow from the values) forward keeps for
+    /// backward on a call of <paramref name="count"/> scalars; backward recomputes the layers before it. Relu: 1 (all
+    /// but the first, which costs less to recompute than to reload). Other bases: the earliest layer from which on the state stays
     /// within <see cref="SavedStateBudgetBytes"/>, or the number of hidden layers (nothing kept) where even the last
     /// alone is too large.
     /// </summary>
     public int FirstSavedLayer(int count)
     {
-        if (_base == BaseActivation.Relu)
+        if (TBase.KeepsStateBeyondBudget)
         {
             return Math.Min(1, LayerCount - 1);
         }
@@ -107,7 +105,7 @@ internal sealed unsafe class FusedBlockKernel512
     }
 
     /// <summary>Floats of forward state per scalar when hidden layers from <paramref name="firstSaved"/> on are kept.</summary>
-    public int SavedFloatsPerScalar(int firstSaved) => (_hiddenFloats - _unitOffsets[firstSaved]) / Block * (_savesSlopes ? 2 : 1);
+    public int SavedFloatsPerScalar(int firstSaved) => (_hiddenFloats - _unitOffsets[firstSaved]) / Block * (SavesSlopes ? 2 : 1);
 
     /// <summary>
     /// Floats of forward state that <see cref="ForwardRange"/> keeps for <see cref="BackwardRange"/> on a call of
@@ -132,9 +130,9 @@ internal sealed unsafe class FusedBlockKernel512
             var yBlock = xBlock + Block;
             for (var n = 0; n < count; n += Block)
             {
-                // With saved state, the kept hidden layers are written straight into it (gelu: with their slopes).
+                // With saved state, the kept hidden layers are written straight into it (with their slopes where kept).
                 var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, null, kept, kept != null && _savesSlopes, firstSaved);
+                Layout(values, slopes, h, null, kept, kept != null && SavesSlopes, firstSaved);
                 var rest = Math.Min(Block, count - n);
                 if (rest == Block)
                 {
@@ -169,13 +167,13 @@ internal sealed unsafe class FusedBlockKernel512
             if (l < firstSaved || kept == null)
             {
                 values[l] = h + _unitOffsets[l];
-                slopes[l] = _savesSlopes ? scratchSlopes : values[l];
+                slopes[l] = SavesSlopes ? scratchSlopes : values[l];
             }
             else
             {
                 var at = _unitOffsets[l] - _unitOffsets[firstSaved];
                 values[l] = kept + at;
-                slopes[l] = !_savesSlopes ? values[l] : slopesKept ? kept + keep + at : scratchSlopes;
+                slopes[l] = !SavesSlopes ? values[l] : slopesKept ? kept + keep + at : scratchSlopes;
             }
         }
     }
@@ -205,7 +203,7 @@ internal sealed unsafe class FusedBlockKernel512
             {
                 var rest = Math.Min(Block, count - n);
                 var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, d, kept, _savesSlopes, firstSaved);
+                Layout(values, slopes, h, d, kept, SavesSlopes, firstSaved);
                 if (rest == Block)
                 {
                     BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
@@ -286,31 +284,12 @@ internal sealed unsafe class FusedBlockKernel512
         return result;
     }
 
-    /// <summary>Forward pass of one block; leaves sigma(z) in h and, unless d is null, sigma'(z) in d.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ForwardBlock(float* x, float** values, float** slopes, float* y, int hiddenLayers)
-    {
-        switch (_base)
-        {
-            case BaseActivation.Tanh:
-                ForwardBlock<TanhActivation512>(x, values, slopes, y, hiddenLayers);
-                break;
-            case BaseActivation.Relu:
-                ForwardBlock<ReluActivation512>(x, values, slopes, y, hiddenLayers);
-                break;
-            default:
-                ForwardBlock<GeluActivation512>(x, values, slopes, y, hiddenLayers);
-                break;
-        }
-    }
-
     /// <summary>
     /// Forward pass of one block for one base: the first <paramref name="hiddenLayers"/> hidden layers' values to
     /// values[l] and, where slopes[l] is not null, their slopes there (backward: the layers before the saved ones,
     /// or all), then the output to <paramref name="y"/> unless that is null (backward needs no output).
     /// </summary>
-    private void ForwardBlock<TActivation>(float* x, float** values, float** slopes, float* y, int hiddenLayers)
-        where TActivation : struct, IActivation512
+    private void ForwardBlock(float* x, float** values, float** slopes, float* y, int hiddenLayers)
     {
         var parameters = Parameters;
         if (hiddenLayers == 0)
@@ -319,7 +298,7 @@ internal sealed unsafe class FusedBlockKernel512
         }
 
         var h = values[0];
-        var d = TActivation.SlopeFromValue ? null : slopes[0];
+        var d = TBase.SlopeFromValue ? null : slopes[0];
 
         // First layer: 1 -> h1, one multiply-add per unit and vector.
         var w0 = parameters + _weightOffsets[0];
@@ -335,9 +314,9 @@ internal sealed unsafe class FusedBlockKernel512
                 var w = Vector512.Create(w0[j]);
                 var b = Vector512.Create(b0[j]);
                 var at = (j * Block) + q;
-                if (TActivation.InRegisters)
+                if (TBase.InRegisters)
                 {
-                    Store4<TActivation>(Vector512.FusedMultiplyAdd(w, x0, b), Vector512.FusedMultiplyAdd(w, x1, b), Vector512.FusedMultiplyAdd(w, x2, b), Vector512.FusedMultiplyAdd(w, x3, b), h + at, d == null ? null : d + at);
+                    Store4<TBase>(Vector512.FusedMultiplyAdd(w, x0, b), Vector512.FusedMultiplyAdd(w, x1, b), Vector512.FusedMultiplyAdd(w, x2, b), Vector512.FusedMultiplyAdd(w, x3, b), h + at, d == null ? null : d + at);
                 }
                 else
                 {
@@ -346,16 +325,16 @@ internal sealed unsafe class FusedBlockKernel512
             }
         }
 
-        if (!TActivation.InRegisters)
+        if (!TBase.InRegisters)
         {
-            VectorMath512.Activate(_base, h, d, _widths[1] * (Block / Lanes));
+            Activate(h, d, _widths[1] * (Block / Lanes));
         }
 
         for (var l = 1; l < hiddenLayers; l++)
         {
             for (var q = 0; q < Block; q += Tile)
             {
-                Dense<TActivation>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, TActivation.SlopeFromValue || slopes[l] == null ? null : slopes[l] + q);
+                Dense<TBase>(parameters + _weightOffsets[l], parameters + _biasOffsets[l], _widths[l], _widths[l + 1], values[l - 1] + q, values[l] + q, TBase.SlopeFromValue || slopes[l] == null ? null : slopes[l] + q);
             }
         }
 
@@ -481,34 +460,16 @@ internal sealed unsafe class FusedBlockKernel512
     /// Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients. Deltas
     /// (dL/dz) go to d, layer by layer, never over saved state.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
     {
-        switch (_base)
-        {
-            case BaseActivation.Tanh:
-                BackwardBlock<TanhActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
-                break;
-            case BaseActivation.Relu:
-                BackwardBlock<ReluActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
-                break;
-            default:
-                BackwardBlock<GeluActivation512>(x, g, dx, values, slopes, d, laneGrads, hiddenLayers);
-                break;
-        }
-    }
-
-    private void BackwardBlock<TActivation>(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
-        where TActivation : struct, IActivation512
-    {
-        ForwardBlock<TActivation>(x, values, slopes, null, hiddenLayers);
+        ForwardBlock(x, values, slopes, null, hiddenLayers);
         var parameters = Parameters;
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
         var last = LayerCount - 1;
         for (var q = 0; q < Block; q += Tile)
         {
-            LastLayerBackward<TActivation>(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, values[last - 1] + q, slopes[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
+            LastLayerBackward<TBase>(parameters + _weightOffsets[last], laneGrads + (_weightOffsets[last] * Lanes), laneGrads + (_biasOffsets[last] * Lanes), g + q, values[last - 1] + q, slopes[last - 1] + q, d + _unitOffsets[last - 1] + q, _widths[last]);
         }
 
         // Hidden layers, last to second: dL/dW_l = delta_l h_{l-1}^T; delta_{l-1} = (W_l^T delta_l) * sigma'(z_{l-1}).
@@ -518,7 +479,7 @@ internal sealed unsafe class FusedBlockKernel512
             WeightGradients(deltaOut, values[l - 1], laneGrads + (_weightOffsets[l] * Lanes), laneGrads + (_biasOffsets[l] * Lanes), _widths[l], _widths[l + 1]);
             for (var q = 0; q < Block; q += Tile)
             {
-                DeltaBackward<TActivation>(parameters + _weightOffsets[l], deltaOut + q, slopes[l - 1] + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
+                DeltaBackward<TBase>(parameters + _weightOffsets[l], deltaOut + q, slopes[l - 1] + q, d + _unitOffsets[l - 1] + q, _widths[l], _widths[l + 1]);
             }
         }
 
@@ -756,15 +717,40 @@ internal sealed unsafe class FusedBlockKernel512
         }
     }
 
+    /// <summary>Replaces each of <paramref name="count"/> 16-float vectors of pre-activations by sigma(z) (and sigma' at slopes unless null).</summary>
+    private static void Activate(float* values, float* slopes, int count)
+    {
+        for (var k = 0; k < count * Lanes; k += Lanes)
+        {
+            Store<TBase>(Vector512.Load(values + k), values + k, slopes == null ? null : slopes + k);
+        }
+    }
+
+    /// <summary>Stores sigma(z) at <paramref name="value"/> and, unless <paramref name="slope"/> is null, sigma'(z) there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TActivation>(Vector512<float> z, float* value, float* slope)
+        where TActivation : struct, IActivation512
+    {
+        if (slope == null)
+        {
+            Vector512.Store(TActivation.Value(z), value);
+        }
+        else
+        {
+            Vector512.Store(TActivation.Value(z, out var derivative), value);
+            Vector512.Store(derivative, slope);
+        }
+    }
+
     /// <summary>Stores sigma of 4 vectors of pre-activations at <paramref name="values"/> (and sigma' at slopes unless null).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4<TActivation>(Vector512<float> z0, Vector512<float> z1, Vector512<float> z2, Vector512<float> z3, float* values, float* slopes)
         where TActivation : struct, IActivation512
     {
-        VectorMath512.Store<TActivation>(z0, values, slopes);
-        VectorMath512.Store<TActivation>(z1, values + Lanes, slopes == null ? null : slopes + Lanes);
-        VectorMath512.Store<TActivation>(z2, values + (2 * Lanes), slopes == null ? null : slopes + (2 * Lanes));
-        VectorMath512.Store<TActivation>(z3, values + (3 * Lanes), slopes == null ? null : slopes + (3 * Lanes));
+        Store<TActivation>(z0, values, slopes);
+        Store<TActivation>(z1, values + Lanes, slopes == null ? null : slopes + Lanes);
+        Store<TActivation>(z2, values + (2 * Lanes), slopes == null ? null : slopes + (2 * Lanes));
+        Store<TActivation>(z3, values + (3 * Lanes), slopes == null ? null : slopes + (3 * Lanes));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

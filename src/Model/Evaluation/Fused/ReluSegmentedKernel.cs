@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using LearnedActivation.Model.Bases;
 
 namespace LearnedActivation.Model.Evaluation.Fused;
 
@@ -22,9 +23,9 @@ namespace LearnedActivation.Model.Evaluation.Fused;
 /// side is exactly the floats at or past one threshold (found once per weight snapshot by bisection), and that count
 /// identifies the active set exactly, even for scalars on a bend. Every sum has a fixed order (segments in order,
 /// each one single-threaded), so results are bit-identical whatever the thread count. Non-finite inputs are left
-/// to the plain kernel (<see cref="TryPlan"/> says so). Measured (docs/benchmarks.md): forward + backward of the
-/// large network on 49,152 scalars 0.59 ms against 1.14 ms per scalar, medium 0.31 against 0.93, small 0.21 against
-/// 0.31; the sort and the gathers and scatters around it take about 0.17 ms of that.
+/// to the plain kernel (<see cref="TryPlan"/> says so). The collapsed networks run through the fused kernel's code
+/// paths directly (<see cref="FusedKernelPaths"/>), not through <see cref="FusedActivationKernel"/>, which routes
+/// here. Timings against the plain kernel: docs/benchmarks.md.
 /// </para>
 /// </summary>
 internal sealed unsafe class ReluSegmentedKernel
@@ -192,7 +193,7 @@ internal sealed unsafe class ReluSegmentedKernel
                 {
                     var (start, length) = (((int*)starts)[s], ((int*)starts)[s + 1] - ((int*)starts)[s]);
                     var xs = (float*)inputs + start;
-                    Collapsed(s, *xs).Forward(new ReadOnlySpan<float>(xs, length), new Span<float>((float*)outputs + start, length));
+                    Collapsed(s, *xs).ForwardRange(xs, (float*)outputs + start, length, null, 0);
                 });
 
                 for (var k = 0; k < count; k++)
@@ -232,7 +233,7 @@ internal sealed unsafe class ReluSegmentedKernel
                 {
                     var (start, length) = (((int*)starts)[s], ((int*)starts)[s + 1] - ((int*)starts)[s]);
                     var xs = (float*)inputs + start;
-                    parts[s] = Collapsed(s, *xs).BackwardSums(new ReadOnlySpan<float>(xs, length), new ReadOnlySpan<float>((float*)grads + start, length), new Span<float>((float*)inputGrads + start, length));
+                    parts[s] = Collapsed(s, *xs).BackwardRange(xs, (float*)grads + start, (float*)inputGrads + start, length, null, 0);
                 });
 
                 for (var k = 0; k < count; k++)
@@ -363,7 +364,7 @@ internal sealed unsafe class ReluSegmentedKernel
     /// Segment <paramref name="segment"/>'s network (its first two layers collapsed for the units active at
     /// <paramref name="member"/>, one of its scalars), made once and kept for backward.
     /// </summary>
-    private FusedActivationKernel Collapsed(int segment, float member) => (_collapsed[segment] ??= Collapse(Mask(member))).Kernel;
+    private IFusedKernelPath Collapsed(int segment, float member) => (_collapsed[segment] ??= Collapse(Mask(member))).Path;
 
     /// <summary>The network with its first two layers collapsed for the active units <paramref name="mask"/>: 1 -> h2 (p, q) -> ... -> 1.</summary>
     private CollapsedSegment Collapse(bool[] mask)
@@ -385,7 +386,7 @@ internal sealed unsafe class ReluSegmentedKernel
             (p[i], q[i]) = ((float)slope, (float)offset);
         }
 
-        return new CollapsedSegment(mask, new FusedActivationKernel(Configuration.BaseActivation.Relu, [p, .. _restWeights], [q, .. _restBiases], _allowVector512, segmentRelu: false));
+        return new CollapsedSegment(mask, FusedKernelPaths.Create<ReluBase>([p, .. _restWeights], [q, .. _restBiases], _allowVector512));
     }
 
     /// <summary>Adds the segments' gradients in segment order, unfolding each collapsed first layer into the real first two.</summary>
@@ -470,4 +471,4 @@ internal sealed unsafe class ReluSegmentedKernel
 }
 
 /// <summary>A segment's active first-layer units and its collapsed network.</summary>
-internal sealed record CollapsedSegment(bool[] Mask, FusedActivationKernel Kernel);
+internal sealed record CollapsedSegment(bool[] Mask, IFusedKernelPath Path);

@@ -53,6 +53,7 @@ public sealed class VectorMath512Tests
     [InlineData(BaseActivation.Tanh)]
     [InlineData(BaseActivation.Relu)]
     [InlineData(BaseActivation.Gelu)]
+    [InlineData(BaseActivation.Silu)]
     public void ActivateGivesTheBaseAndItsDerivative(BaseActivation baseActivation)
     {
         var z = Points.Where((_, i) => i % 50 == 0).Take(1600).ToArray();
@@ -60,15 +61,15 @@ public sealed class VectorMath512Tests
         var slopes = new float[z.Length];
         var valuesOnly = z.ToArray();
 
-        VectorMath512.Activate(baseActivation, values, slopes);
-        VectorMath512.Activate(baseActivation, valuesOnly, []);
+        LaneForms.Activate512(baseActivation, values, slopes);
+        LaneForms.Activate512(baseActivation, valuesOnly, []);
 
         Assert.Equal(values, valuesOnly);
         for (var i = 0; i < z.Length; i++)
         {
-            Assert.Equal(BaseActivationMath.Evaluate(baseActivation, z[i]), values[i], 3e-7 * Math.Max(1, Math.Abs(z[i])));
+            Assert.Equal(BaseActivations.Of(baseActivation).Evaluate(z[i]), values[i], 3e-7 * Math.Max(1, Math.Abs(z[i])));
             var h = 1e-4;
-            var numeric = (BaseActivationMath.Evaluate(baseActivation, z[i] + h) - BaseActivationMath.Evaluate(baseActivation, z[i] - h)) / (2 * h);
+            var numeric = (BaseActivations.Of(baseActivation).Evaluate(z[i] + h) - BaseActivations.Of(baseActivation).Evaluate(z[i] - h)) / (2 * h);
             if (!(baseActivation == BaseActivation.Relu && Math.Abs(z[i]) < h))
             {
                 Assert.Equal(numeric, slopes[i], 1e-5);

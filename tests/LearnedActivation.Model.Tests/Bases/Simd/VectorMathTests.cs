@@ -51,19 +51,20 @@ public sealed class VectorMathTests
     [InlineData(BaseActivation.Tanh)]
     [InlineData(BaseActivation.Relu)]
     [InlineData(BaseActivation.Gelu)]
+    [InlineData(BaseActivation.Silu)]
     public void ActivateGivesTheBaseAndItsDerivative(BaseActivation baseActivation)
     {
         var z = Points.Where((_, i) => i % 50 == 0).Take(1600).ToArray();
         var values = z.ToArray();
         var slopes = new float[z.Length];
 
-        VectorMath.Activate(baseActivation, values, slopes);
+        LaneForms.Activate256(baseActivation, values, slopes);
 
         for (var i = 0; i < z.Length; i++)
         {
-            Assert.Equal(BaseActivationMath.Evaluate(baseActivation, z[i]), values[i], 3e-7 * Math.Max(1, Math.Abs(z[i])));
+            Assert.Equal(BaseActivations.Of(baseActivation).Evaluate(z[i]), values[i], 3e-7 * Math.Max(1, Math.Abs(z[i])));
             var h = 1e-4;
-            var numeric = (BaseActivationMath.Evaluate(baseActivation, z[i] + h) - BaseActivationMath.Evaluate(baseActivation, z[i] - h)) / (2 * h);
+            var numeric = (BaseActivations.Of(baseActivation).Evaluate(z[i] + h) - BaseActivations.Of(baseActivation).Evaluate(z[i] - h)) / (2 * h);
             if (!(baseActivation == BaseActivation.Relu && Math.Abs(z[i]) < h))
             {
                 Assert.Equal(numeric, slopes[i], 1e-5);
