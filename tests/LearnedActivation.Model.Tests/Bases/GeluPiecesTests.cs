@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Bases.Simd;
 using LearnedActivation.Model.Configuration;
-using LearnedActivation.Model.Networks;
+using LearnedActivation.Model.Tests.Support;
 
 namespace LearnedActivation.Model.Tests.Bases;
 
@@ -26,13 +26,10 @@ public sealed class GeluPiecesTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void ValueAndSlopeAreWithinAboutAnUlpEverywhere()
     {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            return; // the table needs AVX-512's two-register permute
-        }
+        Avx512Required.SkipUnlessFoundation();
 
         var worstValue = 0.0;
         var worstSlope = 0.0;
@@ -59,13 +56,10 @@ public sealed class GeluPiecesTests
         Assert.True(worstSlope < 2e-7, $"slope error {worstSlope:E2}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void BothZerosHaveSlopeOneHalf()
     {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            return;
-        }
+        Avx512Required.SkipUnlessFoundation();
 
         var z = Vector512.Create(0f).WithElement(1, -0f);
         var value = VectorMath512.Gelu(z, out var slope);

@@ -97,6 +97,17 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
+    public void ReferenceFunctionsPlotDrawsWhicheverBasesItIsGiven()
+    {
+        var path = _directory.File("reference_functions.png");
+
+        ReferenceFunctionsPlot.Save(path, Enum.GetValues<BaseActivation>());
+
+        PngFile.AssertValid(path, 1200, 450);
+        Assert.Throws<ArgumentException>(() => ReferenceFunctionsPlot.Save(_directory.File("none.png"), []));
+    }
+
+    [Fact]
     public void OverlayPlotWritesPng()
     {
         var x = new XRange(-4, 4).Linspace();

@@ -10,7 +10,7 @@ namespace LearnedActivation.Model.Evaluation.Fused;
 /// <summary>
 /// Computes the activation network with <see cref="FusedActivationKernel"/>: the same function as exact, all
 /// layers in one vectorised pass per block of scalars. On AVX-512 CPUs forward keeps hidden layers for backward in
-/// a pooled array (FusedBlockKernel512.FirstSavedLayer): tanh and gelu the last ones as far as they fit in 2 MB (on
+/// a pooled array (FusedBlockKernel512.FirstSavedLayer): bases other than relu the last ones as far as they fit in 2 MB (on
 /// a [512, 96] input the last layer of the small and large tanh networks, nothing for medium tanh or any gelu);
 /// backward recomputes the others. Relu on calls of 4,096 scalars or more keeps the scalars' grouping by segment
 /// instead (<see cref="ReluSegmentedKernel"/>, 0.4 MB on that input); on smaller calls all hidden layers but the first. Without gradients (no_grad,

@@ -73,7 +73,7 @@ internal sealed unsafe class FusedActivationKernel
     /// <summary>
     /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on
     /// <paramref name="count"/> scalars: the segmented relu's grouping where that path runs, else the AVX-512 path's
-    /// hidden layers (0 where nothing is kept: the 8-lane path, or one hidden layer).
+    /// hidden layers (0 where nothing is kept: the AVX2 path, or one hidden layer).
     /// </summary>
     public int SavedFloats(int count) => Segmented(count) ? _segmented!.SavedFloats(count) : _path.SavedFloats(count);
 

@@ -76,7 +76,7 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
 
     public bool UsesVector512 => true;
 
-    // Where the slope is not a cheap function of the value (gelu, silu), forward keeps slopes too.
+    // Where the slope is not a cheap function of the value (gelu, for one), forward keeps slopes too.
     private static bool SavesSlopes => !TBase.SlopeFromValue;
 
     /// <summary>

@@ -28,6 +28,7 @@ public sealed class FusedActivationEvaluatorTests
     [InlineData(BaseActivation.Tanh)]
     [InlineData(BaseActivation.Relu)]
     [InlineData(BaseActivation.Gelu)]
+    [InlineData(BaseActivation.Silu)]
     public void WeightGradientsAreCloserToAFloat64ReferenceThanLibtorchsFloat32(BaseActivation baseActivation)
     {
         // The fused kernel sums weight gradients in double; libtorch's float32 sums are the larger part of the
