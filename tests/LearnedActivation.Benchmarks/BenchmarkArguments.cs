@@ -1,4 +1,5 @@
 using System.Globalization;
+using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Benchmarks;
 
@@ -44,7 +45,7 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     result = result with { Sizes = args[i + 1].Split(',') };
                     i++;
                     break;
-                case "--modes" when i + 1 < args.Count:
+                case "--modes" when i + 1 < args.Count && args[i + 1].Split(',').All(m => Names.TryParse(m, out ActivationEvaluation? _)):
                     result = result with { Modes = args[i + 1].Split(',') };
                     i++;
                     break;

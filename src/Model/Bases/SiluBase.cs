@@ -9,7 +9,7 @@ namespace LearnedActivation.Model.Bases;
 /// <summary>
 /// SiLU (swish), z sigmoid(z) as PyTorch's <c>nn.functional.silu</c>. Slope s (1 + z (1 - s)) with s = sigmoid(z):
 /// not a cheap function of the value, so the AVX-512 path keeps slopes. One exp serves value and slope; exp's
-/// clamping keeps 1 + e^-z finite, so far left the value is a tiny negative number or 0, never NaN.
+/// clamping keeps 1 + e^-z finite, so for finite z far left the value is a tiny negative number or 0, never NaN.
 /// </summary>
 internal readonly struct SiluBase : IBaseActivation
 {
