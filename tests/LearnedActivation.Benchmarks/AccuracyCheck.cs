@@ -1,10 +1,11 @@
-using LearnedActivation.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Training;
+using LearnedActivation.Tests;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Benchmarks;
@@ -41,7 +42,7 @@ internal static class AccuracyCheck
 
         foreach (var size in sizes ?? [SizePreset.Small, SizePreset.Large])
         {
-            foreach (var baseActivation in Enum.GetValues<BaseActivation>())
+            foreach (var baseActivation in StudyPresets.Bases)
             {
                 var config = new ModelConfig(baseActivation, size, size);
                 var accuracy = modes.ToDictionary(m => m, _ => new List<double>());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ internal static class ActivationBenchmark
     {
         output.WriteLine($"## Activation network alone, input [{Shape[0]}, {Shape[1]}] ~ N(0, 2), forward + backward (median ms)");
         output.WriteLine();
-        output.WriteLine("| act size | base | fixed | " + string.Join(" | ", modes.Select(Names.Of)) + " | " + string.Join(" | ", modes.Skip(1).Select(m => $"exact / {Names.Of(m)}")) + " |");
+        output.WriteLine("| act size | base | fixed | " + string.Join(" | ", modes.Select(Names.Of)) + " | " + string.Join(" | ", modes.Skip(1).Select(m => $"{Names.Of(modes[0])} / {Names.Of(m)}")) + " |");
         output.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", 1 + modes.Count + modes.Count - 1)));
         foreach (var size in Enum.GetValues<SizePreset>())
         {

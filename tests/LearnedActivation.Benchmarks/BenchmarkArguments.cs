@@ -1,4 +1,5 @@
 using System.Globalization;
+using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Benchmarks;
 
@@ -11,7 +12,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -42,6 +43,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--sizes" when i + 1 < args.Count:
                     result = result with { Sizes = args[i + 1].Split(',') };
+                    i++;
+                    break;
+                case "--modes" when i + 1 < args.Count && args[i + 1].Split(',').All(m => Names.TryParse(m, out ActivationEvaluation? _)):
+                    result = result with { Modes = args[i + 1].Split(',') };
                     i++;
                     break;
                 case "--data" when i + 1 < args.Count:

@@ -1,4 +1,5 @@
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using static TorchSharp.torch;
 

@@ -1,6 +1,10 @@
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation;
+using LearnedActivation.Model.Evaluation.Fused;
+using LearnedActivation.Model.Evaluation.Grid;
 using LearnedActivation.Model.Networks;
+using LearnedActivation.Tests;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Benchmarks;

@@ -3,14 +3,14 @@ using LearnedActivation.Model.Configuration;
 using static TorchSharp.torch;
 
 // Usage (docs/benchmarks.md):
-//   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick]     timing tables
+//   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick] [--modes fused,grid]   timing tables
 //   ... -- --grid-errors                                                                grid error by knot count
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
     return 2;
 }
 
@@ -34,7 +34,7 @@ switch (options.Mode)
         MachineDescription.Write(Console.Out);
         Console.WriteLine($"Warm-up {repetitions.WarmupRepetitions}, repetitions {repetitions.Repetitions}, steps per sample {repetitions.StepsPerSample}");
         Console.WriteLine();
-        var modes = Enum.GetValues<ActivationEvaluation>();
+        ActivationEvaluation[] modes = options.Modes is { } names ? [.. names.Select(Names.ParseActivationEvaluation)] : Enum.GetValues<ActivationEvaluation>();
         StepBenchmark.Run(Console.Out, repetitions, modes);
         ActivationBenchmark.Run(Console.Out, repetitions, modes);
         break;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -25,7 +25,7 @@ internal static class SweepTiming
         {
             foreach (var activation in Enum.GetValues<SizePreset>())
             {
-                foreach (var baseActivation in Enum.GetValues<BaseActivation>())
+                foreach (var baseActivation in StudyPresets.Bases)
                 {
                     var config = new ModelConfig(baseActivation, outer, activation);
                     foreach (var mode in modes)

@@ -66,7 +66,7 @@ public sealed record SweepAxes(
     [property: Id(3)] IReadOnlyList<long> Seeds)
 {
     public static SweepAxes Study { get; } = new(
-        Enum.GetValues<BaseActivation>(),
+        StudyPresets.Bases,
         Enum.GetValues<SizePreset>(),
         Enum.GetValues<SizePreset>(),
         [0L]);

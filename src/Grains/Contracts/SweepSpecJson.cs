@@ -13,7 +13,7 @@ namespace LearnedActivation.Grains.Contracts;
 ///   "checkpointEvery": 1, "data": { "file": "covertype.csv.gz", "target": "target" } }
 /// </code>
 /// The document is walked by hand (rather than bound to a DTO) so that each error can name the exact
-/// field and element, e.g. "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu)".
+/// field and element, e.g. "sweep.json: outerSizes[1]: unknown size 'huge' (expected small|medium|large)".
 /// </summary>
 public static class SweepSpecJson
 {

@@ -5,6 +5,12 @@ namespace LearnedActivation.Model.Configuration;
 /// </summary>
 public static class StudyPresets
 {
+    /// <summary>
+    /// The bases of the default study, in this order. Written out rather than taken from the enum: registering a
+    /// new base (Bases/) makes it available to runs and specs without changing the study.
+    /// </summary>
+    public static IReadOnlyList<BaseActivation> Bases { get; } = [BaseActivation.Tanh, BaseActivation.Relu, BaseActivation.Gelu];
+
     public static IReadOnlyList<int> OuterHidden(SizePreset size) => size switch
     {
         SizePreset.Small => [48, 24],

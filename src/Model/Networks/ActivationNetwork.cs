@@ -1,4 +1,5 @@
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

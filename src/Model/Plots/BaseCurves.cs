@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Plots;
@@ -7,5 +8,5 @@ public static class BaseCurves
 {
     /// <summary>The base activation sampled at <paramref name="x"/>, labelled with its name ("tanh").</summary>
     public static FunctionCurve Of(BaseActivation activation, double[] x, string? label = null) =>
-        FunctionCurve.Sample(label ?? Names.Of(activation), x, v => BaseActivationMath.Evaluate(activation, v));
+        FunctionCurve.Sample(label ?? Names.Of(activation), x, BaseActivations.Of(activation).Evaluate);
 }

@@ -50,7 +50,7 @@ public static class SweepReport
             return path;
         }
 
-        ReferenceFunctionsPlot.Save(PathOf(SweepFigures.ReferenceFileName));
+        ReferenceFunctionsPlot.Save(PathOf(SweepFigures.ReferenceFileName), sweep.Bases);
         foreach (var baseActivation in sweep.Bases)
         {
             foreach (var figure in SweepFigures.PerBase)

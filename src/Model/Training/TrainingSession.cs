@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LearnedActivation.Model.Checkpoints;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Plots;
 using TorchSharp.Modules;

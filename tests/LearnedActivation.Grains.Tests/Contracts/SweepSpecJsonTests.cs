@@ -20,6 +20,23 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
+    public void TheDefaultStudyRunsTanhReluAndGeluOnly()
+    {
+        // Registering a base (silu) makes it available to specs, not part of the study.
+        Assert.Equal([BaseActivation.Tanh, BaseActivation.Relu, BaseActivation.Gelu], SweepSpec.Default(SweepSpecJson.DefaultId).Axes.Bases);
+        Assert.Equal([BaseActivation.Tanh, BaseActivation.Relu, BaseActivation.Gelu], SweepAxes.Study.Bases);
+    }
+
+    [Fact]
+    public void EveryRegisteredBaseCanBeNamedInASpec()
+    {
+        var spec = SweepSpecJson.Parse("""{"bases": ["silu", "relu"], "outerSizes": ["small"], "activationSizes": ["medium"]}""", "sweep.json");
+
+        Assert.Equal([BaseActivation.Silu, BaseActivation.Relu], spec.Axes.Bases);
+        Assert.Equal(["silu_small_medium", "relu_small_medium"], spec.Runs().Select(r => r.ConfigName));
+    }
+
+    [Fact]
     public void FieldsOverrideAxesBudgetAndData()
     {
         const string json = """
@@ -50,7 +67,7 @@ public sealed class SweepSpecJsonTests
     }
 
     [Theory]
-    [InlineData("""{"bases": ["tanh", "swish"]}""", "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu)")]
+    [InlineData("""{"bases": ["tanh", "swish"]}""", "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu|silu)")]
     [InlineData("""{"outerSizes": ["huge"]}""", "sweep.json: outerSizes[0]: unknown size 'huge' (expected small|medium|large)")]
     [InlineData("""{"activationSizes": [1]}""", "sweep.json: activationSizes[0]: unknown size 1 (expected small|medium|large)")]
     [InlineData("""{"bases": []}""", "sweep.json: bases: must not be empty")]

@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Networks;
 
 namespace LearnedActivation.Model.Tests.Networks;
@@ -25,7 +26,7 @@ internal static class ReferenceActivation
                     sum += weight[(o * values.Length) + i] * values[i];
                 }
 
-                next[o] = l < layers.Count - 1 ? BaseActivationFunction.Apply(network.Base, sum) : sum;
+                next[o] = l < layers.Count - 1 ? BaseActivations.Of(network.Base).Evaluate(sum) : sum;
             }
 
             values = next;

@@ -91,9 +91,20 @@ public sealed class FigureTests : IDisposable
     {
         var path = _directory.File("reference_functions.png");
 
-        ReferenceFunctionsPlot.Save(path);
+        ReferenceFunctionsPlot.Save(path, StudyPresets.Bases);
 
         PngFile.AssertValid(path, 1200, 450);
+    }
+
+    [Fact]
+    public void ReferenceFunctionsPlotDrawsWhicheverBasesItIsGiven()
+    {
+        var path = _directory.File("reference_functions.png");
+
+        ReferenceFunctionsPlot.Save(path, Enum.GetValues<BaseActivation>());
+
+        PngFile.AssertValid(path, 1200, 450);
+        Assert.Throws<ArgumentException>(() => ReferenceFunctionsPlot.Save(_directory.File("none.png"), []));
     }
 
     [Fact]

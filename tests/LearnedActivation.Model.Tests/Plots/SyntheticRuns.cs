@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Plots;
 
@@ -27,7 +28,7 @@ internal static class SyntheticRuns
         var scale = 0.6 + (0.25 * variant);
         var sign = variant % 4 == 3 ? -1.0 : 1.0;
         return FunctionCurve.Sample(label, x, v =>
-            sign * ((scale * BaseActivationMath.Evaluate(activation, (1.0 + (0.1 * variant)) * v)) + (0.08 * variant * Math.Sin(v)) - (0.05 * variant)));
+            sign * ((scale * BaseActivations.Of(activation).Evaluate((1.0 + (0.1 * variant)) * v)) + (0.08 * variant * Math.Sin(v)) - (0.05 * variant)));
     }
 
     public static EpochSeries Run(string name, int epochs, double finalAccuracy)

@@ -13,7 +13,7 @@ internal static class SweepRunsFixture
     /// <summary>The 27 configurations in the study's order: base, then outer size, then activation size.</summary>
     public static IReadOnlyList<ModelConfig> Study { get; } =
     [
-        .. from b in Enum.GetValues<BaseActivation>()
+        .. from b in StudyPresets.Bases
            from o in Enum.GetValues<SizePreset>()
            from a in Enum.GetValues<SizePreset>()
            select new ModelConfig(b, o, a),

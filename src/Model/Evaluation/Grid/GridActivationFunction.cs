@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using LearnedActivation.Model.Bases;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation.Fused;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Evaluation.Grid;
+
+/// <summary>
+/// The grid evaluation as one autograd function: <c>apply(x, base, low, high, knots, W0, b0, W1, b1, ...)</c>.
+/// Forward samples the network at the interpolant's points with <see cref="FusedActivationKernel"/> and
+/// interpolates; backward takes dL/dx and dL/d(sample values) from the interpolant, then carries the latter
+/// through the kernel's backward to the weights. One graph node per call: on a few hundred samples the
+/// bookkeeping of separate libtorch operations would cost more than the arithmetic.
+/// </summary>
+internal sealed class GridActivationFunction : autograd.SingleTensorFunction<GridActivationFunction>
+{
+    private const string StateKey = "state";
+    private const int FirstWeight = 5;
+
+    public override string Name => nameof(GridActivationFunction);
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(vars);
+        var x = (Tensor)vars[0];
+        var baseActivation = (BaseActivation)vars[1];
+        var low = (double)vars[2];
+        var high = (double)vars[3];
+        var knots = (int)vars[4];
+        var kernel = FusedActivationKernel.FromTensors(baseActivation, vars.Skip(FirstWeight).Cast<Tensor>().ToArray());
+
+        IInterpolant interpolant = BaseActivations.Of(baseActivation).PiecewiseLinear
+            ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)))
+            : new CubicInterpolant(low, (high - low) / (knots - 1), knots);
+        var values = new float[interpolant.Points.Length];
+        kernel.Forward(interpolant.Points, values);
+
+        ctx.save_for_backward([x]);
+        ctx.save_data(StateKey, (kernel, interpolant, values));
+
+        var output = empty_like(x);
+        interpolant.Forward(values, Floats(x), Floats(output));
+        return output;
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(grad_output);
+        var x = ctx.get_saved_variables()[0];
+        var (kernel, interpolant, values) = ((FusedActivationKernel, IInterpolant, float[]))ctx.get_data(StateKey);
+
+        var gradX = empty_like(x);
+        var gradValues = new float[values.Length];
+        interpolant.Backward(values, Floats(x), Floats(grad_output.contiguous()), Floats(gradX), gradValues);
+        var (weightGrads, biasGrads) = kernel.Backward(interpolant.Points, gradValues, new float[values.Length]);
+
+        var grads = new List<Tensor> { gradX, null!, null!, null!, null! };
+        for (var l = 0; l < weightGrads.Length; l++)
+        {
+            grads.Add(tensor(weightGrads[l]).reshape(biasGrads[l].Length, -1));
+            grads.Add(tensor(biasGrads[l]));
+        }
+
+        return grads;
+    }
+
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+}

@@ -1,0 +1,243 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LearnedActivation.Model.Evaluation.Grid;
+
+/// <summary>
+/// A piecewise-linear function given by two sample points inside each piece: on piece p the value is the line
+/// through (Left[p], values[2p]) and (Right[p], values[2p+1]). For a function that is linear on each piece (a
+/// relu network between its bends) this is exact, value and gradients. Reproducible: the AVX2 path and the
+/// scalar path perform the same float operations, and sums run in element order.
+/// </summary>
+internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpolant
+{
+    private const int Lanes = 8;
+
+    public float[] Points { get; } = pieces.SamplePoints();
+
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output) => Forward(x, Rows(values), pieces, output);
+
+    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
+    {
+        // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
+        // would make every add wait for the one before. The lanes are added up in order at the end.
+        var sums = new float[4 * Lanes * pieces.Count];
+        Backward(x, Rows(values), upstream, pieces, gradX, sums);
+        for (var p = 0; p < pieces.Count; p++)
+        {
+            float first = 0, second = 0;
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                first += sums[4 * ((p * Lanes) + lane)];
+                second += sums[(4 * ((p * Lanes) + lane)) + 1];
+            }
+
+            gradValues[2 * p] = first;
+            gradValues[(2 * p) + 1] = second;
+        }
+    }
+
+    /// <summary>Per piece the row (y at Left, y at Right minus y at Left, Left, 1 / (Right - Left)).</summary>
+    private float[] Rows(ReadOnlySpan<float> values)
+    {
+        var rows = new float[4 * pieces.Count];
+        for (var p = 0; p < pieces.Count; p++)
+        {
+            rows[4 * p] = values[2 * p];
+            rows[(4 * p) + 1] = values[(2 * p) + 1] - values[2 * p];
+            rows[(4 * p) + 2] = pieces.Left[p];
+            rows[(4 * p) + 3] = pieces.InverseWidth[p];
+        }
+
+        return rows;
+    }
+
+    // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output)
+    {
+        var n = 0;
+        fixed (float* xs = x, table = rows, outs = output)
+        {
+            if (Avx2.IsSupported)
+            {
+                var offsets = stackalloc int[8];
+                for (; n + 8 <= x.Length; n += 8)
+                {
+                    var xv = Avx.LoadVector256(xs + n);
+                    pieces.RowOffsets(xv, xs + n, offsets);
+                    Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
+                    Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
+                }
+            }
+
+            for (; n < x.Length; n++)
+            {
+                var row = table + (4 * pieces.Find(xs[n]));
+                outs[n] = row[0] + (((xs[n] - row[2]) * row[3]) * row[1]);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, LinearPieces pieces, Span<float> gradX, Span<float> sums)
+    {
+        var n = 0;
+        fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
+        {
+            if (Avx2.IsSupported)
+            {
+                var offsets = stackalloc int[8];
+                var sumOffsets = stackalloc int[8];
+                for (; n + 8 <= x.Length; n += 8)
+                {
+                    var xv = Avx.LoadVector256(xs + n);
+                    pieces.RowOffsets(xv, xs + n, offsets);
+                    Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(Avx.LoadVector256(offsets), 3) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
+                    Rows4.Load(table, offsets, out _, out var rise, out var left, out var inverseWidth);
+                    var u = (xv - left) * inverseWidth;
+                    var g = Avx.LoadVector256(gs + n);
+                    Avx.Store(dxs + n, g * rise * inverseWidth);
+
+                    // d value / d y0 = 1 - u and d value / d y1 = u, added back lane by lane in element order.
+                    Rows4.Add(totals, sumOffsets, g * (Vector256<float>.One - u), g * u, Vector256<float>.Zero, Vector256<float>.Zero);
+                }
+            }
+
+            for (; n < x.Length; n++)
+            {
+                var piece = pieces.Find(xs[n]);
+                var row = table + (4 * piece);
+                var u = (xs[n] - row[2]) * row[3];
+                var g = gs[n];
+                dxs[n] = g * row[1] * row[3];
+                var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
+                sum[0] += g * (1 - u);
+                sum[1] += g * u;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The pieces of [low, high] between the bends, with two sample points inside each, and a bucket table for
+/// finding a point's piece: a bucket that lies clearly inside one piece names it; one near a bend (a few in
+/// a thousand) says "search", and a binary search over the bends decides.
+/// </summary>
+internal sealed class LinearPieces
+{
+    private const int Buckets = 8192;
+    private const int Search = -1;
+
+    private readonly float[] _bends;
+    private readonly int[] _bucketPiece;
+    private readonly float _low;
+    private readonly float _bucketsPerUnit;
+
+    public LinearPieces(double low, double high, double[] bends)
+    {
+        _bends = [.. bends.Select(b => (float)b)];
+        Count = bends.Length + 1;
+        Left = new float[Count];
+        Right = new float[Count];
+        InverseWidth = new float[Count];
+        for (var p = 0; p < Count; p++)
+        {
+            var start = p == 0 ? low : bends[p - 1];
+            var end = p == bends.Length ? high : bends[p];
+            Left[p] = (float)(start + ((end - start) / 4));
+            Right[p] = (float)(start + (3 * (end - start) / 4));
+            InverseWidth[p] = 1 / (Right[p] - Left[p]);
+        }
+
+        _low = (float)low;
+        _bucketsPerUnit = (float)(Buckets / (high - low));
+
+        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
+        var bucketWidth = (high - low) / Buckets;
+        var margin = bucketWidth / 10;
+        _bucketPiece = new int[Buckets + 1];
+        var piece = 0;
+        for (var b = 0; b <= Buckets; b++)
+        {
+            var bucketStart = low + (b * bucketWidth);
+            while (piece < bends.Length && bends[piece] < bucketStart - margin)
+            {
+                piece++;
+            }
+
+            var near = piece < bends.Length && bends[piece] <= bucketStart + bucketWidth + margin;
+            _bucketPiece[b] = near ? Search : piece;
+        }
+    }
+
+    public int Count { get; }
+
+    public float[] Left { get; }
+
+    public float[] Right { get; }
+
+    public float[] InverseWidth { get; }
+
+    /// <summary>The points at which the function must be sampled: Left[p], Right[p] interleaved.</summary>
+    public float[] SamplePoints()
+    {
+        var points = new float[2 * Count];
+        for (var p = 0; p < Count; p++)
+        {
+            points[2 * p] = Left[p];
+            points[(2 * p) + 1] = Right[p];
+        }
+
+        return points;
+    }
+
+    /// <summary>
+    /// Writes 4 x the piece of each of 8 points (their row offsets in a table of 4-float rows) to
+    /// <paramref name="offsets"/>; <paramref name="scalars"/> are the same points in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void RowOffsets(Vector256<float> x, float* scalars, int* offsets)
+    {
+        // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
+        var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
+        Avx.Store(offsets, Avx.ConvertToVector256Int32WithTruncation(scaled));
+        fixed (int* table = _bucketPiece)
+        {
+            for (var lane = 0; lane < 8; lane++)
+            {
+                var piece = table[offsets[lane]];
+                offsets[lane] = 4 * (piece == Search ? Find(scalars[lane]) : piece);
+            }
+        }
+    }
+
+    /// <summary>The piece holding <paramref name="x"/>: the number of bends at or below it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(float x)
+    {
+        var bucket = (int)Math.Clamp((x - _low) * _bucketsPerUnit, 0f, Buckets);
+        var piece = _bucketPiece[bucket];
+        if (piece != Search)
+        {
+            return piece;
+        }
+
+        int below = 0, above = _bends.Length;
+        while (below < above)
+        {
+            var middle = (below + above) >>> 1;
+            if (x >= _bends[middle])
+            {
+                below = middle + 1;
+            }
+            else
+            {
+                above = middle;
+            }
+        }
+
+        return below;
+    }
+}
