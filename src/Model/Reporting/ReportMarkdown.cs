@@ -21,7 +21,9 @@ internal static class ReportMarkdown
         md.Append(CultureInfo.InvariantCulture, $"Tables: [{ResultsTable.CsvFileName}]({ResultsTable.CsvFileName}), [{ResultsTable.MarkdownFileName}]({ResultsTable.MarkdownFileName}).\n\n");
 
         md.Append("## Base activation functions\n\n");
-        Image(md, "tanh, relu and gelu", SweepFigures.ReferenceFileName);
+        var bases = runs.Bases.Select(Names.Of).ToList();
+        var referenceAlt = bases.Count > 1 ? $"{string.Join(", ", bases[..^1])} and {bases[^1]}" : string.Join("", bases);
+        Image(md, referenceAlt, SweepFigures.ReferenceFileName);
 
         foreach (var baseActivation in runs.Bases)
         {

@@ -207,6 +207,7 @@ public sealed class SweepReportTests : IDisposable
         Assert.Contains("## tanh base", report, StringComparison.Ordinal);
         Assert.DoesNotContain("## relu base", report, StringComparison.Ordinal);
         Assert.DoesNotContain("grid_gelu.png", report, StringComparison.Ordinal);
+        Assert.Contains("![tanh](reference_functions.png)", report, StringComparison.Ordinal);
         CopySamples("subset");
     }
 
@@ -269,6 +270,7 @@ public sealed class SweepReportTests : IDisposable
              "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png"],
             images);
         Assert.All(images, image => Assert.True(File.Exists(Path.Combine(_directory.Path, image)), $"report links {image}, which does not exist"));
+        Assert.Contains("![tanh, relu and gelu](reference_functions.png)", report, StringComparison.Ordinal);
         Assert.Contains("[results.csv](results.csv)", report, StringComparison.Ordinal);
         Assert.Contains("| gelu_large_large | gelu | large | large | 0 | completed |", report, StringComparison.Ordinal);
         Assert.Contains("| relu | 9 | 9 |", report, StringComparison.Ordinal);
