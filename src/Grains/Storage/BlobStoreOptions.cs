@@ -12,7 +12,11 @@ public enum BlobStoreProvider
     AzureBlob,
 }
 
-/// <summary>Where the blob store keeps its data (configuration section "Storage").</summary>
+/// <summary>
+/// Where the blob store keeps its data (configuration section "Storage"; the CLI fills it from --store,
+/// --blob and --container). <see cref="BlobStoreFactory"/> opens the store it names. Error messages say
+/// what is wrong without the option's name, which the host or the CLI spell their own way.
+/// </summary>
 public sealed class BlobStoreOptions : IValidatableObject
 {
     public const string Section = "Storage";
@@ -20,28 +24,28 @@ public sealed class BlobStoreOptions : IValidatableObject
     public BlobStoreProvider Provider { get; set; } = BlobStoreProvider.FileSystem;
 
     /// <summary>FileSystem: root directory; relative paths are relative to the working directory. One sweep lies under "{Root}/{sweepId}/".</summary>
-    [Required(AllowEmptyStrings = false)]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "must not be empty")]
     public string Root { get; set; } = "runs";
 
     /// <summary>AzureBlob: the storage account's connection string (Azurite: its development connection string with the blob endpoint).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>AzureBlob: the container (created if missing). One sweep lies under "{sweepId}/" in it.</summary>
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Container must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
     public string Container { get; set; } = "learnact";
 
     /// <summary>
     /// AzureBlob: how long an operation keeps retrying while the service is unreachable before it fails.
     /// Long enough to ride out a restart of the storage emulator or a short network outage.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "must be between 00:00:01 and 01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(3);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == BlobStoreProvider.AzureBlob && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            yield return new ValidationResult("Storage:ConnectionString is required when Storage:Provider is AzureBlob", [nameof(ConnectionString)]);
+            yield return new ValidationResult($"required when {Section}:{nameof(Provider)} is {nameof(BlobStoreProvider.AzureBlob)}", [nameof(ConnectionString)]);
         }
     }
 }
