@@ -18,7 +18,7 @@ public sealed class CommandsAnswerForTheStoreTheyName : IDisposable
     private const int RunningRows = 20_000;
 
     /// <summary>Far more than the test waits for: the running sweep is still training when the test ends (and kills it).</summary>
-    private const int RunningEpochs = 500;
+    private const int RunningEpochs = 100_000;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     private readonly TempDirectory _work = new();
