@@ -15,8 +15,12 @@ namespace LearnedActivation.Client.Embedded;
 /// </summary>
 internal sealed class SweepConnection : IAsyncDisposable
 {
-    /// <summary>How long reaching a running sweep process's gateway may take before the store is read instead.</summary>
-    private static readonly TimeSpan GatewayTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long reaching the gateway a store's note names may take before the store is read instead. A note
+    /// means a process trains on the store, so this is worth waiting for on a machine busy training; a note
+    /// left by a process that is gone costs nothing (the connection is refused at once).
+    /// </summary>
+    private static readonly TimeSpan GatewayTimeout = TimeSpan.FromSeconds(15);
 
     private readonly IAsyncDisposable _owner;
 
