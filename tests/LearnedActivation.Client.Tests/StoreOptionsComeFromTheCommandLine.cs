@@ -2,6 +2,7 @@ using LearnedActivation.Client.Cli;
 using LearnedActivation.Client.Commands;
 using LearnedActivation.Client.Tests.Support;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Tests.Services;
 
 namespace LearnedActivation.Client.Tests;
 
@@ -11,8 +12,8 @@ namespace LearnedActivation.Client.Tests;
 /// </summary>
 public sealed class StoreOptionsComeFromTheCommandLine
 {
-    private const string Azurite =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+    /// <summary>An Azurite's address: opening a store contacts no server, so none needs to run.</summary>
+    private static readonly string Azurite = AzuriteServer.DevelopmentConnectionString(10000);
 
     [Fact]
     public void StoreNamesAFileSystemRoot()
@@ -43,10 +44,10 @@ public sealed class StoreOptionsComeFromTheCommandLine
 
     [Theory]
     [InlineData("--blob", "not a connection string", "learnact", "--blob: not an Azure Storage connection string")]
-    [InlineData("--container", Azurite, "Not_A_Container", "--container: must be 3-63 lowercase letters")]
-    public void ABadSettingIsAUsageErrorNamingTheOption(string option, string blob, string container, string expected)
+    [InlineData("--container", null, "Not_A_Container", "--container: must be 3-63 lowercase letters")]
+    public void ABadSettingIsAUsageErrorNamingTheOption(string option, string? blob, string container, string expected)
     {
-        var settings = new StoreSettings { Cluster = "127.0.0.1:6390", Blob = blob, Container = container };
+        var settings = new StoreSettings { Cluster = "127.0.0.1:6390", Blob = blob ?? Azurite, Container = container };
 
         var error = Assert.Throws<UsageException>(() => settings.OpenStore("test"));
 

@@ -1,14 +1,14 @@
 using System.Text;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Tests.Services;
 
 namespace LearnedActivation.Grains.Tests.Storage;
 
 /// <summary>The one place storage options become a store, for the silo host and the CLI alike.</summary>
 public sealed class BlobStoreFactoryTests : IDisposable
 {
-    /// <summary>Azurite's well-known development account (no server is contacted by opening a store).</summary>
-    private const string AzuriteConnection =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+    /// <summary>An Azurite's address: opening a store contacts no server, so none needs to run.</summary>
+    private static readonly string AzuriteConnection = AzuriteServer.DevelopmentConnectionString(10000);
 
     private readonly TempDirectory _root = new();
 
