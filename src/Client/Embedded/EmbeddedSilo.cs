@@ -82,12 +82,21 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             }
 
             var (host, gateway) = await BuildAndStartAsync(root, slots, train, cancellationToken);
+            var silo = new EmbeddedSilo(host, storeLock, train ? root : null);
             if (train)
             {
-                gateway.WriteTo(root);
+                try
+                {
+                    gateway.WriteTo(root);
+                }
+                catch
+                {
+                    await silo.DisposeAsync();
+                    throw;
+                }
             }
 
-            return new EmbeddedSilo(host, storeLock, train ? root : null);
+            return silo;
         }
         catch
         {
