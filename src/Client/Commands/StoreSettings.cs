@@ -19,7 +19,7 @@ public class StoreSettings : CommandSettings
     public const string ContainerVariable = "LEARNACT_CONTAINER";
 
     [CommandOption("--store <DIR>")]
-    [Description("Blob store root of the embedded mode. Default: $LEARNACT_STORE or ./runs.")]
+    [Description($"Blob store root of the embedded mode. Default: ${StoreVariable} or ./{BlobStoreOptions.DefaultRoot}.")]
     public string? Store { get; init; }
 
     [CommandOption("--cluster <REDIS>")]
@@ -31,10 +31,10 @@ public class StoreSettings : CommandSettings
     public string? Blob { get; init; }
 
     [CommandOption("--container <NAME>")]
-    [Description("The cluster's blob container. Default: $LEARNACT_CONTAINER or learnact.")]
+    [Description($"The cluster's blob container. Default: ${ContainerVariable} or {BlobStoreOptions.DefaultContainer}.")]
     public string? Container { get; init; }
 
-    public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? "runs";
+    public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? BlobStoreOptions.DefaultRoot;
 
     /// <summary>A SWEEP argument must be a storage-safe name (the rule sweep specs follow), never a path.</summary>
     protected static ValidationResult ValidateSweepId(string sweep) => RunKey.IsValidName(sweep)
@@ -48,7 +48,7 @@ public class StoreSettings : CommandSettings
 
     public string? BlobConnection => NonEmpty(Blob) ?? NonEmpty(Environment.GetEnvironmentVariable(BlobVariable));
 
-    public string BlobContainer => NonEmpty(Container) ?? NonEmpty(Environment.GetEnvironmentVariable(ContainerVariable)) ?? "learnact";
+    public string BlobContainer => NonEmpty(Container) ?? NonEmpty(Environment.GetEnvironmentVariable(ContainerVariable)) ?? BlobStoreOptions.DefaultContainer;
 
     /// <summary>How long the CLI waits out a blob-store outage before it gives up (silos wait much longer).</summary>
     public static TimeSpan BlobOutageTolerance { get; } = TimeSpan.FromSeconds(10);

@@ -21,18 +21,24 @@ public sealed class BlobStoreOptions : IValidatableObject
 {
     public const string Section = "Storage";
 
+    /// <summary>The file-system store's root when none is named (the silo's default, and the CLI's without --store).</summary>
+    public const string DefaultRoot = "runs";
+
+    /// <summary>The Azure Blob container when none is named.</summary>
+    public const string DefaultContainer = "learnact";
+
     public BlobStoreProvider Provider { get; set; } = BlobStoreProvider.FileSystem;
 
     /// <summary>FileSystem: root directory; relative paths are relative to the working directory. One sweep lies under "{Root}/{sweepId}/".</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "must not be empty")]
-    public string Root { get; set; } = "runs";
+    public string Root { get; set; } = DefaultRoot;
 
     /// <summary>AzureBlob: the storage account's connection string (Azurite: its development connection string with the blob endpoint).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>AzureBlob: the container (created if missing). One sweep lies under "{sweepId}/" in it.</summary>
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
-    public string Container { get; set; } = "learnact";
+    public string Container { get; set; } = DefaultContainer;
 
     /// <summary>
     /// AzureBlob: how long an operation keeps retrying while the service is unreachable before it fails.
