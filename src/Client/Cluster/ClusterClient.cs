@@ -1,12 +1,8 @@
 using LearnedActivation.Client.Cli;
-using LearnedActivation.Client.Commands;
 using LearnedActivation.Client.Embedded;
-using LearnedActivation.Grains.Storage;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -22,10 +18,7 @@ internal static class ClusterClient
     /// <summary>How long connecting may take in all: Redis, the membership table, a gateway.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the CLI waits out a blob-store outage before it gives up (silos wait much longer).</summary>
-    public static readonly TimeSpan BlobOutageTolerance = TimeSpan.FromSeconds(10);
-
-    public static async Task<IHost> ConnectAsync(string redis, CancellationToken cancellationToken)
+    public static async Task<GatewayClient> ConnectAsync(string redis, CancellationToken cancellationToken)
     {
         ConfigurationOptions redisOptions;
         try
@@ -44,47 +37,19 @@ internal static class ClusterClient
         // The cluster's ids are the silos' (LEARNACT_Silo__ClusterId / ServiceId, default "learnact").
         var ids = new ConfigurationBuilder().AddEnvironmentVariables(EmbeddedSilo.EnvironmentPrefix).Build()
             .GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(o => o.ConfigurationOptions = redisOptions)
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ids.ClusterId, ids.ServiceId))
-            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
-        var host = builder.Build();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(timeout.Token);
-            return host;
+            return await GatewayClient.ConnectAsync(
+                client => client
+                    .UseRedisClustering(o => o.ConfigurationOptions = redisOptions)
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ids.ClusterId, ids.ServiceId)),
+                ConnectTimeout,
+                cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            host.Dispose();
             var reason = e is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0} s" : FirstLine(e);
             throw new ClusterUnreachableException($"cannot reach the cluster at {redis} (cluster '{ids.ClusterId}'): {reason}; is Redis running, and at least one silo? (deploy/local-cluster.sh start)", e);
-        }
-    }
-
-    /// <summary>The cluster's blob store, for copying artifacts out; needs --blob or $LEARNACT_BLOB.</summary>
-    public static AzureBlobStore OpenStore(StoreSettings settings, string purpose)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var connection = settings.BlobConnection
-            ?? throw new UsageException($"{purpose} needs the cluster's blob store: pass --blob CONNECTION_STRING or set {StoreSettings.BlobVariable}");
-        try
-        {
-            return new AzureBlobStore(new BlobStoreOptions
-            {
-                Provider = BlobStoreProvider.AzureBlob,
-                ConnectionString = connection,
-                Container = settings.BlobContainer,
-                OutageTolerance = BlobOutageTolerance,
-            });
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            throw new UsageException($"--blob: not an Azure Storage connection string ({e.Message})", e);
         }
     }
 

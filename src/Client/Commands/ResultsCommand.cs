@@ -21,23 +21,10 @@ public sealed class ResultsCommand(IAnsiConsole console) : AsyncCommand<ResultsS
     public override async Task<int> ExecuteAsync(CommandContext context, ResultsSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        IBlobStore store;
-        if (settings.IsCluster)
+        var store = settings.OpenStore("results from a cluster");
+        if (!await IsStoredAsync(store, settings, cancellationToken))
         {
-            store = Cluster.ClusterClient.OpenStore(settings, "results from a cluster");
-            if ((await ReachAsync(store, settings)).Count == 0)
-            {
-                throw new UsageException($"no sweep '{settings.Sweep}' in the cluster's blob container '{settings.BlobContainer}'");
-            }
-        }
-        else
-        {
-            if (!Directory.Exists(Path.Combine(settings.StoreRoot, settings.Sweep)))
-            {
-                throw new UsageException($"no sweep '{settings.Sweep}' in store {Path.GetFullPath(settings.StoreRoot)}");
-            }
-
-            store = new FileSystemBlobStore(Path.GetFullPath(settings.StoreRoot));
+            throw new UsageException($"no sweep '{settings.Sweep}' in {settings.StoreDescription}");
         }
 
         var count = await ArtifactExport.CopyAllAsync(store, settings.Sweep, settings.Out, cancellationToken);
@@ -50,13 +37,13 @@ public sealed class ResultsCommand(IAnsiConsole console) : AsyncCommand<ResultsS
         return 0;
     }
 
-    private static async Task<IReadOnlyList<string>> ReachAsync(IBlobStore store, ResultsSettings settings)
+    private static async Task<bool> IsStoredAsync(IBlobStore store, ResultsSettings settings, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.ListAsync(StoreLayout.SweepPrefix(settings.Sweep));
+            return await store.ExistsAsync(StoreLayout.SweepState(settings.Sweep), cancellationToken);
         }
-        catch (IOException e)
+        catch (IOException e) when (settings.IsCluster)
         {
             throw new ClusterUnreachableException($"cannot reach the cluster's blob store: {e.Message}", e);
         }

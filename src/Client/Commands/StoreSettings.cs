@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using LearnedActivation.Client.Cli;
 using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -17,7 +19,7 @@ public class StoreSettings : CommandSettings
     public const string ContainerVariable = "LEARNACT_CONTAINER";
 
     [CommandOption("--store <DIR>")]
-    [Description("Blob store root of the embedded mode. Default: $LEARNACT_STORE or ./runs.")]
+    [Description($"Blob store root of the embedded mode. Default: ${StoreVariable} or ./{BlobStoreOptions.DefaultRoot}.")]
     public string? Store { get; init; }
 
     [CommandOption("--cluster <REDIS>")]
@@ -29,10 +31,10 @@ public class StoreSettings : CommandSettings
     public string? Blob { get; init; }
 
     [CommandOption("--container <NAME>")]
-    [Description("The cluster's blob container. Default: $LEARNACT_CONTAINER or learnact.")]
+    [Description($"The cluster's blob container. Default: ${ContainerVariable} or {BlobStoreOptions.DefaultContainer}.")]
     public string? Container { get; init; }
 
-    public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? "runs";
+    public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? BlobStoreOptions.DefaultRoot;
 
     /// <summary>A SWEEP argument must be a storage-safe name (the rule sweep specs follow), never a path.</summary>
     protected static ValidationResult ValidateSweepId(string sweep) => RunKey.IsValidName(sweep)
@@ -46,7 +48,48 @@ public class StoreSettings : CommandSettings
 
     public string? BlobConnection => NonEmpty(Blob) ?? NonEmpty(Environment.GetEnvironmentVariable(BlobVariable));
 
-    public string BlobContainer => NonEmpty(Container) ?? NonEmpty(Environment.GetEnvironmentVariable(ContainerVariable)) ?? "learnact";
+    public string BlobContainer => NonEmpty(Container) ?? NonEmpty(Environment.GetEnvironmentVariable(ContainerVariable)) ?? BlobStoreOptions.DefaultContainer;
+
+    /// <summary>How long the CLI waits out a blob-store outage before it gives up (silos wait much longer).</summary>
+    public static TimeSpan BlobOutageTolerance { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the sweeps are, for messages: the embedded store's directory or the cluster's container.</summary>
+    public string StoreDescription => IsCluster ? $"the cluster's blob container '{BlobContainer}'" : $"store {Path.GetFullPath(StoreRoot)}";
+
+    /// <summary>
+    /// The blob store these options name, as the silos' <see cref="BlobStoreOptions"/>: the embedded
+    /// file-system store, or with --cluster the cluster's Azure Blob container (which needs --blob).
+    /// </summary>
+    /// <param name="purpose">What needs the store, for the message when a cluster's store is not named.</param>
+    public BlobStoreOptions StoreOptions(string purpose)
+    {
+        if (!IsCluster)
+        {
+            return new BlobStoreOptions { Provider = BlobStoreProvider.FileSystem, Root = StoreRoot };
+        }
+
+        return new BlobStoreOptions
+        {
+            Provider = BlobStoreProvider.AzureBlob,
+            ConnectionString = BlobConnection ?? throw new UsageException($"{purpose} needs the cluster's blob store: pass --blob CONNECTION_STRING or set {BlobVariable}"),
+            Container = BlobContainer,
+            OutageTolerance = BlobOutageTolerance,
+        };
+    }
+
+    /// <summary>Opens <see cref="StoreOptions"/> with the factory the silos use; a bad setting is one line naming its option.</summary>
+    /// <param name="purpose">What needs the store, for the message when a cluster's store is not named.</param>
+    public IBlobStore OpenStore(string purpose)
+    {
+        try
+        {
+            return BlobStoreFactory.Create(StoreOptions(purpose));
+        }
+        catch (BlobStoreOptionsException e)
+        {
+            throw new UsageException($"{OptionOf(e.Option)}: {e.Problem}", e);
+        }
+    }
 
     public override ValidationResult Validate()
     {
@@ -57,6 +100,15 @@ public class StoreSettings : CommandSettings
 
         return base.Validate();
     }
+
+    /// <summary>The command-line option that fills a <see cref="BlobStoreOptions"/> property.</summary>
+    private static string OptionOf(string property) => property switch
+    {
+        nameof(BlobStoreOptions.Root) => "--store",
+        nameof(BlobStoreOptions.ConnectionString) => "--blob",
+        nameof(BlobStoreOptions.Container) => "--container",
+        _ => $"{BlobStoreOptions.Section}:{property}",
+    };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -2,10 +2,7 @@ using LearnedActivation.Client.Cli;
 using LearnedActivation.Client.Embedded;
 using LearnedActivation.Client.Views;
 using LearnedActivation.Grains.Contracts;
-using LearnedActivation.Grains.Storage;
-using LearnedActivation.Grains.Training;
 using LearnedActivation.Model.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -33,7 +30,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     {
         console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
 
-        await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, train: true, cancellationToken);
+        await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, cancellationToken);
         await WarmUpDataAsync(silo, spec, cancellationToken);
 
         var sweep = silo.Grains.GetGrain<ISweepGrain>(spec.Id);
@@ -51,7 +48,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         }
 
         console.Write(StatusView.Render(status, DateTimeOffset.UtcNow));
-        var store = silo.Services.GetRequiredService<IBlobStore>();
+        var store = settings.OpenStore("copying the figures");
         var figures = await ArtifactExport.CopyStudyLayoutAsync(store, status, settings.Out, cancellationToken);
         console.MarkupLineInterpolated($"Figures: {figures.Count} files in {Path.GetFullPath(settings.Out)}");
         console.MarkupLineInterpolated($"Report, table and all run outputs: {Path.Combine(Path.GetFullPath(settings.StoreRoot), spec.Id)} (copy them with: learnact results {spec.Id} --out DIR)");
@@ -93,7 +90,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         console.Write(StatusView.Render(status, DateTimeOffset.UtcNow, live: true));
         if (settings.BlobConnection is not null)
         {
-            var store = Cluster.ClusterClient.OpenStore(settings, "copying the figures");
+            var store = settings.OpenStore("copying the figures");
             var figures = await ArtifactExport.CopyStudyLayoutAsync(store, status, settings.Out, cancellationToken);
             console.MarkupLineInterpolated($"Figures: {figures.Count} files in {Path.GetFullPath(settings.Out)}");
         }
@@ -124,13 +121,6 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     /// </summary>
     private async Task WarmUpDataAsync(EmbeddedSilo silo, SweepSpec spec, CancellationToken cancellationToken)
     {
-        var cache = silo.Services.GetRequiredService<SplitDataCache>();
-        await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", async _ =>
-        {
-            foreach (var seed in spec.Axes.Seeds)
-            {
-                await cache.GetAsync(spec.Data, seed, cancellationToken);
-            }
-        });
+        await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", _ => silo.LoadDataAsync(spec.Data, spec.Axes.Seeds, cancellationToken));
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Model.IO;
@@ -6,24 +5,25 @@ using LearnedActivation.Model.IO;
 namespace LearnedActivation.Client.Embedded;
 
 /// <summary>Copies a sweep's artifacts out of the blob store into ordinary folders.</summary>
-internal static partial class ArtifactExport
+internal static class ArtifactExport
 {
+    /// <summary>The exported folder's subfolder for the runs' outputs (an export layout for readers, not a store key).</summary>
+    public const string RunsFolder = "runs";
+
     /// <summary>
     /// Everything the sweep produced: the report, grids and table at the top, and each run's weights,
     /// graphs and metrics in <c>runs/{config}/</c>. Returns the number of files.
     /// </summary>
     public static async Task<int> CopyAllAsync(IBlobStore store, string sweepId, string destination, CancellationToken cancellationToken)
     {
-        var prefix = StoreLayout.SweepPrefix(sweepId);
         var count = 0;
-        foreach (var key in await store.ListAsync(prefix, cancellationToken))
+        foreach (var key in await store.ListAsync(StoreLayout.SweepPrefix(sweepId), cancellationToken))
         {
-            var relative = key[prefix.Length..];
-            if (relative.StartsWith("artifacts/", StringComparison.Ordinal) || ArtifactOfRun().IsMatch(relative))
+            // The store's "artifacts" level says nothing to a reader: the sweep's files land at the top, each run's in runs/{config}/.
+            if (StoreLayout.ArtifactOf(sweepId, key) is { } artifact)
             {
-                // The store's "artifacts/" level says nothing to a reader: the sweep's files land at the top,
-                // each run's in runs/{config}/.
-                await CopyAsync(store, key, Path.Combine(destination, relative.Replace("artifacts/", string.Empty, StringComparison.Ordinal)), cancellationToken);
+                var folder = artifact.ConfigName is null ? destination : Path.Combine(destination, RunsFolder, artifact.ConfigName);
+                await CopyAsync(store, key, Path.Combine(folder, artifact.Name), cancellationToken);
                 count++;
             }
         }
@@ -53,7 +53,7 @@ internal static partial class ArtifactExport
 
         foreach (var key in status.ArtifactKeys.Where(k => k.EndsWith(".png", StringComparison.Ordinal)))
         {
-            var path = Path.Combine(destination, key[(key.LastIndexOf('/') + 1)..]);
+            var path = Path.Combine(destination, StoreLayout.ArtifactName(key));
             if (await CopyAsync(store, key, path, cancellationToken))
             {
                 written.Add(path);
@@ -74,7 +74,4 @@ internal static partial class ArtifactExport
         AtomicFile.WriteAllBytes(path, bytes);
         return true;
     }
-
-    [GeneratedRegex("^runs/[^/]+/artifacts/")]
-    private static partial Regex ArtifactOfRun();
 }

@@ -1,3 +1,7 @@
+using System.Globalization;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Training;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +12,8 @@ namespace LearnedActivation.Client.Embedded;
 /// <summary>
 /// The embedded default: one Orleans silo inside the CLI process, localhost clustering and the
 /// file-system blob store, so <c>learnact sweep</c> needs nothing installed. Logs go to a file in the
-/// store (the console belongs to the live display).
+/// store (the console belongs to the live display). Commands use it through <see cref="Grains"/> and
+/// <see cref="LoadDataAsync"/>, never through the host's services.
 /// </summary>
 public sealed class EmbeddedSilo : IAsyncDisposable
 {
@@ -19,29 +24,79 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
     private readonly StoreLock _lock;
 
-    private EmbeddedSilo(IHost host, StoreLock storeLock)
+    /// <summary>The store whose gateway note this silo wrote (a training silo), null for a status-only one.</summary>
+    private readonly string? _noteIn;
+
+    private EmbeddedSilo(IHost host, StoreLock storeLock, string? noteIn)
     {
         _host = host;
         _lock = storeLock;
+        _noteIn = noteIn;
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains { get; }
 
-    public IServiceProvider Services => _host.Services;
-
+    /// <summary>
+    /// The silo of <c>learnact sweep</c>: trains, listens on the configured ports (LEARNACT_Silo__SiloPort,
+    /// LEARNACT_Silo__GatewayPort) and, while it runs, says in the store where its gateway is (<see cref="GatewayNote"/>).
+    /// </summary>
     /// <param name="storeRoot">Root of the blob store (grain state, checkpoints, artifacts).</param>
     /// <param name="slots">Concurrent trainings; null keeps the silo default (one per core).</param>
-    /// <param name="train">False for a status-only silo: it takes no queued runs.</param>
     /// <param name="cancellationToken">Aborts start-up.</param>
-    public static async Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, bool train, CancellationToken cancellationToken)
+    public static Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, CancellationToken cancellationToken) =>
+        StartAsync(storeRoot, slots, train: true, cancellationToken);
+
+    /// <summary>
+    /// A status-only silo on a store no process trains on (for <c>status</c>, <c>cancel</c>): it takes no
+    /// runs and listens on free ports, so it never clashes with a sweep on another store.
+    /// </summary>
+    public static Task<EmbeddedSilo> StartReaderAsync(string storeRoot, CancellationToken cancellationToken) =>
+        StartAsync(storeRoot, slots: null, train: false, cancellationToken);
+
+    /// <summary>
+    /// Loads and splits <paramref name="data"/> for every seed into the silo's cache, which its runs then share.
+    /// Throws what loading throws (a bad file, an unreachable OpenML).
+    /// </summary>
+    public async Task LoadDataAsync(DataSpec data, IEnumerable<long> seeds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var cache = _host.Services.GetRequiredService<SplitDataCache>();
+        foreach (var seed in seeds)
+        {
+            await cache.GetAsync(data, seed, cancellationToken);
+        }
+    }
+
+    private static async Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, bool train, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(storeRoot);
         Directory.CreateDirectory(root);
         var storeLock = StoreLock.Acquire(root);
         try
         {
-            var host = await BuildAndStartAsync(root, slots, train, cancellationToken);
-            return new EmbeddedSilo(host, storeLock);
+            if (!train)
+            {
+                // Holding the lock proves that no process trains on this store: a note is left over from a killed one.
+                GatewayNote.RemoveFrom(root);
+            }
+
+            var (host, gateway) = await BuildAndStartAsync(root, slots, train, cancellationToken);
+            var silo = new EmbeddedSilo(host, storeLock, train ? root : null);
+            if (train)
+            {
+                try
+                {
+                    gateway.WriteTo(root);
+                }
+                catch
+                {
+                    await silo.DisposeAsync();
+                    throw;
+                }
+            }
+
+            return silo;
         }
         catch
         {
@@ -50,7 +105,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> BuildAndStartAsync(string root, int? slots, bool train, CancellationToken cancellationToken)
+    private static async Task<(IHost Host, GatewayNote Gateway)> BuildAndStartAsync(string root, int? slots, bool train, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = root });
         var settings = new Dictionary<string, string?>
@@ -60,30 +115,54 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         };
         if (slots is not null)
         {
-            settings["Training:Slots"] = slots.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Training:Slots"] = slots.Value.ToString(CultureInfo.InvariantCulture);
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        var configured = SiloOptions(builder.Configuration);
 
         // Embedded means alone with a local store, whatever cluster settings the environment holds for learnact-silo.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // A cluster id of its own lets a client that reads this store's gateway note tell this silo from any other.
+        var alone = new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = nameof(ClusteringMode.Localhost),
-            ["Storage:Provider"] = nameof(LearnedActivation.Grains.Storage.BlobStoreProvider.FileSystem),
-        });
-        builder.AddLearnedActivationLogging(Path.Combine(root, "logs", "learnact.clef"), console: false);
-        var ports = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
-        PortCheck.EnsureFree(ports.SiloPort, EnvironmentPrefix + "Silo__SiloPort");
-        PortCheck.EnsureFree(ports.GatewayPort, EnvironmentPrefix + "Silo__GatewayPort");
+            ["Storage:Provider"] = nameof(BlobStoreProvider.FileSystem),
+            [$"{SiloHostOptions.Section}:{nameof(SiloHostOptions.ClusterId)}"] = $"{configured.ClusterId}-{Guid.NewGuid().ToString("N")[..12]}",
+        };
+        if (!train)
+        {
+            var free = PortCheck.FreePorts(2);
+            alone[$"{SiloHostOptions.Section}:{nameof(SiloHostOptions.SiloPort)}"] = free[0].ToString(CultureInfo.InvariantCulture);
+            alone[$"{SiloHostOptions.Section}:{nameof(SiloHostOptions.GatewayPort)}"] = free[1].ToString(CultureInfo.InvariantCulture);
+        }
+
+        builder.Configuration.AddInMemoryCollection(alone);
+        builder.AddLearnedActivationLogging(Path.Combine(root, StoreLayout.LogFile), console: false);
+        var silo = SiloOptions(builder.Configuration);
+        if (train)
+        {
+            PortCheck.EnsureFree(silo.SiloPort, EnvironmentPrefix + "Silo__SiloPort");
+            PortCheck.EnsureFree(silo.GatewayPort, EnvironmentPrefix + "Silo__GatewayPort");
+        }
+
         builder.AddLearnedActivationSilo();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return host;
+        return (host, new GatewayNote(silo.GatewayPort, silo.ClusterId, silo.ServiceId));
     }
+
+    private static SiloHostOptions SiloOptions(ConfigurationManager configuration) =>
+        configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
 
     public async ValueTask DisposeAsync()
     {
+        // The note goes first: from now on a status reads the store instead of reaching a silo that is stopping.
+        if (_noteIn is not null)
+        {
+            GatewayNote.RemoveFrom(_noteIn);
+        }
+
         // A graceful stop: the training worker stops its runs, which keep their last checkpoint and stay
         // "running" in durable state, so the next start resumes them.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

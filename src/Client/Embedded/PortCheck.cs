@@ -11,6 +11,31 @@ namespace LearnedActivation.Client.Embedded;
 /// </summary>
 internal static class PortCheck
 {
+    /// <summary>
+    /// <paramref name="count"/> distinct ports that nothing listens on now, for a silo nobody needs to find
+    /// (the status-only silo): it then never clashes with a sweep on the configured ports.
+    /// </summary>
+    public static int[] FreePorts(int count)
+    {
+        // Every socket is held until all ports are known, so that the ports differ.
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+
+            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
     public static void EnsureFree(int port, string variable)
     {
         var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ExclusiveAddressUse = true };

@@ -1,4 +1,5 @@
 using LearnedActivation.Client.Cli;
+using LearnedActivation.Grains.Storage;
 
 namespace LearnedActivation.Client.Embedded;
 
@@ -10,14 +11,13 @@ namespace LearnedActivation.Client.Embedded;
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {
-    public const string FileName = ".lock";
     private readonly FileStream _file;
 
     private StoreLock(FileStream file) => _file = file;
 
     public static StoreLock Acquire(string root)
     {
-        var path = Path.Combine(root, FileName);
+        var path = Path.Combine(root, StoreLayout.LockFile);
         try
         {
             var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

@@ -1,20 +1,27 @@
 using LearnedActivation.Client.Cli;
+using LearnedActivation.Client.Cluster;
+using LearnedActivation.Client.Commands;
 using LearnedActivation.Grains.Contracts;
-using LearnedActivation.Silo.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using LearnedActivation.Grains.Storage;
 
 namespace LearnedActivation.Client.Embedded;
 
 /// <summary>
-/// Reaches a sweep for a read or a control command. While <c>learnact sweep</c> runs, its silo owns the
-/// store, so the command connects to that silo's gateway as an Orleans client; when no silo answers
-/// (the sweep process has exited), it hosts a status-only silo on the store (no training).
+/// Reaches a sweep for a read or a control command. On a cluster (<c>--cluster</c>) as its client. On an
+/// embedded store, the store decides: while <c>learnact sweep</c> trains on it, its silo owns the store and
+/// the command connects to the gateway that the store's <see cref="GatewayNote"/> names; when no process
+/// trains there, it hosts a status-only silo on the store (no training). What listens on a default port
+/// never answers for a store it does not serve.
 /// </summary>
 internal sealed class SweepConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// How long reaching the gateway a store's note names may take before the store is read instead. A note
+    /// means a process trains on the store, so this is worth waiting for on a machine busy training; a note
+    /// left by a process that is gone costs nothing (the connection is refused at once).
+    /// </summary>
+    private static readonly TimeSpan GatewayTimeout = TimeSpan.FromSeconds(15);
+
     private readonly IAsyncDisposable _owner;
 
     private SweepConnection(IGrainFactory grains, IAsyncDisposable owner, bool live)
@@ -32,36 +39,28 @@ internal sealed class SweepConnection : IAsyncDisposable
     /// <summary>True when connected to a cluster through its Redis membership (not an embedded sweep's gateway).</summary>
     public bool IsCluster { get; private init; }
 
-    /// <summary>The cluster the settings name (as its client), else the embedded store (see the other overload).</summary>
-    public static async Task<SweepConnection> OpenAsync(Commands.StoreSettings settings, string sweepId, CancellationToken cancellationToken)
+    public static async Task<SweepConnection> OpenAsync(StoreSettings settings, string sweepId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.ClusterRedis is { } redis)
         {
-            var client = await Cluster.ClusterClient.ConnectAsync(redis, cancellationToken);
-            return new SweepConnection(client.Services.GetRequiredService<IClusterClient>(), new HostOwner(client), live: true) { IsCluster = true };
+            var client = await ClusterClient.ConnectAsync(redis, cancellationToken);
+            return new SweepConnection(client.Grains, client, live: true) { IsCluster = true };
         }
 
-        return await OpenAsync(settings.StoreRoot, sweepId, cancellationToken);
-    }
-
-    public static async Task<SweepConnection> OpenAsync(string storeRoot, string sweepId, CancellationToken cancellationToken)
-    {
-        // Look where the sweep process listens: it takes its ports and ids from LEARNACT_Silo__* (see EmbeddedSilo).
-        var silo = new ConfigurationBuilder().AddEnvironmentVariables(EmbeddedSilo.EnvironmentPrefix).Build()
-            .GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
-        var client = await TryConnectAsync(silo, cancellationToken);
-        if (client is not null)
+        var store = settings.OpenStore("reading the store");
+        var root = Path.GetFullPath(settings.StoreRoot);
+        if (GatewayNote.ReadFrom(root) is { } note && await TryConnectAsync(note, cancellationToken) is { } running)
         {
-            return new SweepConnection(client.Services.GetRequiredService<IClusterClient>(), new HostOwner(client), live: true);
+            return new SweepConnection(running.Grains, running, live: true);
         }
 
-        if (!Directory.Exists(Path.Combine(storeRoot, sweepId)))
+        if (!await store.ExistsAsync(StoreLayout.SweepState(sweepId), cancellationToken))
         {
-            throw new UsageException($"no sweep '{sweepId}' in store {Path.GetFullPath(storeRoot)} (and no running sweep process answered)");
+            throw new UsageException($"no sweep '{sweepId}' in store {root} (and no sweep process is running on it)");
         }
 
-        var reader = await EmbeddedSilo.StartAsync(storeRoot, slots: null, train: false, cancellationToken);
+        var reader = await EmbeddedSilo.StartReaderAsync(root, cancellationToken);
         return new SweepConnection(reader.Grains, reader, live: false);
     }
 
@@ -75,35 +74,19 @@ internal sealed class SweepConnection : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _owner.DisposeAsync();
 
-    private static async Task<IHost?> TryConnectAsync(SiloHostOptions silo, CancellationToken cancellationToken)
+    private static async Task<GatewayClient?> TryConnectAsync(GatewayNote note, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
-            .UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
-        var host = builder.Build();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await host.StartAsync(timeout.Token);
-            return host;
+            return await GatewayClient.ConnectAsync(
+                client => client.UseLocalhostClustering(note.GatewayPort, serviceId: note.ServiceId, clusterId: note.ClusterId),
+                GatewayTimeout,
+                cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Nothing listening (or not an Orleans gateway): the caller falls back to the store.
-            host.Dispose();
+            // The process that wrote the note is gone (or another silo took its port and refuses our cluster id): read the store.
             return null;
-        }
-    }
-
-    private sealed class HostOwner(IHost host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
         }
     }
 }

@@ -47,15 +47,10 @@ public static class GrainsSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The store that <see cref="BlobStoreOptions.Provider"/> names: the one place provider names map to types.</summary>
-    public static IBlobStore CreateBlobStore(IServiceProvider services)
+    /// <summary>The store that <see cref="BlobStoreOptions.Provider"/> names, from <see cref="BlobStoreFactory"/>.</summary>
+    private static IBlobStore CreateBlobStore(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.GetRequiredService<IOptions<BlobStoreOptions>>().Value;
-        return options.Provider switch
-        {
-            BlobStoreProvider.AzureBlob => new AzureBlobStore(options, services.GetService<ILogger<AzureBlobStore>>()),
-            _ => new FileSystemBlobStore(options.Root),
-        };
+        return BlobStoreFactory.Create(services.GetRequiredService<IOptions<BlobStoreOptions>>().Value, services.GetService<ILoggerFactory>());
     }
 }

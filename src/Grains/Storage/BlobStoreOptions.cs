@@ -12,36 +12,46 @@ public enum BlobStoreProvider
     AzureBlob,
 }
 
-/// <summary>Where the blob store keeps its data (configuration section "Storage").</summary>
+/// <summary>
+/// Where the blob store keeps its data (configuration section "Storage"; the CLI fills it from --store,
+/// --blob and --container). <see cref="BlobStoreFactory"/> opens the store it names. Error messages say
+/// what is wrong without the option's name, which the host or the CLI spell their own way.
+/// </summary>
 public sealed class BlobStoreOptions : IValidatableObject
 {
     public const string Section = "Storage";
 
+    /// <summary>The file-system store's root when none is named (the silo's default, and the CLI's without --store).</summary>
+    public const string DefaultRoot = "runs";
+
+    /// <summary>The Azure Blob container when none is named.</summary>
+    public const string DefaultContainer = "learnact";
+
     public BlobStoreProvider Provider { get; set; } = BlobStoreProvider.FileSystem;
 
     /// <summary>FileSystem: root directory; relative paths are relative to the working directory. One sweep lies under "{Root}/{sweepId}/".</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string Root { get; set; } = "runs";
+    [Required(AllowEmptyStrings = false, ErrorMessage = "must not be empty")]
+    public string Root { get; set; } = DefaultRoot;
 
     /// <summary>AzureBlob: the storage account's connection string (Azurite: its development connection string with the blob endpoint).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>AzureBlob: the container (created if missing). One sweep lies under "{sweepId}/" in it.</summary>
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Container must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
-    public string Container { get; set; } = "learnact";
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
+    public string Container { get; set; } = DefaultContainer;
 
     /// <summary>
     /// AzureBlob: how long an operation keeps retrying while the service is unreachable before it fails.
     /// Long enough to ride out a restart of the storage emulator or a short network outage.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "must be between 00:00:01 and 01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(3);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == BlobStoreProvider.AzureBlob && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            yield return new ValidationResult("Storage:ConnectionString is required when Storage:Provider is AzureBlob", [nameof(ConnectionString)]);
+            yield return new ValidationResult($"required when {Section}:{nameof(Provider)} is {nameof(BlobStoreProvider.AzureBlob)}", [nameof(ConnectionString)]);
         }
     }
 }

@@ -28,7 +28,6 @@ public sealed class FileSystemBlobStore : IBlobStore
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _root = Path.GetFullPath(root);
         _tempDirectory = Path.Combine(_root, TempDirectoryName);
-        Directory.CreateDirectory(_tempDirectory);
     }
 
     /// <summary>The absolute directory that holds the blobs.</summary>
@@ -59,6 +58,8 @@ public sealed class FileSystemBlobStore : IBlobStore
         var tempChecksum = Path.Combine(_tempDirectory, $"{Guid.NewGuid():N}.sum");
         try
         {
+            // Created by the first write, not on opening: a reader (status, results) that opens a store leaves no trace in it.
+            Directory.CreateDirectory(_tempDirectory);
             var hash = await WriteAndHashAsync(tempContent, content, cancellationToken);
             var previous = ReadChecksums(path + BlobKey.ChecksumSuffix).FirstOrDefault();
             var lines = previous is null || !File.Exists(path) ? HashPrefix + hash : $"{HashPrefix}{hash}\n{HashPrefix}{previous}";

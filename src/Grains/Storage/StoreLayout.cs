@@ -13,9 +13,23 @@ namespace LearnedActivation.Grains.Storage;
 /// {sweep}/runs/{config}/artifacts/{name}                 the run's final artifacts (weights, PNG, metrics)
 /// {sweep}/artifacts/{name}                               the sweep's assembled artifacts (grids, tables)
 /// </code>
+/// A file-system store's root also holds the files of the process that owns it (<see cref="LockFile"/>,
+/// <see cref="GatewayFile"/>, <see cref="LogFile"/>); they are not blobs, and the lock and gateway names
+/// start with '.', which no blob key may.
 /// </summary>
 public static class StoreLayout
 {
+    /// <summary>File-system store: held (an OS lock) by the one process that owns the store while it runs.</summary>
+    public const string LockFile = ".lock";
+
+    /// <summary>File-system store: where the process training on the store says which gateway serves it, while it runs.</summary>
+    public const string GatewayFile = ".gateway";
+
+    private const string RunsSegment = "runs";
+
+    /// <summary>File-system store: the owning process's log (compact JSON), relative to the root.</summary>
+    public static string LogFile { get; } = Path.Combine("logs", "learnact.clef");
+
     public static string SweepPrefix(string sweepId) => $"{sweepId}/";
 
     /// <summary>Grain type names, fixed so that renaming a class never orphans stored state.</summary>
@@ -27,7 +41,7 @@ public static class StoreLayout
 
     public static string SweepState(string sweepId, string stateName = "sweep") => $"{sweepId}/state/{stateName}.json";
 
-    public static string RunPrefix(RunKey run) => $"{run.SweepId}/runs/{run.ConfigName}/";
+    public static string RunPrefix(RunKey run) => $"{run.SweepId}/{RunsSegment}/{run.ConfigName}/";
 
     public static string RunState(RunKey run, string stateName = "run") => $"{RunPrefix(run)}state/{stateName}.json";
 
@@ -59,6 +73,43 @@ public static class StoreLayout
 
     public static string SweepArtifact(string sweepId, string name) => BlobKey.Validate($"{SweepArtifactPrefix(sweepId)}{name}");
 
+    /// <summary>The last segment of a key: an artifact's file name.</summary>
+    public static string ArtifactName(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key[(key.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>
+    /// What an artifact key of <paramref name="sweepId"/> holds: one of the sweep's own artifacts
+    /// (<see cref="StoredArtifact.ConfigName"/> null) or one of a run's; null for any other key (state, checkpoints).
+    /// </summary>
+    public static StoredArtifact? ArtifactOf(string sweepId, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var sweepArtifacts = SweepArtifactPrefix(sweepId);
+        if (key.StartsWith(sweepArtifacts, StringComparison.Ordinal))
+        {
+            return new StoredArtifact(null, key[sweepArtifacts.Length..]);
+        }
+
+        var runs = $"{sweepId}/{RunsSegment}/";
+        if (!key.StartsWith(runs, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var slash = key.IndexOf('/', runs.Length);
+        if (slash < 0)
+        {
+            return null;
+        }
+
+        var config = key[runs.Length..slash];
+        var prefix = RunArtifactPrefix(new RunKey(sweepId, config));
+        return key.StartsWith(prefix, StringComparison.Ordinal) ? new StoredArtifact(config, key[prefix.Length..]) : null;
+    }
+
     /// <summary>The epoch a checkpoint key names, or null when the key is not a checkpoint.</summary>
     public static int? CheckpointEpoch(string key)
     {
@@ -70,3 +121,6 @@ public static class StoreLayout
             : null;
     }
 }
+
+/// <summary>An artifact found in the store: a run's (<paramref name="ConfigName"/>) or the sweep's own (null), and its file name.</summary>
+public sealed record StoredArtifact(string? ConfigName, string Name);

@@ -1,7 +1,6 @@
 using System.Text;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
-using LearnedActivation.Grains.Training;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,7 @@ using ReportOutcome = LearnedActivation.Model.Reporting.RunOutcome;
 namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>
-/// The coordinator's comparison: reads each completed run's <see cref="TorchTrainingBackend.SummaryFile"/>
+/// The coordinator's comparison: reads each completed run's <see cref="RunArtifactNames.Summary"/>
 /// from the store, stands in rows for runs that failed, were cancelled or never ran, renders the
 /// grids, reference figure, overlays, learning curves and results table with <see cref="SweepReport"/>
 /// and stores them under the sweep's artifact prefix.
@@ -54,7 +53,7 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
         var definition = run.Definition;
         if (run.Completed)
         {
-            var key = run.ArtifactKeys.FirstOrDefault(k => k.EndsWith("/" + TorchTrainingBackend.SummaryFile, StringComparison.Ordinal));
+            var key = run.ArtifactKeys.FirstOrDefault(k => StoreLayout.ArtifactName(k) == RunArtifactNames.Summary);
             var bytes = key is null ? null : await store.GetAsync(key, cancellationToken);
             if (bytes is not null)
             {

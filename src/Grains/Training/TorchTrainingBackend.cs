@@ -10,13 +10,10 @@ namespace LearnedActivation.Grains.Training;
 /// <summary>
 /// The real <see cref="ITrainingBackend"/>: trains a run with TorchSharp on the calling (dedicated) thread,
 /// one epoch at a time, hands a checkpoint to the observer after each epoch, and returns the same files
-/// <c>learnact train</c> writes plus <see cref="SummaryFile"/> for the sweep's report.
+/// <c>learnact train</c> writes plus <see cref="RunArtifactNames.Summary"/> for the sweep's report.
 /// </summary>
 public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
 {
-    /// <summary>The run's <see cref="RunSummary"/> as JSON: what the coordinator's report is built from.</summary>
-    public const string SummaryFile = "summary.json";
-
     public TrainingResult Train(TrainingRequest request, ITrainingObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -54,7 +51,7 @@ public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
             RunOutputWriter.Write(scratch.FullName, session, result, RunMetricsDocument.DataInfo.From(split.Splits, split.ContentHash));
             var artifacts = scratch.EnumerateFiles().ToDictionary(f => f.Name, f => File.ReadAllBytes(f.FullName));
             var summary = RunSummaries.FromResult(request.Model, request.Work.Run.Seed, request.Work.Run.ConfigName, result);
-            artifacts[SummaryFile] = System.Text.Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(summary));
+            artifacts[RunArtifactNames.Summary] = System.Text.Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(summary));
             return artifacts;
         }
         finally

@@ -21,7 +21,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly TempDirectory _work = new();
     private readonly List<SiloProcess> _silos = [];
     private readonly int _slotsPerSilo;
-    private IHost? _client;
+    private GatewayClient? _client;
 
     private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo)
     {
@@ -45,7 +45,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         ["LEARNACT_BLOB"] = Azurite.ConnectionString,
     };
 
-    public IGrainFactory Grains => (_client ?? throw new InvalidOperationException("not connected")).Services.GetRequiredService<IClusterClient>();
+    public IGrainFactory Grains => (_client ?? throw new InvalidOperationException("not connected")).Grains;
 
     public IBlobStore Store => new AzureBlobStore(new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ConnectionString = Azurite.ConnectionString });
 
@@ -182,15 +182,12 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _client.StopAsync(timeout.Token);
+                await _client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 // The cluster is going away anyway.
             }
-
-            _client.Dispose();
         }
 
         foreach (var silo in _silos)

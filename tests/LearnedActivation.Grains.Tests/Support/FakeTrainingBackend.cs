@@ -87,7 +87,7 @@ public sealed class FakeTrainingBackend : ITrainingBackend
         {
             ["activation.txt"] = Encoding.UTF8.GetBytes($"learned activation of {name}"),
             [request.Model.ActivationPlotFileName] = [0x89, 0x50, 0x4E, 0x47],
-            [TorchTrainingBackend.SummaryFile] = Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(Summary(request))),
+            [RunArtifactNames.Summary] = Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(Summary(request))),
         };
         return new TrainingResult(new TestMetrics(0.8, 0.85), artifacts);
     }

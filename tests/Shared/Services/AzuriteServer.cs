@@ -26,9 +26,12 @@ public sealed class AzuriteServer : LoopbackService
             Install);
     }
 
-    public string ConnectionString => string.Create(
+    public string ConnectionString => DevelopmentConnectionString(Port);
+
+    /// <summary>The connection string of an Azurite on <paramref name="port"/> (for tests that open a store without contacting it).</summary>
+    public static string DevelopmentConnectionString(int port) => string.Create(
         CultureInfo.InvariantCulture,
-        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{Port}/{DevAccount};");
+        $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{port}/{DevAccount};");
 
     public static async Task<AzuriteServer> StartNewAsync()
     {
