@@ -5,7 +5,7 @@ namespace LearnedActivation.Grains.Sweeps;
 /// <summary>
 /// Builds a sweep's comparison artifacts once every run has ended (grids, reference functions,
 /// overlays, curves, results table). Called off the grain scheduler; it may take a while. It reads run
-/// artifacts from, and writes its own to, the blob store under <see cref="SweepAssemblyInput.ArtifactPrefix"/>,
+/// artifacts from, and writes its own to, the blob store (under <see cref="Storage.StoreLayout.SweepArtifact"/>),
 /// and returns the keys it wrote. Runs that did not complete are listed in
 /// <see cref="SweepAssemblyInput.MissingRuns"/>: assemble what the completed ones allow and say which are missing.
 /// </summary>
@@ -18,12 +18,12 @@ public interface ISweepArtifactAssembler
 /// <param name="Spec">The sweep's spec.</param>
 /// <param name="Runs">Every run, in spec order, completed or not.</param>
 /// <param name="MissingRuns">Configuration names of the runs that did not complete (failed or cancelled).</param>
-/// <param name="ArtifactPrefix">Where the sweep's own artifacts go ("{sweepId}/artifacts/").</param>
+/// <param name="SweepId">The sweep's id: its own artifacts are stored under <see cref="Storage.StoreLayout.SweepArtifact"/> of it.</param>
 public sealed record SweepAssemblyInput(
     SweepSpec Spec,
     IReadOnlyList<AssemblyRun> Runs,
     IReadOnlyList<string> MissingRuns,
-    string ArtifactPrefix);
+    string SweepId);
 
 /// <summary>One run as the assembler sees it: definition, final status, curve, and the blob keys of its artifacts.</summary>
 public sealed record AssemblyRun(RunDefinition Definition, RunStatus Status, IReadOnlyList<EpochReport> Curve, IReadOnlyList<string> ArtifactKeys)

@@ -34,7 +34,7 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             var keys = new List<string>();
             foreach (var file in report.Files)
             {
-                var key = input.ArtifactPrefix + Path.GetFileName(file);
+                var key = StoreLayout.SweepArtifact(input.SweepId, Path.GetFileName(file));
                 await using var content = File.OpenRead(file);
                 await store.PutAsync(key, content, cancellationToken);
                 keys.Add(key);

@@ -1,6 +1,5 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Scheduling;
-using LearnedActivation.Grains.Storage;
 
 namespace LearnedActivation.Grains.Sweeps;
 
@@ -370,7 +369,7 @@ public sealed class SweepState
             RunArtifacts.TryGetValue(d.ConfigName, out var a) ? [.. a] : []))
             .ToList();
         var missing = runs.Where(r => !r.Completed).Select(r => r.Definition.ConfigName).ToList();
-        return new SweepAssemblyInput(Spec, runs, missing, StoreLayout.SweepArtifactPrefix(sweepId));
+        return new SweepAssemblyInput(Spec, runs, missing, sweepId);
     }
 
     /// <summary>Puts a run (not queued, or queued elsewhere) in the queue where the policy readmits it; no execution owns it now.</summary>
