@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
@@ -13,5 +14,5 @@ internal sealed class FixedActivationEvaluator(BaseActivation baseActivation) : 
 {
     public string Name => "fixed";
 
-    public Tensor Evaluate(ActivationNetwork network, Tensor column) => BaseActivationFunction.Apply(baseActivation, column);
+    public Tensor Evaluate(ActivationNetwork network, Tensor column) => BaseActivations.Of(baseActivation).Apply(column);
 }

@@ -9,7 +9,7 @@ public sealed class TrainingSlotsOptions
 
     /// <summary>
     /// Runs that train at once on this silo: it claims a queued run whenever one of these slots is free. Default: one per core, since
-    /// small networks gain more from one run per core than from more threads per run (DESIGN.md).
+    /// small networks gain more from one run per core than from more threads per run (docs/benchmarks.md).
     /// </summary>
     [Range(1, 4096)]
     public int Slots { get; set; } = Environment.ProcessorCount;

@@ -12,6 +12,6 @@ public enum ActivationEvaluation
     /// <summary>The same function by a vectorised kernel of our own: all layers in one pass, exact to float rounding.</summary>
     Fused,
 
-    /// <summary>The network on a grid of knots over the batch's range, linear interpolation between them.</summary>
+    /// <summary>The network on a grid of knots over the batch's range, a cubic between them (relu: its bends, lines between them).</summary>
     Grid,
 }

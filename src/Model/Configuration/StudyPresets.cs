@@ -1,7 +1,7 @@
 namespace LearnedActivation.Model.Configuration;
 
 /// <summary>
-/// The hidden-layer widths of the study (DESIGN.md): one table, so no other code spells out layer sizes.
+/// The hidden-layer widths of the study (README's table): one table, so no other code spells out layer sizes.
 /// </summary>
 public static class StudyPresets
 {

@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Networks;
 using static TorchSharp.torch;
 
@@ -5,7 +6,7 @@ namespace LearnedActivation.Model.Evaluation;
 
 /// <summary>
 /// How an <see cref="ActivationNetwork"/> is computed on a column of scalars. The seam exists because the
-/// stock composition is the bottleneck of training (DESIGN.md, performance facts): faster strategies
+/// stock composition is the bottleneck of training (docs/benchmarks.md): faster strategies
 /// (a fused kernel, knot interpolation) plug in here without touching the networks or the training loop.
 /// </summary>
 public interface IActivationEvaluator
@@ -34,7 +35,7 @@ public sealed class ExactActivationEvaluator : IActivationEvaluator
             hidden = layers[i].forward(hidden);
             if (i < layers.Count - 1)
             {
-                hidden = BaseActivationFunction.Apply(network.Base, hidden);
+                hidden = BaseActivations.Of(network.Base).Apply(hidden);
             }
         }
 

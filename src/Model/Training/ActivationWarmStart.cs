@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Networks;
 using static TorchSharp.torch;
@@ -32,7 +33,7 @@ public static class ActivationWarmStart
         Tensor target;
         using (no_grad())
         {
-            target = BaseActivationFunction.Apply(network.Base, x);
+            target = BaseActivations.Of(network.Base).Apply(x);
         }
 
         using var optimizer = new AdamOptimizer(network.parameters(), LearningRate);

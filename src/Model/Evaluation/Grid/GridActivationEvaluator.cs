@@ -8,7 +8,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// <summary>
 /// Evaluates the activation network exactly on <see cref="Knots"/> evenly spaced points spanning the column's
 /// range (min to max, detached) and interpolates between them with a Catmull-Rom cubic
-/// (<see cref="KnotInterpolation"/>). A training step applies the one shared function to tens of thousands of
+/// (<see cref="CubicInterpolant"/>). A training step applies the one shared function to tens of thousands of
 /// scalars; on a few hundred knots the network costs almost nothing, and the interpolation costs the same
 /// however large the network is.
 /// Gradients: to the input through the slope of the interpolant, to the parameters through the knot values
