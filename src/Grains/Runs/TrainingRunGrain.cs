@@ -12,7 +12,7 @@ namespace LearnedActivation.Grains.Runs;
 /// </summary>
 [GrainType(StoreLayout.RunGrainType)]
 public sealed partial class TrainingRunGrain(
-    [PersistentState("run", StorageNames.Runs)] IPersistentState<RunState> state,
+    [PersistentState(StoreLayout.RunStateName, StorageNames.Runs)] IPersistentState<RunState> state,
     TimeProvider time,
     ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain, IRemindable
 {

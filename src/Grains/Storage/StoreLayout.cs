@@ -39,11 +39,17 @@ public static class StoreLayout
 
     public const string SweepBoardGrainType = "sweep-board";
 
-    public static string SweepState(string sweepId, string stateName = "sweep") => $"{sweepId}/state/{stateName}.json";
+    /// <summary>The sweep grain's persistent-state name: its blob is {sweep}/state/sweep.json.</summary>
+    public const string SweepStateName = "sweep";
+
+    /// <summary>The run grain's persistent-state name: its blob is {sweep}/runs/{config}/state/run.json.</summary>
+    public const string RunStateName = "run";
+
+    public static string SweepState(string sweepId, string stateName = SweepStateName) => $"{sweepId}/state/{stateName}.json";
 
     public static string RunPrefix(RunKey run) => $"{run.SweepId}/{RunsSegment}/{run.ConfigName}/";
 
-    public static string RunState(RunKey run, string stateName = "run") => $"{RunPrefix(run)}state/{stateName}.json";
+    public static string RunState(RunKey run, string stateName = RunStateName) => $"{RunPrefix(run)}state/{stateName}.json";
 
     /// <summary>
     /// The blob that holds a grain's persistent state: beside the sweep's other data for the two grain

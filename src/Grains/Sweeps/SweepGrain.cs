@@ -16,7 +16,7 @@ namespace LearnedActivation.Grains.Sweeps;
 /// </summary>
 [GrainType(StoreLayout.SweepGrainType)]
 public sealed partial class SweepGrain(
-    [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepState> state,
+    [PersistentState(StoreLayout.SweepStateName, StorageNames.Sweeps)] IPersistentState<SweepState> state,
     ISweepArtifactAssembler assembler,
     IBlobStore store,
     IGrainFactory grains,

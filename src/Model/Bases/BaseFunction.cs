@@ -11,8 +11,8 @@ public abstract class BaseFunction
 {
     public abstract BaseActivation Id { get; }
 
-    /// <inheritdoc cref="IBaseActivation.PiecewiseLinear"/>
-    public abstract bool PiecewiseLinear { get; }
+    /// <inheritdoc cref="IBaseActivation.ReluShaped"/>
+    public abstract bool ReluShaped { get; }
 
     /// <inheritdoc cref="IBaseActivation.Evaluate"/>
     public abstract double Evaluate(double x);
@@ -37,7 +37,7 @@ internal sealed class BaseFunction<TBase> : BaseFunction
 {
     public override BaseActivation Id => TBase.Id;
 
-    public override bool PiecewiseLinear => TBase.PiecewiseLinear;
+    public override bool ReluShaped => TBase.ReluShaped;
 
     public override double Evaluate(double x) => TBase.Evaluate(x);
 

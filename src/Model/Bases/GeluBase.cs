@@ -19,7 +19,7 @@ internal readonly struct GeluBase : IBaseActivation
 
     public static BaseActivation Id => BaseActivation.Gelu;
 
-    public static bool PiecewiseLinear => false;
+    public static bool ReluShaped => false;
 
     public static bool KeepsStateBeyondBudget => false;
 

@@ -17,12 +17,13 @@ internal interface IBaseActivation : IActivation512
     static abstract BaseActivation Id { get; }
 
     /// <summary>
-    /// Whether sigma is relu's shape: exactly 0 for z &lt;= 0 and z above. The network is then piecewise linear with
+    /// Whether sigma is relu itself: exactly 0 for z &lt;= 0 and z above. The network is then piecewise linear with
     /// bends where a unit's pre-activation crosses 0, so the grid samples its bends instead of knots
-    /// (ReluBreakpoints) and the fused kernel may collapse the first layer per segment (ReluSegmentedKernel); both
-    /// rely on the zero side being exactly 0.
+    /// (ReluBreakpoints) and the fused kernel may collapse the first layer per segment (ReluSegmentedKernel, which
+    /// computes relu). Both rely on exactly this shape, so another piecewise-linear base (a leaky relu, say) must
+    /// answer false here until those two learn its slopes; it then runs on knots and the plain kernel, correctly.
     /// </summary>
-    static abstract bool PiecewiseLinear { get; }
+    static abstract bool ReluShaped { get; }
 
     /// <summary>
     /// Whether the AVX-512 path keeps every hidden layer but the first for backward whatever the call's size, instead

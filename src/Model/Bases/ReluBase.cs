@@ -13,7 +13,7 @@ internal readonly struct ReluBase : IBaseActivation
 {
     public static BaseActivation Id => BaseActivation.Relu;
 
-    public static bool PiecewiseLinear => true;
+    public static bool ReluShaped => true;
 
     public static bool KeepsStateBeyondBudget => true;
 

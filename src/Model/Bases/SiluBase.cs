@@ -15,7 +15,7 @@ internal readonly struct SiluBase : IBaseActivation
 {
     public static BaseActivation Id => BaseActivation.Silu;
 
-    public static bool PiecewiseLinear => false;
+    public static bool ReluShaped => false;
 
     public static bool KeepsStateBeyondBudget => false;
 

@@ -11,7 +11,7 @@ internal readonly struct TanhBase : IBaseActivation
 {
     public static BaseActivation Id => BaseActivation.Tanh;
 
-    public static bool PiecewiseLinear => false;
+    public static bool ReluShaped => false;
 
     public static bool KeepsStateBeyondBudget => false;
 

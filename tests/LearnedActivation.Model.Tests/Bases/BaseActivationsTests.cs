@@ -42,9 +42,9 @@ public sealed class BaseActivationsTests
     }
 
     [Fact]
-    public void OnlyReluIsPiecewiseLinear()
+    public void OnlyReluTakesTheReluOnlyPaths()
     {
-        Assert.Equal([BaseActivation.Relu], Enum.GetValues<BaseActivation>().Where(b => BaseActivations.Of(b).PiecewiseLinear));
+        Assert.Equal([BaseActivation.Relu], Enum.GetValues<BaseActivation>().Where(b => BaseActivations.Of(b).ReluShaped));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
+using LearnedActivation.Model.Tests.Evaluation;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Tests.Networks;
@@ -23,9 +24,7 @@ public sealed class ActivationNetworkTests
     }
 
     [Theory]
-    [InlineData(BaseActivation.Tanh)]
-    [InlineData(BaseActivation.Relu)]
-    [InlineData(BaseActivation.Gelu)]
+    [MemberData(nameof(EvaluatorCases.Bases), MemberType = typeof(EvaluatorCases))]
     public void ComputesTheMlpWithTheBaseActivationBetweenLayersOnly(BaseActivation baseActivation)
     {
         using var network = new ActivationNetwork([32, 16, 8], baseActivation, new Generator(3, CPU));

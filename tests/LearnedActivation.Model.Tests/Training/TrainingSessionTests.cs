@@ -1,5 +1,6 @@
 using LearnedActivation.Model.Plots;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Tests.Evaluation;
 using LearnedActivation.Model.Tests.Support;
 using LearnedActivation.Model.Training;
 using static TorchSharp.torch;
@@ -21,6 +22,17 @@ public sealed class TrainingSessionTests
         Assert.True(result.TestAccuracy > 0.88, $"test accuracy {result.TestAccuracy:F3}");
         Assert.True(result.TestAuc > 0.95, $"test AUC {result.TestAuc:F3}");
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss / 2, "training loss should fall");
+    }
+
+    [Theory]
+    [MemberData(nameof(EvaluatorCases.Bases), MemberType = typeof(EvaluatorCases))]
+    public void EveryBaseLearnsTheNonLinearRule(BaseActivation baseActivation)
+    {
+        using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 12, baseActivation: baseActivation), Data);
+        var result = session.RunToCompletion();
+
+        Assert.True(result.BestValAccuracy > 0.9, $"{Names.Of(baseActivation)}: validation accuracy {result.BestValAccuracy:F3}");
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss / 2, $"{Names.Of(baseActivation)}: training loss should fall");
     }
 
     [Fact]

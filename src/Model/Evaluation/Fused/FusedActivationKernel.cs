@@ -42,7 +42,7 @@ internal sealed unsafe class FusedActivationKernel
         _weights = weights;
         _biases = biases;
         _path = FusedKernelPaths.Create(definition, weights, biases, allowVector512);
-        _segmented = segmentRelu && definition.PiecewiseLinear && weights.Length >= 3 ? new ReluSegmentedKernel(weights, biases, allowVector512) : null;
+        _segmented = segmentRelu && definition.ReluShaped && weights.Length >= 3 ? new ReluSegmentedKernel(weights, biases, allowVector512) : null;
     }
 
     /// <summary>Whether this instance runs the AVX-512 block kernel.</summary>

@@ -31,7 +31,7 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         var knots = (int)vars[4];
         var kernel = FusedActivationKernel.FromTensors(baseActivation, vars.Skip(FirstWeight).Cast<Tensor>().ToArray());
 
-        IInterpolant interpolant = BaseActivations.Of(baseActivation).PiecewiseLinear
+        IInterpolant interpolant = BaseActivations.Of(baseActivation).ReluShaped
             ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)))
             : new CubicInterpolant(low, (high - low) / (knots - 1), knots);
         var values = new float[interpolant.Points.Length];
