@@ -9,11 +9,37 @@ namespace LearnedActivation.Grains.Sweeps;
 /// applies <see cref="AssignmentCheck"/>'s verdict to the <see cref="SweepState"/> (a run that ended unheard
 /// is recorded; one whose silo is gone, whose execution fell silent or was disowned is requeued). Also
 /// readmits strays and, in a cancelled sweep, ends the runs no execution owns. Runs inside the sweep
-/// grain's turn, so that it may call run grains; every decision is the state types'.
+/// grain's turn, so that it may call run grains; every decision is the state types'. Keeps the grain's
+/// watch going: a timer while the activation lives, brought back by a reminder across silo deaths.
 /// </summary>
 public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMembershipService membership, RunSchedulingOptions scheduling, ILogger logger)
 {
+    /// <summary>The reminder's name as stored by the reminder service: sweeps started earlier still hold it.</summary>
+    private const string Reminder = "host-check";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.QueuePolicy);
+    private readonly TimerSlot _timer = new();
+
+    /// <summary>Registers the reminder that survives <paramref name="grain"/>'s silo, then arms the timer for the first check a check interval from now.</summary>
+    public async Task StartAsync(IGrainBase grain, Func<CancellationToken, Task> check)
+    {
+        await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+        Arm(grain, check, scheduling.HostCheckInterval);
+    }
+
+    /// <summary>Arms the timer (replacing the pending one): <paramref name="check"/> runs after <paramref name="dueTime"/>, then every check interval.</summary>
+    public void Arm(IGrainBase grain, Func<CancellationToken, Task> check, TimeSpan dueTime) =>
+        _timer.Arm(grain, check, dueTime, scheduling.HostCheckInterval);
+
+    /// <summary>Ends the watch: the timer, and the reminder that would bring it back.</summary>
+    public async Task StopAsync(IGrainBase grain)
+    {
+        _timer.Clear();
+        if (await grain.GetReminder(Reminder) is { } reminder)
+        {
+            await grain.UnregisterReminder(reminder);
+        }
+    }
 
     /// <summary>Alive unless membership has declared the silo dead or does not list it (a silo of an earlier cluster).</summary>
     public bool IsAlive(string silo) => StatusOf(silo) is not (SiloStatus.Dead or SiloStatus.None);

@@ -7,10 +7,50 @@ namespace LearnedActivation.Grains.Sweeps;
 /// <see cref="ISweepArtifactAssembler"/> build them off the grain scheduler (plotting is CPU work), and
 /// records it Finished with their keys, or with the assembler's error. Each step is stored through
 /// <c>write</c>; a failed write leaves the phase as it was, for the caller to try again (assembling
-/// twice is harmless).
+/// twice is harmless). <see cref="Schedule"/> runs it as a grain timer of the sweep grain's, and again
+/// shortly while the store fails.
 /// </summary>
 public sealed partial class SweepAssembly(ISweepArtifactAssembler assembler, TimeProvider time, ILogger logger)
 {
+    /// <summary>How long a failed assembly waits before it is tried again.</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(10);
+
+    private readonly TimerSlot _timer = new();
+
+    /// <summary>Timers through <paramref name="timer"/>, so that unit tests can fire them.</summary>
+    internal SweepAssembly(ISweepArtifactAssembler assembler, TimeProvider time, ILogger logger, TimerSlot timer)
+        : this(assembler, time, logger) => _timer = timer;
+
+    /// <summary>Whether an assembly is scheduled or under way, and not yet finished and stored.</summary>
+    public bool Scheduled => _timer.Armed;
+
+    /// <summary>
+    /// Schedules <see cref="RunAsync"/> as a timer of <paramref name="grain"/> (replacing one pending), so
+    /// that it runs as a turn of its own rather than inside a run's report. When the store fails a write on
+    /// the way, it is tried again after <see cref="RetryDelay"/>; once the sweep is Finished and stored,
+    /// <paramref name="finished"/> runs.
+    /// </summary>
+    public void Schedule(IGrainBase grain, SweepState state, string sweepId, Func<CancellationToken, Task> write, Func<Task> finished)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(finished);
+        Arm(TimeSpan.Zero);
+
+        void Arm(TimeSpan dueTime) => _timer.Arm(grain, AttemptAsync, dueTime, Timeout.InfiniteTimeSpan);
+
+        async Task AttemptAsync(CancellationToken cancellationToken)
+        {
+            if (!await RunAsync(state, sweepId, () => write(cancellationToken), cancellationToken))
+            {
+                Arm(RetryDelay);
+                return;
+            }
+
+            _timer.Clear();
+            await finished();
+        }
+    }
+
     /// <summary>True when the sweep is Finished and stored; false when the store failed on the way.</summary>
     public async Task<bool> RunAsync(SweepState state, string sweepId, Func<Task> write, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace LearnedActivation.Grains.Sweeps;
 /// (<see cref="ClaimAsync"/>), takes the reports of each run's assigned execution (run grains never call
 /// it), and while it has work keeps a watch (a timer, and a reminder that survives this grain's silo) over
 /// the assignments (<see cref="AssignmentWatch"/>). When all runs have ended, <see cref="SweepAssembly"/>
-/// builds the artifacts. A shell: what each event does is <see cref="SweepState"/>'s decision, the queue
+/// builds the artifacts in a timer turn of its own. A shell: what each event does is <see cref="SweepState"/>'s decision, the queue
 /// order the configured <see cref="IQueuePolicy"/>'s.
 /// </summary>
 [GrainType(StoreLayout.SweepGrainType)]
@@ -25,15 +25,10 @@ public sealed partial class SweepGrain(
     TimeProvider time,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
-    private const string WatchReminder = "host-check";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan AssemblyRetryDelay = TimeSpan.FromSeconds(10);
     private readonly SweepStoreHealth _storage = new(store, time);
     private readonly SweepAssembly _assembly = new(assembler, time, logger);
     private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.Value.QueuePolicy);
-    private readonly AssignmentWatch _assignments = new(grains, membership, scheduling.Value, logger);
-    private readonly TimerSlot _watch = new();
-    private readonly TimerSlot _assemblyTimer = new();
+    private readonly AssignmentWatch _watch = new(grains, membership, scheduling.Value, logger);
 
     private SweepState S => state.State;
 
@@ -46,7 +41,7 @@ public sealed partial class SweepGrain(
         // An assembly that a crash interrupted is redone.
         if (S.Phase == SweepPhase.Assembling || S.ReadyToAssemble())
         {
-            ScheduleAssembly(TimeSpan.Zero);
+            Assemble();
         }
 
         if (S.NeedsWatching())
@@ -67,7 +62,7 @@ public sealed partial class SweepGrain(
         }
 
         var now = time.GetUtcNow();
-        var plan = S.PlanStart(spec, _assignments.IsAlive);
+        var plan = S.PlanStart(spec, _watch.IsAlive);
         if (plan.Finished)
         {
             return S.ToStatus(Id, now);
@@ -81,11 +76,10 @@ public sealed partial class SweepGrain(
         await Board.AddAsync(Id);
         S.Started(spec, outcomes, _policy, now);
         await WriteAsync();
-        await this.RegisterOrUpdateReminder(WatchReminder, ReminderPeriod, ReminderPeriod);
-        Watch(scheduling.Value.HostCheckInterval);
+        await _watch.StartAsync(this, WatchAsync);
         if (S.ReadyToAssemble())
         {
-            ScheduleAssembly(TimeSpan.Zero);
+            Assemble();
         }
 
         return S.ToStatus(Id, now);
@@ -124,7 +118,7 @@ public sealed partial class SweepGrain(
             {
                 // Not claimed after all: the silo will not start it, so it must not look owned, here or in the run's record.
                 S.Undo(claim);
-                await TryAsync(() => Run(name).RequeueAsync(executionId));
+                await BestEffort.TryAsync(logger, Id, () => Run(name).RequeueAsync(executionId));
                 throw;
             }
 
@@ -148,9 +142,9 @@ public sealed partial class SweepGrain(
         // Recorded first and never rolled back: should a run's cancel fail below, the watch retries it.
         var toStop = S.Cancel();
         await WriteAsync();
-        await TryAsync(() => Board.RemoveAsync(Id));
+        await BestEffort.TryAsync(logger, Id, () => Board.RemoveAsync(Id));
         Watch(TimeSpan.Zero);
-        await _assignments.CancelAsync(Id, S, toStop);
+        await _watch.CancelAsync(Id, S, toStop);
         await WriteAsync();
     }
 
@@ -186,11 +180,11 @@ public sealed partial class SweepGrain(
             return Task.CompletedTask;
         }
 
-        return StopWatchingAsync();
+        return _watch.StopAsync(this);
     }
 
     /// <summary>The watch: a timer while this activation lives, brought back by the reminder across silo deaths.</summary>
-    private void Watch(TimeSpan dueTime) => _watch.Arm(this, WatchAsync, dueTime, scheduling.Value.HostCheckInterval);
+    private void Watch(TimeSpan dueTime) => _watch.Arm(this, WatchAsync, dueTime);
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
@@ -204,14 +198,14 @@ public sealed partial class SweepGrain(
         await ReconcileAsync();
         if (!S.NeedsWatching())
         {
-            await StopWatchingAsync();
+            await _watch.StopAsync(this);
         }
     }
 
     /// <summary>The assignments in line with the cluster and the runs' records (see <see cref="AssignmentWatch"/>); then assembly if all runs ended.</summary>
     private async Task ReconcileAsync()
     {
-        if (await _assignments.ReconcileAsync(Id, S))
+        if (await _watch.ReconcileAsync(Id, S))
         {
             await WriteAsync();
         }
@@ -219,61 +213,28 @@ public sealed partial class SweepGrain(
         AssembleIfAllEnded();
     }
 
-    private async Task StopWatchingAsync()
-    {
-        _watch.Clear();
-        if (await this.GetReminder(WatchReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
     /// <summary>Writes the state; a failure is shown in status (until a write succeeds) and rethrown, so callers retry.</summary>
     private Task WriteAsync(CancellationToken cancellationToken = default) => _storage.WriteAsync(() => state.WriteStateAsync(cancellationToken));
 
     private void AssembleIfAllEnded()
     {
-        if (S.ReadyToAssemble() && !_assemblyTimer.Armed)
+        if (S.ReadyToAssemble() && !_assembly.Scheduled)
         {
-            ScheduleAssembly(TimeSpan.Zero);
+            Assemble();
         }
     }
 
-    /// <summary>As a grain timer, so that the assembly runs as a turn of its own rather than inside a run's report.</summary>
-    private void ScheduleAssembly(TimeSpan dueTime) => _assemblyTimer.Arm(this, AssembleAsync, dueTime, Timeout.InfiniteTimeSpan);
+    private void Assemble() => _assembly.Schedule(this, S, Id, WriteAsync, FinishedAsync);
 
-    /// <summary>Assembles the artifacts; when the store fails a write on the way, tries again shortly.</summary>
-    private async Task AssembleAsync(CancellationToken cancellationToken)
+    /// <summary>A finished sweep leaves the board and needs no watch.</summary>
+    private async Task FinishedAsync()
     {
-        if (!await _assembly.RunAsync(S, Id, () => WriteAsync(cancellationToken), cancellationToken))
-        {
-            ScheduleAssembly(AssemblyRetryDelay);
-            return;
-        }
-
-        _assemblyTimer.Clear();
-        await TryAsync(() => Board.RemoveAsync(Id));
-        await StopWatchingAsync();
-    }
-
-    /// <summary>A best-effort call: its failure is logged and repaired later by the watch.</summary>
-    private async Task TryAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogCallFailed(e, Id);
-        }
+        await BestEffort.TryAsync(logger, Id, () => Board.RemoveAsync(Id));
+        await _watch.StopAsync(this);
     }
 
     private ITrainingRunGrain Run(string configName) => grains.RunGrain(Id, configName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: queueing {Count} of {Total} runs (the rest completed earlier or are training)")]
     private partial void LogStarting(string sweep, int count, int total);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: a call failed; the watch repairs it later")]
-    private partial void LogCallFailed(Exception e, string sweep);
 }

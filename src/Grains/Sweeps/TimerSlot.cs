@@ -1,9 +1,13 @@
 namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>One grain timer that is re-armed (replacing the pending one) or cleared: the sweep grain's watch and its assembly each have one.</summary>
-internal sealed class TimerSlot
+internal sealed class TimerSlot(TimerSlot.Registrar? register = null)
 {
+    private readonly Registrar _register = register ?? ((grain, callback, options) => grain.RegisterGrainTimer(callback, options));
     private IGrainTimer? _timer;
+
+    /// <summary>How a timer is registered: with the grain's timer registry, or, in a unit test, with a stand-in.</summary>
+    internal delegate IGrainTimer Registrar(IGrainBase grain, Func<CancellationToken, Task> callback, GrainTimerCreationOptions options);
 
     public bool Armed => _timer is not null;
 
@@ -11,7 +15,7 @@ internal sealed class TimerSlot
     public void Arm(IGrainBase grain, Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period)
     {
         _timer?.Dispose();
-        _timer = grain.RegisterGrainTimer(callback, new GrainTimerCreationOptions(dueTime, period) { KeepAlive = true });
+        _timer = _register(grain, callback, new GrainTimerCreationOptions(dueTime, period) { KeepAlive = true });
     }
 
     public void Clear()

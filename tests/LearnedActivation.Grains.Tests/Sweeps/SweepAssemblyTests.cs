@@ -52,6 +52,56 @@ public sealed class SweepAssemblyTests
         Assert.True(state.ReadyToAssemble());
     }
 
+    [Fact]
+    public async Task AScheduledAssemblyRunsInATimerTurnOfItsOwnThenEndsItsTimerAndCallsFinished()
+    {
+        var state = Ended();
+        var timers = new Timers();
+        var assembly = new SweepAssembly(new Assembler(_ => ["k"]), _time, NullLogger.Instance, new TimerSlot(timers.Register));
+        var finished = 0;
+
+        assembly.Schedule(null!, state, "s", _ => Write(state), () => Task.FromResult(++finished));
+
+        var timer = Assert.Single(timers.Armed);
+        Assert.Equal((TimeSpan.Zero, Timeout.InfiniteTimeSpan, true), (timer.Options.DueTime, timer.Options.Period, timer.Options.KeepAlive));
+        Assert.True(assembly.Scheduled);
+        Assert.Empty(_written);
+
+        await timer.Callback(CancellationToken.None);
+
+        Assert.Equal(SweepPhase.Finished, state.Phase);
+        Assert.Equal(1, finished);
+        Assert.False(assembly.Scheduled);
+        Assert.True(timer.Disposed);
+    }
+
+    [Fact]
+    public async Task AStoreThatFailsTheScheduledAssemblyHasItTriedAgainAfterTheDelayAndFinishedOnlyThen()
+    {
+        var state = Ended();
+        var timers = new Timers();
+        var assembly = new SweepAssembly(new Assembler(_ => ["k"]), _time, NullLogger.Instance, new TimerSlot(timers.Register));
+        var storeDown = true;
+        var finished = 0;
+        assembly.Schedule(null!, state, "s", _ => storeDown ? throw new IOException("store down") : Write(state), () => Task.FromResult(++finished));
+
+        await timers.Armed[0].Callback(CancellationToken.None);
+
+        Assert.Equal(2, timers.Armed.Count);
+        Assert.True(timers.Armed[0].Disposed);
+        Assert.Equal(SweepAssembly.RetryDelay, timers.Armed[1].Options.DueTime);
+        Assert.True(assembly.Scheduled);
+        Assert.Equal(SweepPhase.Running, state.Phase);
+        Assert.Equal(0, finished);
+
+        storeDown = false;
+        await timers.Armed[1].Callback(CancellationToken.None);
+
+        Assert.Equal(SweepPhase.Finished, state.Phase);
+        Assert.Equal(1, finished);
+        Assert.False(assembly.Scheduled);
+    }
+
     private Task Write(SweepState state)
     {
         _written.Add(state.Phase);
@@ -67,6 +117,32 @@ public sealed class SweepAssemblyTests
             new(RunStatus.NotStarted(new RunKey("s", name), 2, DateTimeOffset.UnixEpoch) with { Phase = phase }, [], []);
         state.Started(spec, [Outcome("tanh_small_small", RunPhase.Completed), Outcome("relu_small_small", RunPhase.Failed)], new ProgressFirstPolicy(), DateTimeOffset.UnixEpoch);
         return state;
+    }
+
+    /// <summary>Stands in for the grain's timer registry: keeps each timer so that the test fires it.</summary>
+    private sealed class Timers
+    {
+        public List<Timer> Armed { get; } = [];
+
+        public Timer Register(IGrainBase grain, Func<CancellationToken, Task> callback, GrainTimerCreationOptions options)
+        {
+            var timer = new Timer(callback, options);
+            Armed.Add(timer);
+            return timer;
+        }
+    }
+
+    private sealed class Timer(Func<CancellationToken, Task> callback, GrainTimerCreationOptions options) : IGrainTimer
+    {
+        public Func<CancellationToken, Task> Callback => callback;
+
+        public GrainTimerCreationOptions Options => options;
+
+        public bool Disposed { get; private set; }
+
+        public void Change(TimeSpan dueTime, TimeSpan period) => throw new NotSupportedException();
+
+        public void Dispose() => Disposed = true;
     }
 
     private sealed class Assembler(Func<SweepAssemblyInput, IReadOnlyList<string>> assemble) : ISweepArtifactAssembler
