@@ -32,6 +32,7 @@ public static class GrainsSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(CreateBlobStore);
+        services.TryAddSingleton(sp => QueuePolicies.Named(sp.GetRequiredService<IOptions<RunSchedulingOptions>>().Value.QueuePolicy));
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<SplitDataCache>();
         services.TryAddSingleton<ITrainingBackend, TorchTrainingBackend>();

@@ -12,12 +12,16 @@ namespace LearnedActivation.Grains.Sweeps;
 /// grain's turn, so that it may call run grains; every decision is the state types'. Keeps the grain's
 /// watch going: a timer while the activation lives, brought back by a reminder across silo deaths.
 /// </summary>
-public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMembershipService membership, RunSchedulingOptions scheduling, ILogger logger)
+public sealed partial class AssignmentWatch(
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    RunSchedulingOptions scheduling,
+    IQueuePolicy policy,
+    ILogger logger)
 {
     /// <summary>The reminder's name as stored by the reminder service: sweeps started earlier still hold it.</summary>
     private const string Reminder = "host-check";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
-    private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.QueuePolicy);
     private readonly TimerSlot _timer = new();
 
     /// <summary>Registers the reminder that survives <paramref name="grain"/>'s silo, then arms the timer for the first check a check interval from now.</summary>
@@ -48,7 +52,7 @@ public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMember
     public async Task<bool> ReconcileAsync(string sweepId, SweepState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var changed = state.ReadmitStrays(_policy);
+        var changed = state.ReadmitStrays(policy);
         if (state.Assignments.Values.Any(a => StatusOf(a.Silo) == SiloStatus.None))
         {
             // A silo that joined a moment ago may not be in this silo's snapshot yet: read the table before calling anyone dead.
@@ -77,7 +81,7 @@ public sealed partial class AssignmentWatch(IGrainFactory grains, IClusterMember
             else if (verdict != AssignmentVerdict.Healthy)
             {
                 LogRequeued(sweepId, name, assignment.Silo, AssignmentCheck.Reason(verdict));
-                state.Requeued(await run.RequeueAsync(assignment.ExecutionId), _policy);
+                state.Requeued(await run.RequeueAsync(assignment.ExecutionId), policy);
             }
 
             changed |= verdict != AssignmentVerdict.Healthy;

@@ -22,13 +22,13 @@ public sealed partial class SweepGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
     IOptions<RunSchedulingOptions> scheduling,
+    IQueuePolicy policy,
     TimeProvider time,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private readonly SweepStoreHealth _storage = new(store, time);
     private readonly SweepAssembly _assembly = new(assembler, time, logger);
-    private readonly IQueuePolicy _policy = QueuePolicies.Named(scheduling.Value.QueuePolicy);
-    private readonly AssignmentWatch _watch = new(grains, membership, scheduling.Value, logger);
+    private readonly AssignmentWatch _watch = new(grains, membership, scheduling.Value, policy, logger);
 
     private SweepState S => state.State;
 
@@ -74,7 +74,7 @@ public sealed partial class SweepGrain(
 
         // On the board before the state says Running: a queue that no silo can find would never be served.
         await Board.AddAsync(Id);
-        S.Started(spec, outcomes, _policy, now);
+        S.Started(spec, outcomes, policy, now);
         await WriteAsync();
         await _watch.StartAsync(this, WatchAsync);
         if (S.ReadyToAssemble())
@@ -92,7 +92,7 @@ public sealed partial class SweepGrain(
     public async Task<RunClaim?> ClaimAsync(WorkerSilo silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        while (S.NextClaim(_policy, silo.Label) is { } name)
+        while (S.NextClaim(policy, silo.Label) is { } name)
         {
             var executionId = Guid.NewGuid();
             RunStatus status;
@@ -165,7 +165,7 @@ public sealed partial class SweepGrain(
         if (decision == RunEndDecision.Requeue)
         {
             var name = outcome.Status.ConfigName;
-            S.Readmit(await Run(name).EnqueueAsync(S.WorkOf(name)), _policy);
+            S.Readmit(await Run(name).EnqueueAsync(S.WorkOf(name)), policy);
         }
 
         await WriteAsync();
