@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LearnedActivation.Model.Analysis;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
 using LearnedActivation.Model.Training;
@@ -9,6 +10,7 @@ namespace LearnedActivation.Model.Outputs;
 /// <summary>
 /// The content of a run's <c>metrics.json</c>: what was trained, on what, and how it did. Enums are written by
 /// name (<c>"activationEval": "grid"</c>); files written before that hold numbers, which are still read.
+/// <c>preactivations</c> and <c>analysis</c> are absent (null) in files written before they existed.
 /// </summary>
 public sealed record RunMetricsDocument(
     string Config,
@@ -26,7 +28,9 @@ public sealed record RunMetricsDocument(
     double TestAccuracy,
     double TestAuc,
     double TrainingSeconds,
-    IReadOnlyList<RunMetricsDocument.EpochRow> History)
+    IReadOnlyList<RunMetricsDocument.EpochRow> History,
+    [property: JsonPropertyName("preactivations")] PreActivationDistribution? PreActivations = null,
+    ActivationAnalysis? Analysis = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -57,7 +61,9 @@ public sealed record RunMetricsDocument(
             result.TestAccuracy,
             result.TestAuc,
             result.TrainingTime.TotalSeconds,
-            [.. result.History.Select(m => new EpochRow(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValAuc, m.Elapsed.TotalSeconds))]);
+            [.. result.History.Select(m => new EpochRow(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValAuc, m.Elapsed.TotalSeconds))],
+            result.PreActivations,
+            result.Analysis);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

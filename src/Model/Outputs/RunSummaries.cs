@@ -26,6 +26,7 @@ public static class RunSummaries
             TestAuc: result.TestAuc,
             TrainingTime: result.TrainingTime,
             LearnedActivation: new FunctionCurve("learned", result.ActivationX, result.ActivationY),
-            Curves: RunOutputWriter.Curves(runName, result.History));
+            Curves: RunOutputWriter.Curves(runName, result.History),
+            Analysis: result.Analysis);
     }
 }

@@ -18,12 +18,14 @@ internal static class ResultsTable
     [
         "run", "base", "outer", "act", "seed", "outcome", "epochs", "best_epoch",
         "val_accuracy", "val_auc", "test_accuracy", "test_auc", "training_time_s",
+        "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
     ];
 
     private static readonly string[] MarkdownColumns =
     [
         "run", "base", "outer", "act", "seed", "outcome", "epochs", "best epoch",
         "val acc", "val AUC", "test acc", "test AUC", "training time (s)",
+        "extrema", "dominant z", "asymmetry", "nearest", "nearest error", "base distance",
     ];
 
     // Errors can carry whole stack traces; the report names the problem, the run's own log has the rest.
@@ -139,6 +141,7 @@ internal static class ResultsTable
     private static string?[] Cells(RunSummary row)
     {
         var hasRun = row.Outcome != RunOutcome.Missing;
+        var analysis = row.Analysis;
         return
         [
             row.RunName,
@@ -154,6 +157,12 @@ internal static class ResultsTable
             Number(row.TestAccuracy),
             Number(row.TestAuc),
             hasRun ? Number(row.TrainingTime.TotalSeconds) : null,
+            analysis is null ? null : Integer(analysis.ExtremaCount),
+            Number(analysis?.Dominant?.Z),
+            Number(analysis?.Asymmetry),
+            analysis?.Nearest.Name,
+            Number(analysis?.Nearest.Error),
+            Number(analysis?.BaseDistance),
         ];
     }
 

@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Analysis;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Plots;
 
@@ -21,6 +22,7 @@ namespace LearnedActivation.Model.Reporting;
 /// <param name="TrainingTime">Wall time spent training.</param>
 /// <param name="LearnedActivation">The learned activation function sampled over its x range; null when there is none.</param>
 /// <param name="Curves">Per-epoch train loss, validation loss and validation accuracy; null when none were recorded.</param>
+/// <param name="Analysis">The learned activation's analysis; null for runs without a result and summaries stored before it existed.</param>
 public sealed record RunSummary(
     ModelConfig Config,
     long Seed,
@@ -35,7 +37,8 @@ public sealed record RunSummary(
     double? TestAuc,
     TimeSpan TrainingTime,
     FunctionCurve? LearnedActivation,
-    EpochSeries? Curves)
+    EpochSeries? Curves,
+    ActivationAnalysis? Analysis = null)
 {
     public ModelConfig Config { get; init; } = Config ?? throw new ArgumentNullException(nameof(Config));
 

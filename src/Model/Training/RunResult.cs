@@ -1,3 +1,5 @@
+using LearnedActivation.Model.Analysis;
+
 namespace LearnedActivation.Model.Training;
 
 /// <summary>
@@ -16,6 +18,8 @@ namespace LearnedActivation.Model.Training;
 /// <param name="ActivationY">The learned activation (best weights) at <paramref name="ActivationX"/>.</param>
 /// <param name="PreActivationSample">Inputs the activation saw on test data (best weights), from all hidden layers.</param>
 /// <param name="TrainingTime">Sum of the epochs' wall times.</param>
+/// <param name="PreActivations">Distribution of every value the activation received on the whole test split (best weights).</param>
+/// <param name="Analysis">The learned activation's measured shape and nearest known function, over the pooled distribution's bulk.</param>
 public sealed record RunResult(
     string ConfigName,
     string SpecHash,
@@ -28,4 +32,6 @@ public sealed record RunResult(
     double[] ActivationX,
     double[] ActivationY,
     double[] PreActivationSample,
-    TimeSpan TrainingTime);
+    TimeSpan TrainingTime,
+    PreActivationDistribution PreActivations,
+    ActivationAnalysis Analysis);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LearnedActivation.Model.Analysis;
 using LearnedActivation.Model.Checkpoints;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
@@ -197,7 +198,8 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>
     /// Loads the weights of the best validation accuracy into <see cref="Model"/> and measures them on the test
-    /// split. Calling it again returns the same result.
+    /// split: metrics, the pre-activations' distribution and the learned function's analysis (once, here, so
+    /// epochs pay nothing for them). Calling it again returns the same result.
     /// </summary>
     public RunResult Complete()
     {
@@ -216,6 +218,7 @@ public sealed class TrainingSession : IDisposable
         ModuleState.Load(_model, _state.BestModelState);
         var test = ModelEvaluation.Evaluate(_model, _test);
         var sample = ActivationProbe.SamplePreActivations(_model, _test.Features);
+        var preActivations = ActivationProbe.PreActivations(_model, _test.Features);
         var (x, y) = ActivationProbe.Curve(_model.Activation, LearnedActivationFigure.XRangeFor(sample));
         var history = _state.History.ToArray();
         _result = new RunResult(
@@ -230,7 +233,9 @@ public sealed class TrainingSession : IDisposable
             x,
             y,
             sample,
-            history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed));
+            history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed),
+            preActivations,
+            ActivationAnalyser.Analyse(_model.Activation, preActivations.Pooled));
         return _result;
     }
 
