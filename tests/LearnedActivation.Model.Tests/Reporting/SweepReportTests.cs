@@ -11,6 +11,7 @@ public sealed class SweepReportTests : IDisposable
     [
         "run", "base", "outer", "act", "seed", "outcome", "epochs", "best_epoch",
         "val_accuracy", "val_auc", "test_accuracy", "test_auc", "training_time_s",
+        "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
     ];
 
     private readonly TempDirectory _directory = new();
@@ -93,6 +94,12 @@ public sealed class SweepReportTests : IDisposable
                 ["test_accuracy"] = SweepRunsFixture.TestAccuracy(i).ToString("F4", CultureInfo.InvariantCulture),
                 ["test_auc"] = SweepRunsFixture.TestAuc(i).ToString("F4", CultureInfo.InvariantCulture),
                 ["training_time_s"] = SweepRunsFixture.TrainingTime(i).TotalSeconds.ToString("F4", CultureInfo.InvariantCulture),
+                ["extrema_count"] = "",
+                ["dominant_z"] = "",
+                ["asymmetry"] = "",
+                ["nearest"] = "",
+                ["nearest_error"] = "",
+                ["base_distance"] = "",
             },
             row);
         Assert.Equal("0.8250", row["val_accuracy"]);
