@@ -66,6 +66,23 @@ public sealed class RunSummaryJsonTests
     }
 
     [Fact]
+    public void TheAnalysisRoundTripsAndOlderSummariesWithoutOneStillRead()
+    {
+        var summary = SweepRunsFixture.Completed(Config) with { Analysis = Analysis.KnownStats.Analysis() };
+
+        var back = RunSummaryJson.Deserialize(RunSummaryJson.Serialize(summary));
+        var node = JsonNode.Parse(RunSummaryJson.Serialize(summary))!.AsObject();
+        node.Remove("Analysis");
+        var older = RunSummaryJson.Deserialize(node.ToJsonString());
+
+        Assert.NotNull(back.Analysis);
+        Assert.Equal(summary.Analysis.Extrema, back.Analysis.Extrema);
+        Assert.Equal(summary.Analysis.NearestAll, back.Analysis.NearestAll);
+        Assert.Equal(summary.Analysis with { Extrema = [], NearestAll = null! }, back.Analysis with { Extrema = [], NearestAll = null! });
+        Assert.Null(older.Analysis);
+    }
+
+    [Fact]
     public void InvalidCurveInJsonIsRejectedOnRead()
     {
         var node = JsonNode.Parse(RunSummaryJson.Serialize(SweepRunsFixture.Completed(Config)))!;

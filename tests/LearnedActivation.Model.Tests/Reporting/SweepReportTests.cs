@@ -107,6 +107,23 @@ public sealed class SweepReportTests : IDisposable
     }
 
     [Fact]
+    public void CsvCarriesTheAnalysisOfRunsThatHaveOne()
+    {
+        var runs = SweepRunsFixture.AllCompleted().ToList();
+        runs[0] = runs[0] with { Analysis = Analysis.KnownStats.Analysis() };
+        runs[1] = runs[1] with { Analysis = Analysis.KnownStats.Analysis(asymmetry: double.PositiveInfinity) with { Dominant = null, Extrema = [], ExtremaCount = 0 } };
+
+        SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, runs);
+
+        var (_, rows) = ReadCsv(_directory.File("results.csv"));
+        string[] columns = ["extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance"];
+        Assert.Equal(["1", "0.2500", "-0.7500", "tanh|sigmoid", "0.0312", "0.0312"], columns.Select(c => rows[0][c]));
+        Assert.Equal(["0", "", "Infinity", "tanh|sigmoid", "0.0312", "0.0312"], columns.Select(c => rows[1][c]));
+        Assert.Equal(["", "", "", "", "", ""], columns.Select(c => rows[2][c]));
+        Assert.Contains("| 10.2500 | 1 | 0.2500 | -0.7500 | tanh\\|sigmoid | 0.0312 | 0.0312 |", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MarkdownTableHasEveryRunAndTheMeanTestAccuracyPerBase()
     {
         SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, SweepRunsFixture.AllCompleted());
