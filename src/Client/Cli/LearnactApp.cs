@@ -61,6 +61,10 @@ public static class LearnactApp
         config.AddCommand<ResultsCommand>("results")
             .WithDescription("Copy a sweep's report, figures, table and run outputs out of the store.")
             .WithExample("results", "study", "--out", "study-results");
+        config.AddCommand<AnalyzeCommand>("analyze")
+            .WithDescription("Measure a saved learned activation: extrema, slopes, tails and the nearest known function.")
+            .WithExample("analyze", "runs/train/tanh_small_small")
+            .WithExample("analyze", "activation.safetensors", "--base", "relu", "--range=-3,3", "--json");
     }
 
     /// <summary>

@@ -66,6 +66,24 @@ public sealed record PreActivationStats(
     }
 
     /// <summary>
+    /// Stand-in statistics for an activation whose pre-activations were not recorded: a uniform distribution whose
+    /// p0.5 and p99.5 are <paramref name="min"/> and <paramref name="max"/>, so the analysis covers exactly that range,
+    /// with its median in the middle. <see cref="Count"/> is 0: nothing was observed.
+    /// </summary>
+    public static PreActivationStats Uniform(double min, double max)
+    {
+        if (!(max > min) || !double.IsFinite(min) || !double.IsFinite(max))
+        {
+            throw new ArgumentException($"empty or infinite range [{min}, {max}]");
+        }
+
+        var width = (max - min) / 0.99;
+        var start = min - (0.005 * width);
+        double At(double q) => start + (q * width);
+        return new PreActivationStats(0, min, At(0.05), At(0.25), At(0.5), At(0.75), At(0.95), max, At(0.5), width / Math.Sqrt(12));
+    }
+
+    /// <summary>
     /// Where <paramref name="x"/> lies in the distribution, interpolated linearly between the recorded percentiles
     /// (clamped to [0.005, 0.995] outside them). Only the percentiles are used, so the value read back from a run's
     /// metrics.json gives the same answer as at training time.

@@ -32,7 +32,8 @@ public sealed record RunMetricsDocument(
     [property: JsonPropertyName("preactivations")] PreActivationDistribution? PreActivations = null,
     ActivationAnalysis? Analysis = null)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>How metrics.json is written (camelCase, enums by name); also for printing parts of it.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
