@@ -75,6 +75,11 @@ public sealed class AnalyzeCommand(IAnsiConsole console) : Command<AnalyzeSettin
         {
             var stats = range is { } r ? PreActivationStats.Uniform(r.Min, r.Max)
                 : saved.Pooled ?? throw new UsageException($"'{settings.Path}' has no recorded pre-activations: give the range to analyse with --range LO,HI");
+            if (!ActivationAnalyser.CanAnalyse(stats))
+            {
+                throw new UsageException($"the pre-activations recorded for '{settings.Path}' span no interval: give the range to analyse with --range LO,HI");
+            }
+
             var analysis = ActivationAnalyser.Analyse(saved.Network, stats);
             if (settings.Json)
             {

@@ -15,12 +15,20 @@ public static class ActivationAnalyser
     /// <summary>Grid points over the analysed interval.</summary>
     public const int Points = 2001;
 
+    /// <summary>Whether [p0.5, p99.5] is a finite interval of positive width, which the analysis needs.</summary>
+    public static bool CanAnalyse(PreActivationStats pooled)
+    {
+        ArgumentNullException.ThrowIfNull(pooled);
+        return double.IsFinite(pooled.P0_5) && double.IsFinite(pooled.P99_5) && pooled.P99_5 > pooled.P0_5;
+    }
+
+    /// <exception cref="ArgumentException">The pre-activations span no interval (see <see cref="CanAnalyse"/>).</exception>
     public static ActivationAnalysis Analyse(ActivationNetwork network, PreActivationStats pooled)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(pooled);
         var (min, max) = (pooled.P0_5, pooled.P99_5);
-        if (!(max > min))
+        if (!CanAnalyse(pooled))
         {
             throw new ArgumentException($"the pre-activations span no interval ([{min}, {max}])", nameof(pooled));
         }

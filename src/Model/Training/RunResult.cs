@@ -19,7 +19,7 @@ namespace LearnedActivation.Model.Training;
 /// <param name="PreActivationSample">Inputs the activation saw on test data (best weights), from all hidden layers.</param>
 /// <param name="TrainingTime">Sum of the epochs' wall times.</param>
 /// <param name="PreActivations">Distribution of every value the activation received on the whole test split (best weights).</param>
-/// <param name="Analysis">The learned activation's measured shape and nearest known function, over the pooled distribution's bulk.</param>
+/// <param name="Analysis">The learned activation's measured shape and nearest known function, over the pooled distribution's bulk; null when the pre-activations span no interval.</param>
 public sealed record RunResult(
     string ConfigName,
     string SpecHash,
@@ -34,4 +34,4 @@ public sealed record RunResult(
     double[] PreActivationSample,
     TimeSpan TrainingTime,
     PreActivationDistribution PreActivations,
-    ActivationAnalysis Analysis);
+    ActivationAnalysis? Analysis);

@@ -235,7 +235,9 @@ public sealed class TrainingSession : IDisposable
             sample,
             history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed),
             preActivations,
-            ActivationAnalyser.Analyse(_model.Activation, preActivations.Pooled));
+            // A run whose pre-activations collapsed to one value (or are not finite) has no interval to measure
+            // over; it still completes, without an analysis.
+            ActivationAnalyser.CanAnalyse(preActivations.Pooled) ? ActivationAnalyser.Analyse(_model.Activation, preActivations.Pooled) : null);
         return _result;
     }
 

@@ -59,6 +59,19 @@ public sealed class ActivationAnalyserTests
     }
 
     [Fact]
+    public void PreActivationsThatSpanNoIntervalCannotBeAnalysed()
+    {
+        using var network = Network(BaseActivation.Relu, [[1]], [0], [[1]], [0]);
+        var collapsed = new PreActivationStats(10, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0);
+        var notFinite = collapsed with { P0_5 = double.NaN };
+
+        Assert.False(ActivationAnalyser.CanAnalyse(collapsed));
+        Assert.False(ActivationAnalyser.CanAnalyse(notFinite));
+        Assert.True(ActivationAnalyser.CanAnalyse(KnownStats.Symmetric));
+        Assert.Throws<ArgumentException>(() => ActivationAnalyser.Analyse(network, collapsed));
+    }
+
+    [Fact]
     public void TheNetworkIsEvaluatedInDoubleFromItsWeights()
     {
         using var network = new ActivationNetwork([16, 8], BaseActivation.Gelu, new Generator(11, CPU));

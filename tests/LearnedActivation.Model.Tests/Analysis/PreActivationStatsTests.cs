@@ -50,6 +50,19 @@ public sealed class PreActivationStatsTests
     }
 
     [Fact]
+    public void UniformStandInStatisticsSpanExactlyTheGivenRange()
+    {
+        var stats = PreActivationStats.Uniform(-2, 4);
+
+        Assert.Equal((-2.0, 4.0), (stats.P0_5, stats.P99_5));
+        Assert.Equal(1, stats.P50, 12);
+        Assert.Equal(stats.P50 - stats.P25, stats.P75 - stats.P50, 12);
+        Assert.Equal(0.25, stats.QuantileOf(stats.P25), 12);
+        Assert.Equal(0, stats.Count);
+        Assert.Throws<ArgumentException>(() => PreActivationStats.Uniform(1, 1));
+    }
+
+    [Fact]
     public void LayerSegmentsGiveEachLayerAndThePooledValues()
     {
         // Layer 0 holds 0..9, layer 1 holds 100..119.

@@ -54,6 +54,7 @@ public sealed class RunOutputWriterTests : IDisposable
         var back = RunMetricsDocument.FromJson(File.ReadAllText(files.Metrics));
         Assert.Equal(pooled, back.PreActivations!.Pooled);
         Assert.Equal(result.PreActivations.Layers, back.PreActivations.Layers);
+        Assert.NotNull(result.Analysis);
         Assert.Equal(result.Analysis.Nearest, back.Analysis!.Nearest);
         Assert.Equal(result.Analysis.Tails, back.Analysis.Tails);
     }
@@ -75,7 +76,7 @@ public sealed class RunOutputWriterTests : IDisposable
         Assert.Equal(PreActivationStats.FromUnsorted(perLayer[0].ToArray()), result.PreActivations.Layers[0]);
         Assert.Equal(PreActivationStats.FromUnsorted(perLayer[1].ToArray()), result.PreActivations.Layers[1]);
         Assert.Equal(PreActivationStats.FromUnsorted(perLayer[0].Concat(perLayer[1]).ToArray()), result.PreActivations.Pooled);
-        Assert.Equal(ActivationAnalyser.Analyse(session.Model.Activation, result.PreActivations.Pooled).Nearest, result.Analysis.Nearest);
+        Assert.Equal(ActivationAnalyser.Analyse(session.Model.Activation, result.PreActivations.Pooled).Nearest, result.Analysis!.Nearest);
     }
 
     private static void AssertHasKeys(JsonElement element, IEnumerable<string> keys)
