@@ -69,6 +69,8 @@ public sealed class SweepProcessRunsToTheEnd : IDisposable
         }
     }
 
+    private static readonly string[] AnalysisColumns = ["extrema_count", "asymmetry", "nearest", "nearest_error", "base_distance"];
+
     private static void AssertResultsTable(SweepStore store, SweepSpecFile spec)
     {
         var rows = store.ResultsTable();
@@ -77,6 +79,9 @@ public sealed class SweepProcessRunsToTheEnd : IDisposable
         {
             Assert.Equal("completed", r["outcome"]);
             Assert.Equal("2", r["epochs"]);
+
+            // Each completed run's analysis reaches the table through its stored summary.
+            Assert.All(AnalysisColumns, c => Assert.False(string.IsNullOrEmpty(r[c]), $"{r["run"]}: {c} is empty"));
         });
     }
 
