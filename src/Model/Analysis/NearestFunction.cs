@@ -38,13 +38,20 @@ public static class NearestFunction
     public static NearestFit Fit(string function, IReadOnlyList<double> x, IReadOnlyList<double> f)
     {
         var known = Find(function);
-        if (known.Name is "tanh" or "sigmoid")
+        var fitter = Prepare(x, f);
+        if (fitter is null)
         {
-            return FitAll(x, f)[Candidates.ToList().IndexOf(known.Name)];
+            return Constant(known.Name, f);
         }
 
-        var fitter = Prepare(x, f);
-        return fitter is null ? Constant(known.Name, f) : fitter.Fit(known.Name, known.Evaluate, known.Shape);
+        if (known.Name is not ("tanh" or "sigmoid"))
+        {
+            return fitter.Fit(known.Name, known.Evaluate, known.Shape);
+        }
+
+        var pair = new[] { Find("tanh"), Find("sigmoid") }.Select(k => fitter.Fit(k.Name, k.Evaluate, k.Shape)).ToArray();
+        ShareTanhSigmoid(fitter, pair);
+        return pair.Single(r => r.Function == known.Name);
     }
 
     /// <summary>

@@ -110,6 +110,34 @@ public class NearestFunctionTests
         Assert.All(fits.Values, r => Assert.True(r.Error < 1e-3, r.ToString()));
     }
 
+    [Theory]
+    [InlineData("tanh")]
+    [InlineData("sigmoid")]
+    [InlineData("gelu")]
+    [InlineData("square")]
+    public void FittingOneCandidateGivesItsFitAmongAll(string function)
+    {
+        var x = Grid(-2, 3, 1001);
+        var f = x.Select(v => (0.3 * v) - Math.Exp(-3 * (v - 0.4) * (v - 0.4))).ToArray();
+
+        Assert.Equal(NearestFunction.FitAll(x, f).Single(r => r.Function == function), NearestFunction.Fit(function, x, f));
+    }
+
+    [Fact]
+    public void AnyFunctionCanBeTheCandidate()
+    {
+        // A learned function compared with another: here an affine image of a known shape against the shape itself.
+        var x = Grid(-2, 2, 801);
+        static double Shape(double v) => Math.Tanh(v) + (0.3 * Math.Exp(-v * v));
+        var fit = NearestFunction.Fit("other run", Shape, x, [.. x.Select(v => (-2 * Shape((0.5 * v) + 0.4)) + 1)]);
+
+        Assert.Equal("other run", fit.Function);
+        Assert.True(fit.Error < ExactFit, fit.ToString());
+        Assert.Equal(0.5, fit.A, 1e-5);
+        Assert.Equal(0.4, fit.C, 1e-5);
+        Assert.Equal(-2.0, fit.Alpha, 1e-5);
+    }
+
     [Fact]
     public void BadInputIsRejected()
     {
