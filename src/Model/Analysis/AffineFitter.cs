@@ -11,8 +11,8 @@ internal sealed class AffineFitter
 {
     // |a| in u-units is kept within [1e-3, 1e4]: below, g is linear on the data to ~1e-6 (the identity's fit); above,
     // g's bend is a tenth of the spacing of 2,001 points, a kink or step for all the data can tell.
-    private const double LogScaleMin = -6.907755278982137;
-    private const double LogScaleMax = 9.210340371976184;
+    internal const double LogScaleMin = -6.907755278982137;
+    internal const double LogScaleMax = 9.210340371976184;
 
     // g's variation below this fraction of its size is rounding noise, not a shape to scale up with alpha.
     private const double FlatRelative = 1e-12;
@@ -23,6 +23,8 @@ internal sealed class AffineFitter
     private const int MaxIterations = 400;
 
     private static readonly double[] StartScales = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0];
+    private const double GentleScale = 0.01;
+    private static readonly double[] StartShifts = [.. Enumerable.Range(0, 41).Select(i => -5.0 + (0.25 * i))];
     private static readonly double[] StartBends = [.. Enumerable.Range(0, 17).Select(i => -2.0 + (0.25 * i))];
 
     private readonly double[] _x;
@@ -95,41 +97,59 @@ internal sealed class AffineFitter
 
     private NearestFit Search(string name, Func<double, double> g, double[] signs)
     {
-        // Refine many starts cheaply on the subsample, then polish the best few on all points.
-        var refined = new List<(double Sign, double LogScale, double Bend, double Value)>();
+        // Refine many starts cheaply on the subsample, then polish the best few on all points. Bent fits are
+        // searched in (log|a|, bend); gentle ones (small |a|, where g's curvature near a chosen point mimics a line or
+        // a parabola, e.g. gelu's minimum fitting a square) in (log|a|, shift), where the valley towards a -> 0 is straight.
+        var sampled = _subsample ?? _all;
+        var refined = new List<(Start Start, double Value)>();
         foreach (var sign in signs)
         {
             foreach (var (logScale, bend) in GridMinima(g, sign))
             {
-                var (l, t, value) = Refine(g, sign, logScale, bend, 0.5, 0.125, _subsample ?? _all, 1e-8);
-                refined.Add((sign, l, t, value));
+                refined.Add(Refine(g, new Start(sign, logScale, bend, false), 0.5, 0.125, sampled, 1e-8));
             }
-        }
 
-        var best = (Sign: 1.0, LogScale: 0.0, Bend: 0.0, Value: double.PositiveInfinity);
-        foreach (var start in refined.OrderBy(r => r.Value).Take(_subsample is null ? 1 : PolishedStarts))
-        {
-            var (l, t, value) = _subsample is null ? (start.LogScale, start.Bend, start.Value)
-                : Refine(g, start.Sign, start.LogScale, start.Bend, 0.05, 0.02, _all, 1e-11);
-            if (value < best.Value)
+            foreach (var shift in GentleMinima(g, sign))
             {
-                best = (start.Sign, l, t, value);
+                refined.Add(Refine(g, new Start(sign, Math.Log(GentleScale), shift, true), 0.5, 0.25, sampled, 1e-8));
             }
         }
 
-        var scale = best.Sign * Math.Exp(best.LogScale);
+        var best = (Start: new Start(1.0, 0.0, 0.0, false), Value: double.PositiveInfinity);
+        foreach (var (start, value) in refined.OrderBy(r => r.Value).Take(_subsample is null ? 1 : PolishedStarts))
+        {
+            (Start Start, double Value) polished = _subsample is null ? (start, value) : Refine(g, start, 0.05, start.ByShift ? 0.05 : 0.02, _all, 1e-11);
+            if (polished.Value < best.Value)
+            {
+                best = polished;
+            }
+        }
+
+        var scale = best.Start.Scale;
         var a = scale / _halfWidth;
-        var c = -scale * best.Bend - (a * _center);
-        return Finish(name, g, a, c);
+        return Finish(name, g, a, best.Start.Shift - (a * _center));
     }
 
-    private (double LogScale, double Bend, double Value) Refine(
-        Func<double, double> g, double sign, double logScale, double bend, double logStep, double bendStep, Samples samples, double relativeTolerance)
+    private (Start Start, double Value) Refine(
+        Func<double, double> g, Start start, double logStep, double step, Samples samples, double relativeTolerance)
     {
-        var (l, t, value) = NelderMead2.Minimize(
-            (l, t) => Profiled(g, sign * Math.Exp(Math.Clamp(l, LogScaleMin, LogScaleMax)), t, samples),
-            logScale, bend, logStep, bendStep, relativeTolerance, 1e-15 * _fSumOfSquares, MaxIterations);
-        return (Math.Clamp(l, LogScaleMin, LogScaleMax), t, value);
+        var (l, y, value) = NelderMead2.Minimize(
+            (l, y) => Profiled(g, start with { LogScale = l, Position = y }, samples),
+            start.LogScale, start.Position, logStep, step, relativeTolerance, 1e-15 * _fSumOfSquares, MaxIterations);
+        return (start with { LogScale = Math.Clamp(l, LogScaleMin, LogScaleMax), Position = y }, value);
+    }
+
+    private double Profiled(Func<double, double> g, Start start, Samples samples) =>
+        Profiled(g, start.Scale, start.ByShift ? -start.Position / start.Scale : start.Position, samples);
+
+    /// <summary>The shifts at a small scale that are no worse than their neighbours, best first, at most two.</summary>
+    private IEnumerable<double> GentleMinima(Func<double, double> g, double sign)
+    {
+        var scale = sign * GentleScale;
+        var values = StartShifts.Select(shift => Profiled(g, scale, -shift / scale, _subsample ?? _all)).ToArray();
+        return Enumerable.Range(0, values.Length)
+            .Where(j => (j == 0 || values[j] <= values[j - 1]) && (j == values.Length - 1 || values[j] <= values[j + 1]))
+            .OrderBy(j => values[j]).Take(2).Select(j => StartShifts[j]);
     }
 
     /// <summary>The starts of the grid that are no worse than their four neighbours, best first, at most a few.</summary>
@@ -292,4 +312,15 @@ internal sealed class Samples(double[] u, double[] fCentered, double weight)
 
     /// <summary>The sum of squares of f about its mean over these points.</summary>
     public double FSquares { get; } = fCentered.Sum(v => v * v) - (fCentered.Sum() * fCentered.Sum() / fCentered.Length);
+}
+
+/// <summary>
+/// A point of the (a, c) search in u-units: a = Sign * exp(LogScale) (clamped), and Position either the bend
+/// t (argument a (u - t)) or, when ByShift, the shift c (argument a u + c).
+/// </summary>
+internal readonly record struct Start(double Sign, double LogScale, double Position, bool ByShift)
+{
+    public double Scale => Sign * Math.Exp(Math.Clamp(LogScale, AffineFitter.LogScaleMin, AffineFitter.LogScaleMax));
+
+    public double Shift => ByShift ? Position : -Scale * Position;
 }

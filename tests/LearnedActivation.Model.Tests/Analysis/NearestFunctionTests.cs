@@ -6,6 +6,9 @@ public class NearestFunctionTests
 {
     private const double ExactFit = 1e-6;
 
+    private static readonly string[] SmoothMinimum = ["gelu", "silu", "mish"];
+    private static readonly string[] Monotone = ["tanh", "relu", "elu", "softplus"];
+
     public static TheoryData<string> DistinctCandidates =>
         ["leaky_relu", "elu", "softplus", "gelu", "silu", "mish", "abs", "square"];
 
@@ -77,6 +80,11 @@ public class NearestFunctionTests
 
         Assert.True(fits["square"].Error < 1e-9, $"square error {fits["square"].Error}");
         Assert.True(fits["abs"].Error > 0.05, $"abs error {fits["abs"].Error}");
+
+        // gelu, silu and mish have a smooth minimum, which looks like a parabola as a -> 0: their infimum is 0 too,
+        // reached only in that limit (the search keeps |a| above 1e-3 of x's half-range), so small but not ~0.
+        Assert.All(SmoothMinimum, name => Assert.True(fits[name].Error < 2e-3, fits[name].ToString()));
+        Assert.All(Monotone, name => Assert.True(fits[name].Error > 0.5, fits[name].ToString()));
     }
 
     [Fact]
