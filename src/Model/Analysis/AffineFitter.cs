@@ -4,13 +4,15 @@ namespace LearnedActivation.Model.Analysis;
 /// Fits f(x) ≈ alpha * g(a x + c) + beta to fixed samples for one g at a time. For each (a, c) alpha and beta are
 /// the closed-form least-squares solution, so only (a, c) is searched: x is mapped onto u in [-1, 1] (the search is
 /// then free of x's units), a grid of starts over log|a| and the point t = -c / a where g's bend lands is scored
-/// on a subsample, the grid's best local minima are refined with Nelder-Mead on the subsample, the best of those
-/// polished on all points, and the reported fit is evaluated afresh in x's units.
+/// on a subsample, as are shifts c at a small |a| (the gentle fits); the best local minima of both are refined with
+/// Nelder-Mead on the subsample, the best of those polished on all points, and the reported fit is evaluated afresh
+/// in x's units.
 /// </summary>
 internal sealed class AffineFitter
 {
-    // |a| in u-units is kept within [1e-3, 1e4]: below, g is linear on the data to ~1e-6 (the identity's fit); above,
-    // g's bend is a tenth of the spacing of 2,001 points, a kink or step for all the data can tell.
+    // |a| in u-units is kept within [1e-3, 1e4]. Below, g over the data is its tangent line or (at a smooth extremum)
+    // its parabola to about 1e-3, limits the identity and square candidates give exactly; above, g's bend is a tenth
+    // of the spacing of 2,001 points, a kink or step for all the data can tell.
     internal const double LogScaleMin = -6.907755278982137;
     internal const double LogScaleMax = 9.210340371976184;
 
@@ -60,11 +62,6 @@ internal sealed class AffineFitter
             _subsample = new Samples([.. picked.Select(i => _u[i])], [.. picked.Select(i => _fCentered[i])], (double)n / picked.Length);
         }
     }
-
-    public double Mean => _fMean;
-
-    /// <summary>SD(f) over the samples (population form, the RMS's partner).</summary>
-    public double StandardDeviation => Math.Sqrt(_fSumOfSquares / _f.Length);
 
     public NearestFit Fit(string name, Func<double, double> g, FitShape shape) => shape switch
     {
