@@ -22,11 +22,9 @@ public sealed class ResumeCommand(IAnsiConsole console) : AsyncCommand<ResumeSet
     public override async Task<int> ExecuteAsync(CommandContext context, ResumeSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        await using var connection = await SweepConnection.OpenAsync(settings, settings.Sweep, cancellationToken);
-        if (!connection.IsLive)
-        {
-            throw new UsageException($"no cluster or sweep process is running to train sweep '{settings.Sweep}': resume it here with learnact sweep --id {settings.Sweep} (and the same spec), or pass --cluster");
-        }
+        // Only a running process or cluster can train; a status-only silo on the store would start just to refuse.
+        await using var connection = await SweepConnection.OpenRunningAsync(settings, cancellationToken)
+            ?? throw new UsageException($"no cluster or sweep process is running to train sweep '{settings.Sweep}': resume it here with learnact sweep --id {settings.Sweep} (and the same spec), or pass --cluster");
 
         var before = await connection.StatusAsync(settings.Sweep);
         var after = await connection.Grains.GetGrain<ISweepGrain>(settings.Sweep).StartAsync(before.Spec!);

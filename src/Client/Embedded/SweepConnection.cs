@@ -39,7 +39,30 @@ internal sealed class SweepConnection : IAsyncDisposable
     /// <summary>True when connected to a cluster through its Redis membership (not an embedded sweep's gateway).</summary>
     public bool IsCluster { get; private init; }
 
+    /// <summary>The running sweep process or cluster that answers for the store (or cluster) the user named; else the store read by a status-only silo.</summary>
     public static async Task<SweepConnection> OpenAsync(StoreSettings settings, string sweepId, CancellationToken cancellationToken)
+    {
+        if (await OpenRunningAsync(settings, cancellationToken) is { } running)
+        {
+            return running;
+        }
+
+        var store = settings.OpenStore("reading the store");
+        var root = Path.GetFullPath(settings.StoreRoot);
+        if (!await store.ExistsAsync(StoreLayout.SweepState(sweepId), cancellationToken))
+        {
+            throw new UsageException($"no sweep '{sweepId}' in store {root} (and no sweep process is running on it)");
+        }
+
+        var reader = await EmbeddedSilo.StartReaderAsync(root, cancellationToken);
+        return new SweepConnection(reader.Grains, reader, live: false);
+    }
+
+    /// <summary>
+    /// Only a live connection: the cluster (<c>--cluster</c>) or the process whose gateway note the store holds;
+    /// null when nothing trains there (for commands that need somewhere to train, which a status-only silo is not).
+    /// </summary>
+    public static async Task<SweepConnection?> OpenRunningAsync(StoreSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.ClusterRedis is { } redis)
@@ -48,20 +71,11 @@ internal sealed class SweepConnection : IAsyncDisposable
             return new SweepConnection(client.Grains, client, live: true) { IsCluster = true };
         }
 
-        var store = settings.OpenStore("reading the store");
+        settings.OpenStore("reading the store");
         var root = Path.GetFullPath(settings.StoreRoot);
-        if (GatewayNote.ReadFrom(root) is { } note && await TryConnectAsync(note, cancellationToken) is { } running)
-        {
-            return new SweepConnection(running.Grains, running, live: true);
-        }
-
-        if (!await store.ExistsAsync(StoreLayout.SweepState(sweepId), cancellationToken))
-        {
-            throw new UsageException($"no sweep '{sweepId}' in store {root} (and no sweep process is running on it)");
-        }
-
-        var reader = await EmbeddedSilo.StartReaderAsync(root, cancellationToken);
-        return new SweepConnection(reader.Grains, reader, live: false);
+        return GatewayNote.ReadFrom(root) is { } note && await TryConnectAsync(note, cancellationToken) is { } running
+            ? new SweepConnection(running.Grains, running, live: true)
+            : null;
     }
 
     public async Task<SweepStatus> StatusAsync(string sweepId)
