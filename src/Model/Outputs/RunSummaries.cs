@@ -27,6 +27,8 @@ public static class RunSummaries
             TrainingTime: result.TrainingTime,
             LearnedActivation: new FunctionCurve("learned", result.ActivationX, result.ActivationY),
             Curves: RunOutputWriter.Curves(runName, result.History),
-            Analysis: result.Analysis);
+            Analysis: result.Analysis,
+            TestLoss: result.TestLoss,
+            PreActivations: result.PreActivations.Pooled);
     }
 }

@@ -46,7 +46,7 @@ public static class ActivationPlot
     }
 
     /// <summary>Adds the bars on the right axis; returns that axis's top.</summary>
-    private static double AddHistogram(Plot plot, ValueHistogram histogram)
+    internal static double AddHistogram(Plot plot, ValueHistogram histogram)
     {
         var density = histogram.Density();
         var bars = new Bar[density.Length];

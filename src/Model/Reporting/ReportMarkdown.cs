@@ -38,6 +38,17 @@ internal static class ReportMarkdown
 
         md.Append("## Results\n\n").Append(ResultsTable.RunsTable(runs)).Append('\n');
         md.Append("### Mean test accuracy per base activation\n\n").Append(ResultsTable.BaseSummaryTable(runs)).Append('\n');
+        md.Append("### Per configuration and arm, over seeds\n\n").Append(StatisticsTables.Markdown(runs)).Append('\n');
+        md.Append("### Shape per configuration and arm, over seeds\n\n").Append(StatisticsTables.ShapeMarkdown(runs)).Append('\n');
+        if (ShapeFigures.DistanceMatrix(runs) is not null)
+        {
+            md.Append("### Learned functions compared\n\n");
+            md.Append("The affine-invariant distance between every pair of learned functions (the error of the best fit of one as ");
+            md.Append("alpha g(a z + c) + beta to the other, averaged over both directions), rows and columns ordered by average-linkage clustering:\n\n");
+            Image(md, "clustered matrix of distances between learned functions", SweepFigures.DistanceMatrixFileName);
+        }
+
+        md.Append(ClaimsSection.Build(runs)).Append('\n');
         md.Append("## Missing runs\n\n").Append(ResultsTable.MissingRuns(runs));
         return md.ToString();
     }

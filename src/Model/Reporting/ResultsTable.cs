@@ -16,15 +16,16 @@ internal static class ResultsTable
 
     public static readonly IReadOnlyList<string> CsvColumns =
     [
-        "run", "base", "outer", "act", "seed", "outcome", "epochs", "best_epoch",
-        "val_accuracy", "val_auc", "test_accuracy", "test_auc", "training_time_s",
+        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best_epoch",
+        "val_accuracy", "val_auc", "test_accuracy", "test_auc", "test_loss", "training_time_s",
         "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
+        .. StatisticsTables.CsvColumns,
     ];
 
     private static readonly string[] MarkdownColumns =
     [
-        "run", "base", "outer", "act", "seed", "outcome", "epochs", "best epoch",
-        "val acc", "val AUC", "test acc", "test AUC", "training time (s)",
+        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best epoch",
+        "val acc", "val AUC", "test acc", "test AUC", "test loss", "training time (s)",
         "extrema", "dominant z", "asymmetry", "nearest", "nearest error", "base distance",
     ];
 
@@ -35,9 +36,11 @@ internal static class ResultsTable
     {
         var csv = new StringBuilder();
         csv.Append(string.Join(',', CsvColumns)).Append('\n');
+        var statistics = StatisticsTables.ByGroup(runs);
         foreach (var row in runs.Rows)
         {
-            csv.Append(string.Join(',', Cells(row).Select(c => CsvField(c ?? string.Empty)))).Append('\n');
+            var cells = Cells(row).Concat(StatisticsTables.CsvCells(row, statistics));
+            csv.Append(string.Join(',', cells.Select(c => CsvField(c ?? string.Empty)))).Append('\n');
         }
 
         return csv.ToString();
@@ -51,6 +54,7 @@ internal static class ResultsTable
         md.Append(Overview(runs)).Append("\n\n");
         md.Append("## Runs\n\n").Append(RunsTable(runs)).Append('\n');
         md.Append("## Mean test accuracy per base activation\n\n").Append(BaseSummaryTable(runs)).Append('\n');
+        md.Append("## Per configuration and arm, over seeds\n\n").Append(StatisticsTables.Markdown(runs)).Append('\n');
         md.Append("## Missing runs\n\n").Append(MissingRuns(runs));
         return md.ToString();
     }
@@ -80,7 +84,7 @@ internal static class ResultsTable
     {
         var md = new StringBuilder();
         AppendRow(md, MarkdownColumns);
-        AppendRow(md, MarkdownColumns.Select((_, i) => i < 6 ? "---" : "---:"));
+        AppendRow(md, MarkdownColumns.Select((_, i) => i < 7 ? "---" : "---:"));
         foreach (var row in runs.Rows)
         {
             AppendRow(md, Cells(row).Select(c => string.IsNullOrEmpty(c) ? "-" : c));
@@ -149,6 +153,7 @@ internal static class ResultsTable
             Names.Of(row.Config.Outer),
             Names.Of(row.Config.Activation),
             row.Seed.ToString(CultureInfo.InvariantCulture),
+            Names.Of(row.Arm),
             OutcomeName(row.Outcome),
             hasRun ? Integer(row.EpochsCompleted) : null,
             row.BestEpoch > 0 ? Integer(row.BestEpoch) : null,
@@ -156,6 +161,7 @@ internal static class ResultsTable
             Number(row.ValAuc),
             Number(row.TestAccuracy),
             Number(row.TestAuc),
+            Number(row.TestLoss),
             hasRun ? Number(row.TrainingTime.TotalSeconds) : null,
             analysis is null ? null : Integer(analysis.ExtremaCount),
             Number(analysis?.Dominant?.Z),
@@ -172,11 +178,11 @@ internal static class ResultsTable
         return values.Count > 0 ? values.Average() : null;
     }
 
-    private static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string? Number(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture);
+    internal static string? Number(double? value) => value?.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static void AppendRow(StringBuilder md, IEnumerable<string> cells) =>
+    internal static void AppendRow(StringBuilder md, IEnumerable<string> cells) =>
         md.Append("| ").Append(string.Join(" | ", cells.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
 
     private static string CsvField(string value) =>

@@ -23,6 +23,9 @@ namespace LearnedActivation.Model.Reporting;
 /// <param name="LearnedActivation">The learned activation function sampled over its x range; null when there is none.</param>
 /// <param name="Curves">Per-epoch train loss, validation loss and validation accuracy; null when none were recorded.</param>
 /// <param name="Analysis">The learned activation's analysis; null for runs without a result and summaries stored before it existed.</param>
+/// <param name="Arm">What the run compares (learned, warm, fixed, fixed-wide); summaries stored before arms existed are learned.</param>
+/// <param name="TestLoss">Test log-loss (BCE) of the kept weights; null when unknown.</param>
+/// <param name="PreActivations">The pooled distribution of the activation's inputs on the test split; null when unknown.</param>
 public sealed record RunSummary(
     ModelConfig Config,
     long Seed,
@@ -38,7 +41,10 @@ public sealed record RunSummary(
     TimeSpan TrainingTime,
     FunctionCurve? LearnedActivation,
     EpochSeries? Curves,
-    ActivationAnalysis? Analysis = null)
+    ActivationAnalysis? Analysis = null,
+    StudyArm Arm = StudyArm.Learned,
+    double? TestLoss = null,
+    PreActivationStats? PreActivations = null)
 {
     public ModelConfig Config { get; init; } = Config ?? throw new ArgumentNullException(nameof(Config));
 

@@ -8,6 +8,9 @@ internal static class SweepFigures
 {
     public const string ReferenceFileName = "reference_functions.png";
 
+    /// <summary>The clustered matrix of pairwise distances between all runs' learned functions.</summary>
+    public const string DistanceMatrixFileName = "function_distances.png";
+
     private const int PanelWidth = 450;
     private const int HeaderHeight = 48;
 
@@ -26,6 +29,12 @@ internal static class SweepFigures
             "The same functions overlaid, each shifted and scaled to zero mean and unit spread (and flipped to rise), "
             + "since the next layer absorbs any scale, offset or sign: what differs is shape.", SaveOverlay),
         new("learning_curves", name => $"validation accuracy, {name} base", "Validation accuracy per epoch:", SaveLearningCurves),
+        new("functions_by_seed", name => $"learned activations of every seed in z-units, {name} base",
+            "Every seed's function (thin) and their median (thick), x in units of the pre-activations (z = (x - p50) / (p75 - p25)), "
+            + "each normalised to zero mean and unit spread and turned to rise; bars: where the inputs fall:", SaveSeedFunctions),
+        new("shape_heatmaps", name => $"extrema count and nearest known function per configuration, {name} base",
+            "Shape per configuration: the number of local extrema (prominence at least 2 % of the range) and the known function "
+            + "nearest up to the affine freedom:", SaveHeatmaps),
     ];
 
     /// <summary>Grid rows: the outer sizes this base's expected configurations use, in size order.</summary>
@@ -84,6 +93,37 @@ internal static class SweepFigures
     {
         var (baseCurve, learned) = OverlayCurves(runs, baseActivation);
         OverlayPlot.Save(path, $"learned activations, {Names.Of(baseActivation)} base, normalised (sweep {sweepId})", baseCurve, learned);
+    }
+
+    public static void SaveSeedFunctions(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation)
+    {
+        var outer = OuterSizes(runs, baseActivation);
+        var activation = ActivationSizes(runs, baseActivation);
+        var arm = ShapeFigures.ShownArm(runs) is { } shown ? Names.Of(shown) : "no";
+        SeedFunctionsPlot.Save(
+            path,
+            $"{arm} activations of every seed in z-units, {Names.Of(baseActivation)} base (sweep {sweepId})",
+            ShapeFigures.SeedFunctionCells(runs, baseActivation),
+            outer,
+            activation,
+            width: PanelWidth * activation.Count,
+            height: HeaderHeight + (int)Math.Round(RowHeight * outer.Count));
+    }
+
+    public static void SaveHeatmaps(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation) =>
+        CellMatrixPlot.Save(path, $"shape per configuration, {Names.Of(baseActivation)} base (sweep {sweepId})", ShapeFigures.Heatmaps(runs, baseActivation), 1400, 560);
+
+    /// <summary>Draws the distance matrix; false (and no file) when the sweep has fewer than two functions or too many to compare.</summary>
+    public static bool SaveDistanceMatrix(string path, string sweepId, SweepRuns runs)
+    {
+        if (ShapeFigures.DistanceMatrix(runs) is not { } matrix)
+        {
+            return false;
+        }
+
+        var size = Math.Clamp(300 + (matrix.RowLabels.Count * 22), 700, 2400);
+        CellMatrixPlot.Save(path, $"learned functions compared (sweep {sweepId})", [matrix], size + 200, size);
+        return true;
     }
 
     public static void SaveLearningCurves(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation) =>

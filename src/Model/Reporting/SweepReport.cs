@@ -59,6 +59,12 @@ public static class SweepReport
             }
         }
 
+        var distanceMatrix = Path.Combine(directory, SweepFigures.DistanceMatrixFileName);
+        if (SweepFigures.SaveDistanceMatrix(distanceMatrix, sweepId, sweep))
+        {
+            files.Add(Path.GetFullPath(distanceMatrix));
+        }
+
         AtomicFile.WriteAllText(PathOf(ResultsTable.CsvFileName), ResultsTable.Csv(sweep));
         AtomicFile.WriteAllText(PathOf(ResultsTable.MarkdownFileName), ResultsTable.Markdown(sweepId, sweep));
         AtomicFile.WriteAllText(PathOf(ReportMarkdown.FileName), ReportMarkdown.Build(sweepId, sweep));

@@ -9,10 +9,13 @@ namespace LearnedActivation.Model.Reporting;
 /// </summary>
 internal sealed class SweepRuns
 {
+    private readonly Lazy<Claims.SweepShapes> _shapes;
+
     private SweepRuns(IReadOnlyList<ModelConfig> configs, IReadOnlyList<RunSummary> rows)
     {
         Configs = configs;
         Rows = rows;
+        _shapes = new Lazy<Claims.SweepShapes>(() => Claims.SweepShapes.Of(rows));
     }
 
     /// <summary>The expected configurations, duplicates removed, in the caller's order.</summary>
@@ -25,11 +28,15 @@ internal sealed class SweepRuns
 
     public IEnumerable<RunSummary> NotCompleted => Rows.Where(r => r.Outcome != RunOutcome.Completed);
 
+    /// <summary>The learned functions in z-units and their pairwise distances, computed on first use (the pairwise fits take a while).</summary>
+    public Claims.SweepShapes Shapes => _shapes.Value;
+
     /// <summary>
     /// Lines up <paramref name="runs"/> with the expected configurations. Expected seeds are
     /// <paramref name="expectedSeeds"/> when given, else the seeds the runs report (seed 0, the default, when
-    /// there are no runs at all). A run of an unexpected configuration or seed, or two runs of the same
-    /// configuration and seed, is a caller error: the report would otherwise silently drop or pick one.
+    /// there are no runs at all). A learned-arm run of an unexpected configuration or seed, or two runs of the same
+    /// configuration, seed and arm, is a caller error: the report would otherwise silently drop or pick one. The
+    /// expected rows are the learned arm's; runs of the other arms follow them as reported.
     /// </summary>
     public static SweepRuns Create(IReadOnlyList<ModelConfig> expectedConfigs, IReadOnlyList<RunSummary> runs, IReadOnlyList<long>? expectedSeeds)
     {
@@ -49,18 +56,24 @@ internal sealed class SweepRuns
             seeds.Add(new TrainConfig().Seed);
         }
 
-        var byKey = new Dictionary<(ModelConfig Config, long Seed), RunSummary>();
+        var byKey = new Dictionary<(ModelConfig Config, long Seed, StudyArm Arm), RunSummary>();
+        var otherArms = new List<RunSummary>();
         foreach (var run in runs)
         {
             ArgumentNullException.ThrowIfNull(run, nameof(runs));
-            if (!configs.Contains(run.Config) || !seeds.Contains(run.Seed))
+            if (run.Arm == StudyArm.Learned && (!configs.Contains(run.Config) || !seeds.Contains(run.Seed)))
             {
                 throw new ArgumentException($"run '{run.RunName}' (configuration {run.Config.Name}, seed {run.Seed}) is not one the sweep expects", nameof(runs));
             }
 
-            if (!byKey.TryAdd((run.Config, run.Seed), run))
+            if (!byKey.TryAdd((run.Config, run.Seed, run.Arm), run))
             {
-                throw new ArgumentException($"run '{run.RunName}': configuration {run.Config.Name} with seed {run.Seed} reported twice", nameof(runs));
+                throw new ArgumentException($"run '{run.RunName}': configuration {run.Config.Name} with seed {run.Seed} ({Names.Of(run.Arm)}) reported twice", nameof(runs));
+            }
+
+            if (run.Arm != StudyArm.Learned)
+            {
+                otherArms.Add(run);
             }
         }
 
@@ -70,9 +83,11 @@ internal sealed class SweepRuns
         {
             foreach (var seed in seeds)
             {
-                rows.Add(byKey.TryGetValue((config, seed), out var run) ? run : RunSummary.Missing(config, seed, RunSummary.NameFor(config, seed, severalSeeds)));
+                rows.Add(byKey.TryGetValue((config, seed, StudyArm.Learned), out var run) ? run : RunSummary.Missing(config, seed, RunSummary.NameFor(config, seed, severalSeeds)));
             }
         }
+
+        rows.AddRange(otherArms);
 
         return new SweepRuns(configs, rows);
     }
@@ -87,5 +102,6 @@ internal sealed class SweepRuns
     /// another seed can fill. A failed run's partial function is never shown as if it were a result.
     /// </summary>
     public RunSummary? Representative(ModelConfig config) =>
-        Rows.Where(r => r.Config == config && r.Outcome == RunOutcome.Completed && r.LearnedActivation is not null).MinBy(r => r.Seed);
+        Rows.Where(r => r.Config == config && r.Outcome == RunOutcome.Completed && r.LearnedActivation is not null)
+            .OrderBy(r => r.Arm).ThenBy(r => r.Seed).FirstOrDefault();
 }
