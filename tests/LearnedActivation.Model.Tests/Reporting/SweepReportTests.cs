@@ -9,9 +9,13 @@ public sealed class SweepReportTests : IDisposable
 {
     private static readonly string[] CsvHeader =
     [
-        "run", "base", "outer", "act", "seed", "outcome", "epochs", "best_epoch",
-        "val_accuracy", "val_auc", "test_accuracy", "test_auc", "training_time_s",
+        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best_epoch",
+        "val_accuracy", "val_auc", "test_accuracy", "test_auc", "test_loss", "training_time_s",
         "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
+        "group_seeds", "test_accuracy_mean", "test_accuracy_ci_low", "test_accuracy_ci_high",
+        "test_auc_mean", "test_auc_ci_low", "test_auc_ci_high", "test_loss_mean", "test_loss_ci_low", "test_loss_ci_high",
+        "vs_fixed_diff", "vs_fixed_ci_low", "vs_fixed_ci_high", "vs_fixed_verdict",
+        "vs_fixed_wide_diff", "vs_fixed_wide_ci_low", "vs_fixed_wide_ci_high", "vs_fixed_wide_verdict",
     ];
 
     private readonly TempDirectory _directory = new();
@@ -26,10 +30,10 @@ public sealed class SweepReportTests : IDisposable
         string[] expected =
         [
             "reference_functions.png",
-            "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png",
-            "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png",
-            "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png",
-            "results.csv", "results.md", "report.md",
+            "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "functions_by_seed_tanh.png", "shape_heatmaps_tanh.png",
+            "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png", "functions_by_seed_relu.png", "shape_heatmaps_relu.png",
+            "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png", "functions_by_seed_gelu.png", "shape_heatmaps_gelu.png",
+            "function_distances.png", "results.csv", "results.md", "report.md",
         ];
         Assert.Equal(expected, result.Files.Select(Path.GetFileName));
         Assert.Equal(expected.Order(), Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order());
@@ -43,7 +47,11 @@ public sealed class SweepReportTests : IDisposable
             PngFile.AssertValid(_directory.File($"grid_{name}.png"), 1350, 1100);
             PngFile.AssertValid(_directory.File($"overlay_{name}.png"), 1000, 650);
             PngFile.AssertValid(_directory.File($"learning_curves_{name}.png"), 1000, 600);
+            PngFile.AssertValid(_directory.File($"functions_by_seed_{name}.png"), 1350, 1100);
+            PngFile.AssertValid(_directory.File($"shape_heatmaps_{name}.png"), 1400, 560);
         }
+
+        PngFile.AssertValid(_directory.File("function_distances.png"), 1094, 894);
     }
 
     [Fact]
@@ -86,6 +94,7 @@ public sealed class SweepReportTests : IDisposable
                 ["outer"] = "large",
                 ["act"] = "medium",
                 ["seed"] = "0",
+                ["arm"] = "learned",
                 ["outcome"] = "completed",
                 ["epochs"] = "5",
                 ["best_epoch"] = SweepRunsFixture.BestEpoch(i).ToString(CultureInfo.InvariantCulture),
@@ -93,6 +102,7 @@ public sealed class SweepReportTests : IDisposable
                 ["val_auc"] = SweepRunsFixture.ValAuc(i).ToString("F4", CultureInfo.InvariantCulture),
                 ["test_accuracy"] = SweepRunsFixture.TestAccuracy(i).ToString("F4", CultureInfo.InvariantCulture),
                 ["test_auc"] = SweepRunsFixture.TestAuc(i).ToString("F4", CultureInfo.InvariantCulture),
+                ["test_loss"] = "",
                 ["training_time_s"] = SweepRunsFixture.TrainingTime(i).TotalSeconds.ToString("F4", CultureInfo.InvariantCulture),
                 ["extrema_count"] = "",
                 ["dominant_z"] = "",
@@ -100,6 +110,24 @@ public sealed class SweepReportTests : IDisposable
                 ["nearest"] = "",
                 ["nearest_error"] = "",
                 ["base_distance"] = "",
+                ["group_seeds"] = "1",
+                ["test_accuracy_mean"] = SweepRunsFixture.TestAccuracy(i).ToString("F4", CultureInfo.InvariantCulture),
+                ["test_accuracy_ci_low"] = "",
+                ["test_accuracy_ci_high"] = "",
+                ["test_auc_mean"] = SweepRunsFixture.TestAuc(i).ToString("F4", CultureInfo.InvariantCulture),
+                ["test_auc_ci_low"] = "",
+                ["test_auc_ci_high"] = "",
+                ["test_loss_mean"] = "",
+                ["test_loss_ci_low"] = "",
+                ["test_loss_ci_high"] = "",
+                ["vs_fixed_diff"] = "",
+                ["vs_fixed_ci_low"] = "",
+                ["vs_fixed_ci_high"] = "",
+                ["vs_fixed_verdict"] = "",
+                ["vs_fixed_wide_diff"] = "",
+                ["vs_fixed_wide_ci_low"] = "",
+                ["vs_fixed_wide_ci_high"] = "",
+                ["vs_fixed_wide_verdict"] = "",
             },
             row);
         Assert.Equal("0.8250", row["val_accuracy"]);
@@ -120,7 +148,7 @@ public sealed class SweepReportTests : IDisposable
         Assert.Equal(["1", "0.2500", "-0.7500", "tanh|sigmoid", "0.0312", "0.0312"], columns.Select(c => rows[0][c]));
         Assert.Equal(["0", "", "Infinity", "tanh|sigmoid", "0.0312", "0.0312"], columns.Select(c => rows[1][c]));
         Assert.Equal(["", "", "", "", "", ""], columns.Select(c => rows[2][c]));
-        Assert.Contains("| 10.2500 | 1 | 0.2500 | -0.7500 | tanh\\|sigmoid | 0.0312 | 0.0312 |", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
+        Assert.Contains("| - | 10.2500 | 1 | 0.2500 | -0.7500 | tanh\\|sigmoid | 0.0312 | 0.0312 |", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,9 +159,9 @@ public sealed class SweepReportTests : IDisposable
         var markdown = File.ReadAllText(_directory.File("results.md"));
 
         Assert.StartsWith("# Results of sweep study\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| run | base | outer | act | seed | outcome | epochs | best epoch | val acc | val AUC | test acc | test AUC | training time (s) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| tanh_small_small | tanh | small | small | 0 | completed | 5 | 1 | 0.7000 | 0.8000 | 0.6900 | 0.7900 | 10.2500 |", markdown, StringComparison.Ordinal);
-        Assert.Equal(27, markdown.Split('\n').Count(l => l.Contains(" | 0 | completed | 5 | ", StringComparison.Ordinal)));
+        Assert.Contains("| run | base | outer | act | seed | arm | outcome | epochs | best epoch | val acc | val AUC | test acc | test AUC | test loss | training time (s) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| tanh_small_small | tanh | small | small | 0 | learned | completed | 5 | 1 | 0.7000 | 0.8000 | 0.6900 | 0.7900 | - | 10.2500 |", markdown, StringComparison.Ordinal);
+        Assert.Equal(27, markdown.Split('\n').Count(l => l.Contains(" | 0 | learned | completed | 5 | ", StringComparison.Ordinal)));
 
         // tanh is runs 0..8: mean test accuracy 0.69 + 0.005 * 4; the best is the last of them.
         var meanTanh = (0.69 + (0.005 * 4)).ToString("F4", CultureInfo.InvariantCulture);
@@ -157,7 +185,7 @@ public sealed class SweepReportTests : IDisposable
 
         var result = SweepReport.Write(_directory.Path, "broken", SweepRunsFixture.Study, runs);
 
-        Assert.Equal(13, result.Files.Count);
+        Assert.Equal(20, result.Files.Count);
         Assert.All(result.Files, f => Assert.True(File.Exists(f), $"{f} was not written"));
         PngFile.AssertValid(_directory.File("grid_tanh.png"), 1350, 1100);
         PngFile.AssertValid(_directory.File("overlay_tanh.png"), 1000, 650);
@@ -202,7 +230,9 @@ public sealed class SweepReportTests : IDisposable
 
         var result = SweepReport.Write(_directory.Path, "nothing", SweepRunsFixture.Study, runs);
 
-        Assert.Equal(13, result.Files.Count);
+        // Nothing to compare: no distance matrix.
+        Assert.Equal(19, result.Files.Count);
+        Assert.DoesNotContain(result.Files, f => Path.GetFileName(f) == "function_distances.png");
         Assert.Equal(27, result.MissingRuns.Count);
         PngFile.AssertValid(_directory.File("grid_gelu.png"), 1350, 1100);
         Assert.Contains("0 of 27 runs completed; 3 failed, 24 missing.", File.ReadAllText(_directory.File("report.md")), StringComparison.Ordinal);
@@ -216,7 +246,8 @@ public sealed class SweepReportTests : IDisposable
         var result = SweepReport.Write(_directory.Path, "subset", configs, [.. configs.Select(c => SweepRunsFixture.Completed(c))]);
 
         Assert.Equal(
-            ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "results.csv", "results.md", "report.md"],
+            ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "functions_by_seed_tanh.png", "shape_heatmaps_tanh.png",
+             "function_distances.png", "results.csv", "results.md", "report.md"],
             result.Files.Select(Path.GetFileName));
         Assert.Equal(result.Files.Order(), Directory.GetFiles(_directory.Path).Order());
 
@@ -290,13 +321,16 @@ public sealed class SweepReportTests : IDisposable
 
         var images = System.Text.RegularExpressions.Regex.Matches(report, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(
-            ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png",
-             "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png"],
+            ["reference_functions.png",
+             "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "functions_by_seed_tanh.png", "shape_heatmaps_tanh.png",
+             "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png", "functions_by_seed_relu.png", "shape_heatmaps_relu.png",
+             "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png", "functions_by_seed_gelu.png", "shape_heatmaps_gelu.png",
+             "function_distances.png"],
             images);
         Assert.All(images, image => Assert.True(File.Exists(Path.Combine(_directory.Path, image)), $"report links {image}, which does not exist"));
         Assert.Contains("![tanh, relu and gelu](reference_functions.png)", report, StringComparison.Ordinal);
         Assert.Contains("[results.csv](results.csv)", report, StringComparison.Ordinal);
-        Assert.Contains("| gelu_large_large | gelu | large | large | 0 | completed |", report, StringComparison.Ordinal);
+        Assert.Contains("| gelu_large_large | gelu | large | large | 0 | learned | completed |", report, StringComparison.Ordinal);
         Assert.Contains("| relu | 9 | 9 |", report, StringComparison.Ordinal);
         CopySamples("full");
     }
@@ -329,7 +363,7 @@ public sealed class SweepReportTests : IDisposable
         SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, runs);
 
         Assert.Contains("None: every run completed.", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
-        Assert.Equal(13, Directory.GetFiles(_directory.Path).Length);
+        Assert.Equal(20, Directory.GetFiles(_directory.Path).Length);
         Assert.Empty(Directory.GetFiles(_directory.Path, "*.tmp"));
     }
 

@@ -56,7 +56,8 @@ internal static class SweepRunsFixture
             TestAuc: TestAuc(i),
             TrainingTime: TrainingTime(i),
             LearnedActivation: SyntheticRuns.Learned(config.Base, x, i % 9),
-            Curves: SyntheticRuns.Run(name, Epochs, ValAccuracy(i)));
+            Curves: SyntheticRuns.Run(name, Epochs, ValAccuracy(i)),
+            PreActivations: Analysis.KnownStats.Symmetric);
     }
 
     /// <summary>A run that failed after two epochs. It keeps a (partial) learned function, which the figures must not show.</summary>
