@@ -38,7 +38,7 @@ public sealed class AnalyzeProcessMeasuresASavedRun(CovertypeSampleFixture sampl
         File.Copy(Path.Combine(run, "activation.safetensors"), safetensors);
 
         var withoutRange = await LearnactProcess.RunAsync(work, Timeout, "analyze", safetensors, "--base", "relu");
-        var withRange = await LearnactProcess.RunAsync(work, Timeout, "analyze", safetensors, "--base", "relu", "--range=-2,3", "--json");
+        var withRange = await LearnactProcess.RunAsync(work, Timeout, "analyze", safetensors, "--base", "relu", "--range", "-2", "3", "--json");
 
         Assert.Contains("--range", ErrorOutput.AssertBadInput(withoutRange.ExitCode, withoutRange.Lines, withoutRange.ToString()), StringComparison.Ordinal);
         Assert.True(withRange.ExitCode == ExitCodes.Ok, withRange.ToString());

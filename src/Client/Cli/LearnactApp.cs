@@ -17,7 +17,7 @@ public static class LearnactApp
     public static Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken, TextWriter? errors = null)
     {
         var app = Create(console, errors);
-        return app.RunAsync(args, cancellationToken);
+        return app.RunAsync(PairOptions.Join(args), cancellationToken);
     }
 
     public static CommandApp Create(IAnsiConsole console, TextWriter? errors = null)

@@ -17,8 +17,8 @@ public sealed class AnalyzeSettings : CommandSettings
     [Description("A run folder (metrics.json and activation.dat), or an activation's .dat, .pt or .safetensors file.")]
     public string Path { get; init; } = string.Empty;
 
-    [CommandOption("--range <LO,HI>")]
-    [Description("Analyse over [LO, HI] (write --range=-3,3 when LO is negative); needed when no pre-activations were recorded.")]
+    [CommandOption("--range <LO HI>")]
+    [Description("Analyse over [LO, HI] (--range -3 3, or --range=-3,3); needed when no pre-activations were recorded.")]
     public string? Range { get; init; }
 
     [CommandOption("--base <BASE>")]
@@ -47,7 +47,7 @@ public sealed class AnalyzeSettings : CommandSettings
             return (min, max);
         }
 
-        throw new UsageException($"--range: '{Range}' is not LO,HI with LO < HI (e.g. --range=-3,3)");
+        throw new UsageException($"--range: '{Range}' is not two numbers LO HI with LO < HI (e.g. --range -3 3)");
     }
 }
 
@@ -74,10 +74,10 @@ public sealed class AnalyzeCommand(IAnsiConsole console) : Command<AnalyzeSettin
         using (saved)
         {
             var stats = range is { } r ? PreActivationStats.Uniform(r.Min, r.Max)
-                : saved.Pooled ?? throw new UsageException($"'{settings.Path}' has no recorded pre-activations: give the range to analyse with --range LO,HI");
+                : saved.Pooled ?? throw new UsageException($"'{settings.Path}' has no recorded pre-activations: give the range to analyse with --range LO HI");
             if (!ActivationAnalyser.CanAnalyse(stats))
             {
-                throw new UsageException($"the pre-activations recorded for '{settings.Path}' span no interval: give the range to analyse with --range LO,HI");
+                throw new UsageException($"the pre-activations recorded for '{settings.Path}' span no interval: give the range to analyse with --range LO HI");
             }
 
             var analysis = ActivationAnalyser.Analyse(saved.Network, stats);
