@@ -16,16 +16,18 @@ internal static class ResultsTable
 
     public static readonly IReadOnlyList<string> CsvColumns =
     [
-        "run", "base", "outer", "act", "seed", "outcome", "epochs", "best_epoch",
+        "run", "base", "outer", "act", "arm", "seed", "outcome", "epochs", "best_epoch",
         "val_accuracy", "val_auc", "test_accuracy", "test_auc", "training_time_s",
         "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
+        "outer_params", "activation_params", "train_accuracy", "warm_fit_error", "stopped_early",
     ];
 
     private static readonly string[] MarkdownColumns =
     [
-        "run", "base", "outer", "act", "seed", "outcome", "epochs", "best epoch",
+        "run", "base", "outer", "act", "arm", "seed", "outcome", "epochs", "best epoch",
         "val acc", "val AUC", "test acc", "test AUC", "training time (s)",
         "extrema", "dominant z", "asymmetry", "nearest", "nearest error", "base distance",
+        "outer params", "activation params", "train acc", "warm fit error", "stopped early",
     ];
 
     // Errors can carry whole stack traces; the report names the problem, the run's own log has the rest.
@@ -80,7 +82,7 @@ internal static class ResultsTable
     {
         var md = new StringBuilder();
         AppendRow(md, MarkdownColumns);
-        AppendRow(md, MarkdownColumns.Select((_, i) => i < 6 ? "---" : "---:"));
+        AppendRow(md, MarkdownColumns.Select((_, i) => i < 7 ? "---" : "---:"));
         foreach (var row in runs.Rows)
         {
             AppendRow(md, Cells(row).Select(c => string.IsNullOrEmpty(c) ? "-" : c));
@@ -147,7 +149,9 @@ internal static class ResultsTable
             row.RunName,
             Names.Of(row.Config.Base),
             Names.Of(row.Config.Outer),
-            Names.Of(row.Config.Activation),
+            // The fixed arms have no activation network: no activation size.
+            row.Config.HasActivationNetwork ? Names.Of(row.Config.Activation) : null,
+            Names.Of(row.Arm),
             row.Seed.ToString(CultureInfo.InvariantCulture),
             OutcomeName(row.Outcome),
             hasRun ? Integer(row.EpochsCompleted) : null,
@@ -163,6 +167,11 @@ internal static class ResultsTable
             analysis?.Nearest.Name,
             Number(analysis?.Nearest.Error),
             Number(analysis?.BaseDistance),
+            row.OuterParameters?.ToString(CultureInfo.InvariantCulture),
+            row.ActivationParameters?.ToString(CultureInfo.InvariantCulture),
+            Number(row.TrainAccuracy),
+            row.WarmStartFitError?.ToString("G4", CultureInfo.InvariantCulture),
+            row.StoppedEarly is { } stopped ? (stopped ? "true" : "false") : null,
         ];
     }
 

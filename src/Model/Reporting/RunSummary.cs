@@ -14,7 +14,7 @@ namespace LearnedActivation.Model.Reporting;
 /// <param name="Outcome">How the run ended.</param>
 /// <param name="Error">Why it failed, when it did; shown in the report's "Missing runs" section.</param>
 /// <param name="EpochsCompleted">Epochs trained (a failed run may have some).</param>
-/// <param name="BestEpoch">Epoch whose weights were kept (best validation accuracy); 0 when none.</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (lowest validation loss); 0 when none.</param>
 /// <param name="ValAccuracy">Validation accuracy of the kept weights, as a fraction.</param>
 /// <param name="ValAuc">Validation ROC AUC of the kept weights.</param>
 /// <param name="TestAccuracy">Test accuracy of the kept weights, as a fraction.</param>
@@ -43,6 +43,24 @@ public sealed record RunSummary(
     public ModelConfig Config { get; init; } = Config ?? throw new ArgumentNullException(nameof(Config));
 
     public string RunName { get; init; } = string.IsNullOrWhiteSpace(RunName) ? throw new ArgumentException("run name must not be empty", nameof(RunName)) : RunName;
+
+    /// <summary>The arm the run trained in (part of <see cref="Config"/>).</summary>
+    public StudyArm Arm => Config.Arm;
+
+    /// <summary>Trainable parameters of the outer network (output layer included); null when unknown.</summary>
+    public long? OuterParameters { get; init; }
+
+    /// <summary>Trainable parameters of the activation network (0 in the fixed arms); null when unknown.</summary>
+    public long? ActivationParameters { get; init; }
+
+    /// <summary>Train-split accuracy of the kept weights; with <see cref="TestAccuracy"/> the generalisation gap.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>Mean squared error of the warm start's fit to the base; only in the warm arm.</summary>
+    public double? WarmStartFitError { get; init; }
+
+    /// <summary>Stopped by the patience (true) or by the epoch cap (false); null when unknown.</summary>
+    public bool? StoppedEarly { get; init; }
 
     /// <summary>
     /// The run name the sweep uses: the configuration name, with "_s{seed}" appended when the sweep has
