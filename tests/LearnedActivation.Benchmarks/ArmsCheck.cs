@@ -25,7 +25,7 @@ internal static class ArmsCheck
     /// <summary>An epoch is "at chance" when validation accuracy is within this of the majority class's share (percentage points).</summary>
     private const double ChanceMarginPp = 1.0;
 
-    public static void Run(TextWriter output, TextWriter progress, int seeds, string? dataPath, int? rows, IReadOnlyList<SizePreset> sizes, int parallel)
+    public static void Run(TextWriter output, TextWriter progress, int seeds, string? dataPath, int? rows, IReadOnlyList<SizePreset> sizes, int parallel, TimeSpan? budget)
     {
         var path = dataPath ?? Path.Combine(SharedData.Root, DefaultDataFile);
         var data = new CsvDataSource(path, "target").Load();
@@ -36,19 +36,29 @@ internal static class ArmsCheck
         }
 
         var train = new TrainConfig();
-        var runs = (from b in StudyPresets.Bases
+        // Seed by seed, each fixed run just before the learned runs it is compared with: a time budget that ends
+        // the check early leaves whole seeds and whole pairs behind.
+        var runs = (from seed in Enumerable.Range(0, seeds)
+                    from b in StudyPresets.Bases
                     from outer in sizes
                     from arm in new[] { StudyArm.Fixed, StudyArm.Learned }
                     from act in arm == StudyArm.Fixed ? [ModelConfig.DefaultSize] : sizes
-                    from seed in Enumerable.Range(0, seeds)
                     select (Config: new ModelConfig(b, outer, act, arm), Seed: (long)seed)).ToList();
 
         var splits = new ConcurrentDictionary<long, Lazy<DataSplits>>();
         var results = new ConcurrentDictionary<(ModelConfig, long), (RunResult Result, double Chance)>();
         var clock = Stopwatch.StartNew();
         var done = 0;
-        Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = parallel }, run =>
+        var skipped = 0;
+        var ordered = Partitioner.Create(runs, EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(ordered, new ParallelOptions { MaxDegreeOfParallelism = parallel }, run =>
         {
+            if (budget is { } limit && clock.Elapsed > limit)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
             var split = splits.GetOrAdd(run.Seed, s => new Lazy<DataSplits>(() => BenchmarkSplit.Split(data, s))).Value;
             var spec = new RunSpec(run.Config, train with { Seed = run.Seed, TorchThreads = 1 }, data.ContentHash());
             using var session = TrainingSession.Create(spec, split);
@@ -63,6 +73,11 @@ internal static class ArmsCheck
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## Learned from scratch vs fixed: {data.Source}, {data.Rows} rows, seeds 0..{seeds - 1}"));
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stopping: patience {train.Patience}, at most {train.Epochs} epochs; batch {train.BatchSize}, lr {train.LearningRate}, {Names.Of(train.ActivationEval)} evaluation, 1 torch thread per run, {parallel} runs at once; {clock.Elapsed.TotalMinutes:0.0} min in all."));
+        if (skipped > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The time budget of {budget!.Value.TotalMinutes:0} min ran out: {results.Count} of {runs.Count} runs trained, {skipped} not started; the table shows the completed pairs only."));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Difference = learned - fixed test accuracy of the same base, outer size and seed (pp). At chance = epochs with validation accuracy within {ChanceMarginPp} pp of the majority class."));
         output.WriteLine();
         output.WriteLine("| config | fixed test acc (mean %) | learned test acc (mean %) | difference per seed (pp) | worst (pp) | most epochs at chance | epochs (min-max) | at cap |");
@@ -71,10 +86,17 @@ internal static class ArmsCheck
         var stuck = 0;
         var capped = 0;
         var learnedRuns = 0;
-        foreach (var (config, _) in runs.Where(r => r.Config.Arm == StudyArm.Learned && r.Seed == 0))
+        foreach (var config in runs.Where(r => r.Config.Arm == StudyArm.Learned).Select(r => r.Config).Distinct())
         {
             var fixedConfig = config with { Arm = StudyArm.Fixed, Activation = ModelConfig.DefaultSize };
-            var pairs = Enumerable.Range(0, seeds).Select(s => (Learned: results[(config, s)], Fixed: results[(fixedConfig, s)].Result)).ToList();
+            var pairs = Enumerable.Range(0, seeds)
+                .Where(s => results.ContainsKey((config, s)) && results.ContainsKey((fixedConfig, s)))
+                .Select(s => (Learned: results[(config, s)], Fixed: results[(fixedConfig, s)].Result)).ToList();
+            if (pairs.Count == 0)
+            {
+                continue;
+            }
+
             var differences = pairs.Select(p => 100 * (p.Learned.Result.TestAccuracy - p.Fixed.TestAccuracy)).ToList();
             var chance = pairs.Select(p => p.Learned.Result.History.Count(m => 100 * (m.ValAccuracy - p.Learned.Chance) < ChanceMarginPp)).ToList();
             var epochs = pairs.Select(p => p.Learned.Result.History.Count).ToList();
@@ -84,11 +106,15 @@ internal static class ArmsCheck
             stuck += chance.Count(c => c > 2);
             capped += atCap;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {config.Name} | {100 * pairs.Average(p => p.Fixed.TestAccuracy):0.00} | {100 * pairs.Average(p => p.Learned.Result.TestAccuracy):0.00} | {string.Join(", ", differences.Select(d => d.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)))} | {differences.Min():+0.00;-0.00} | {chance.Max()} | {epochs.Min()}-{epochs.Max()} | {atCap} |"));
+                $"| {config.Name} ({pairs.Count} seeds) | {100 * pairs.Average(p => p.Fixed.TestAccuracy):0.00} | {100 * pairs.Average(p => p.Learned.Result.TestAccuracy):0.00} | {string.Join(", ", differences.Select(d => d.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)))} | {differences.Min():+0.00;-0.00} | {chance.Max()} | {epochs.Min()}-{epochs.Max()} | {atCap} |"));
         }
 
         var fixedRuns = results.Where(r => r.Key.Item1.Arm == StudyArm.Fixed).Select(r => r.Value.Result).ToList();
         capped += fixedRuns.Count(r => !r.StoppedEarly);
+        var perSeed = results.GroupBy(r => r.Key.Item2).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"seed {g.Key}: {g.Count(r => !r.Value.Result.StoppedEarly)} of {g.Count()}"));
+        output.WriteLine();
+        output.WriteLine("Runs at the cap per seed (one seed's runs are the default study's 27 learned runs and their 9 fixed baselines): " + string.Join("; ", perSeed) + ".");
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Learned runs more than {AllowedShortfallPp} pp below their fixed run: {below} of {learnedRuns}. Learned runs at chance for more than 2 epochs: {stuck} of {learnedRuns}. Runs that reached the {train.Epochs}-epoch cap: {capped} of {results.Count}."));

@@ -13,7 +13,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -39,6 +39,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--rows" when i + 1 < args.Count && TryPositive(args[i + 1], out var rows):
                     result = result with { Rows = rows };
+                    i++;
+                    break;
+                case "--minutes" when i + 1 < args.Count && TryPositive(args[i + 1], out var minutes):
+                    result = result with { Minutes = minutes };
                     i++;
                     break;
                 case "--parallel" when i + 1 < args.Count && TryPositive(args[i + 1], out var parallel):

@@ -19,7 +19,7 @@ public sealed record TrainConfig(
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
     int Patience = TrainConfig.DefaultPatience)
 {
-    public const int DefaultEpochs = 200;
+    public const int DefaultEpochs = 500;
 
     public const int DefaultPatience = 10;
 

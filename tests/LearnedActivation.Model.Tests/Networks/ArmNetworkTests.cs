@@ -82,7 +82,7 @@ public sealed class ArmNetworkTests
         var outerOfLearned = learned.named_parameters().Where(p => !p.name.StartsWith("activation.", StringComparison.Ordinal)).ToList();
         var outerOfFixed = plain.named_parameters().ToList();
         Assert.Equal(outerOfLearned.Select(p => p.name), outerOfFixed.Select(p => p.name));
-        Assert.All(outerOfLearned.Zip(outerOfFixed), pair => Assert.True(pair.First.parameter.equal(pair.Second.parameter), pair.First.name));
+        Assert.All(outerOfLearned.Zip(outerOfFixed), pair => Assert.True(pair.First.parameter.equal(pair.Second.parameter).item<bool>(), pair.First.name));
     }
 
     [Theory]

@@ -12,7 +12,7 @@ namespace LearnedActivation.Model.Tests.Outputs;
 /// </summary>
 public sealed class ArmRunOutputsTests : IDisposable
 {
-    private static readonly Data.DataSplits Data = SyntheticTables.Splits();
+    private static readonly LearnedActivation.Model.Data.DataSplits Data = SyntheticTables.Splits();
 
     private readonly TempDirectory _directory = new();
 

@@ -114,8 +114,8 @@ public sealed class StoppingRuleTests
 
         checkpoint.Position = 0;
         var other = spec with { Train = spec.Train with { Patience = 3 } };
-        var error = Assert.Throws<Checkpoints.CheckpointException>(() => TrainingSession.Restore(other, Data, checkpoint));
-        Assert.Equal(Checkpoints.CheckpointFailure.WrongRun, error.Failure);
+        var error = Assert.Throws<LearnedActivation.Model.Checkpoints.CheckpointException>(() => TrainingSession.Restore(other, Data, checkpoint));
+        Assert.Equal(LearnedActivation.Model.Checkpoints.CheckpointFailure.WrongRun, error.Failure);
     }
 
     [Theory]
