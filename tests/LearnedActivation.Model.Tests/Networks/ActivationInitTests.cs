@@ -63,8 +63,8 @@ public sealed class ActivationInitTests
         using var c = Fresh(BaseActivation.Gelu, SizePreset.Large, seed: 4);
         var x = ActivationInit.ReferenceInputs();
         using var noGrad = no_grad();
-        Assert.True(a.forward(x).equal(b.forward(x)).item<bool>());
-        Assert.False(a.forward(x).equal(c.forward(x)).item<bool>());
+        Assert.True(a.forward(x).equal(b.forward(x)).all().item<bool>());
+        Assert.False(a.forward(x).equal(c.forward(x)).all().item<bool>());
     }
 
     private static ActivationNetwork Fresh(BaseActivation baseActivation, SizePreset size, int seed)

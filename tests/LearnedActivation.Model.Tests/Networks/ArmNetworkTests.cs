@@ -63,7 +63,8 @@ public sealed class ArmNetworkTests
         using var noGrad = no_grad();
         var input = randn(32, Features, generator: new Generator(4, CPU));
         var hidden = input;
-        var layers = network.modules().OfType<Linear>().ToList();
+        var named = network.named_modules().ToDictionary(m => m.name, m => m.module);
+        var layers = Enumerable.Range(0, network.HiddenWidths.Count).Select(i => (Linear)named[$"layers.{i}"]).Append((Linear)named["output"]).ToList();
         foreach (var layer in layers.SkipLast(1))
         {
             hidden = BaseActivations.Of(baseActivation).Apply(layer.forward(hidden));
@@ -82,7 +83,7 @@ public sealed class ArmNetworkTests
         var outerOfLearned = learned.named_parameters().Where(p => !p.name.StartsWith("activation.", StringComparison.Ordinal)).ToList();
         var outerOfFixed = plain.named_parameters().ToList();
         Assert.Equal(outerOfLearned.Select(p => p.name), outerOfFixed.Select(p => p.name));
-        Assert.All(outerOfLearned.Zip(outerOfFixed), pair => Assert.True(pair.First.parameter.equal(pair.Second.parameter).item<bool>(), pair.First.name));
+        Assert.All(outerOfLearned.Zip(outerOfFixed), pair => Assert.True(pair.First.parameter.equal(pair.Second.parameter).all().item<bool>(), pair.First.name));
     }
 
     [Theory]
