@@ -9,10 +9,11 @@ internal enum BenchmarkMode
     GridErrors,
     Accuracy,
     Sweep,
+    Arms,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -32,6 +33,21 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--sweep":
                     result = result with { Mode = BenchmarkMode.Sweep };
+                    break;
+                case "--arms":
+                    result = result with { Mode = BenchmarkMode.Arms };
+                    break;
+                case "--rows" when i + 1 < args.Count && TryPositive(args[i + 1], out var rows):
+                    result = result with { Rows = rows };
+                    i++;
+                    break;
+                case "--minutes" when i + 1 < args.Count && TryPositive(args[i + 1], out var minutes):
+                    result = result with { Minutes = minutes };
+                    i++;
+                    break;
+                case "--parallel" when i + 1 < args.Count && TryPositive(args[i + 1], out var parallel):
+                    result = result with { Parallel = parallel };
+                    i++;
                     break;
                 case "--epochs" when i + 1 < args.Count && TryPositive(args[i + 1], out var epochs):
                     result = result with { Epochs = epochs };

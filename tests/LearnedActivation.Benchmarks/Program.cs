@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 //   ... -- --grid-errors                                                                grid error by knot count
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
+//   ... -- --arms [--seeds N] [--sizes ...] [--rows N] [--parallel N] [--minutes N] [--data FILE]  learned from scratch vs fixed
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE]");
     return 2;
 }
 
@@ -28,6 +29,12 @@ switch (options.Mode)
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);
         SweepTiming.Run(Console.Out, Console.Error, options.Epochs ?? 2, options.DataPath);
+        break;
+    case BenchmarkMode.Arms:
+        MachineDescription.Write(Console.Out);
+        ArmsCheck.Run(Console.Out, Console.Error, options.Seeds ?? 5, options.DataPath, options.Rows,
+            options.Sizes?.Select(Names.ParseSize).ToArray() ?? Enum.GetValues<SizePreset>(), options.Parallel ?? Environment.ProcessorCount,
+            options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
         break;
     default:
         var repetitions = options.Quick ? BenchmarkOptions.Quick : BenchmarkOptions.Full;

@@ -28,6 +28,8 @@ public sealed class BadSweepSpecExitsWithCodeTwo : IDisposable
     [InlineData("activationSizes", "[]", "activationSizes", "empty")]
     [InlineData("epochs", "0", "epochs", "0")]
     [InlineData("epochz", "3", "epochz", "unknown field")]
+    [InlineData("arms", """["learned", "bogus"]""", "arms[1]", "bogus")]
+    [InlineData("patience", "0", "patience", "0")]
     public async Task InvalidFieldIsOneLineNamingIt(string field, string json, string named, string problem)
     {
         var spec = ValidSpec();

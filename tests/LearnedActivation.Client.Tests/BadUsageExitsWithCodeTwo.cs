@@ -72,9 +72,11 @@ public sealed class BadUsageExitsWithCodeTwo
     }
 
     [Theory]
-    [InlineData("--epochs", "0")]
-    [InlineData("--epochs", "-3")]
+    [InlineData("--max-epochs", "0")]
+    [InlineData("--max-epochs", "-3")]
     [InlineData("--threads", "0")]
+    [InlineData("--patience", "0")]
+    [InlineData("--patience", "-1")]
     public async Task NonPositiveCountIsRejectedNamingTheOption(string option, string value)
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, value));
@@ -82,10 +84,28 @@ public sealed class BadUsageExitsWithCodeTwo
     }
 
     [Theory]
-    [InlineData("train", "--epochs", "many")]
+    [InlineData("train")]
+    [InlineData("sweep")]
+    public async Task TheOlderNameEpochsIsTheCapUnderItsNewName(string command)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, "--epochs", "0"));
+        Assert.Equal("error: --max-epochs: must be a positive number (got 0)", line);
+    }
+
+    [Fact]
+    public async Task UnknownArmNamesTheOptionAndTheAcceptedValues()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--arm", "baseline"));
+        Assert.Equal("error: --arm: unknown arm 'baseline' (expected learned|warm|fixed|fixed-wide)", line);
+    }
+
+    [Theory]
+    [InlineData("train", "--max-epochs", "many")]
+    [InlineData("train", "--patience", "few")]
+    [InlineData("sweep", "--patience", "2.5")]
     [InlineData("train", "--seed", "abc")]
     [InlineData("train", "--threads", "1.5")]
-    [InlineData("sweep", "--epochs", "ten")]
+    [InlineData("sweep", "--max-epochs", "ten")]
     [InlineData("sweep", "--slots", "x")]
     public async Task ANonNumericValueIsRejectedNamingTheOptionAndTheValue(string command, string option, string value)
     {
@@ -96,8 +116,8 @@ public sealed class BadUsageExitsWithCodeTwo
     [Fact]
     public async Task ANumberTooLargeForTheOptionIsRejectedNamingIt()
     {
-        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--epochs", "99999999999"));
-        Assert.StartsWith("error: --epochs: '99999999999' is out of range", line, StringComparison.Ordinal);
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--max-epochs", "99999999999"));
+        Assert.StartsWith("error: --max-epochs: '99999999999' is out of range", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,3 +37,6 @@ internal sealed class ActivationSizeOption() : NameOption<SizePreset>("--act", "
 
 /// <summary>The value of <c>--activation-eval</c> (train and sweep).</summary>
 internal sealed class EvaluationModeOption() : NameOption<ActivationEvaluation>("--activation-eval", "mode");
+
+/// <summary>The value of <c>--arm</c>.</summary>
+internal sealed class ArmOption() : NameOption<StudyArm>("--arm", "arm");

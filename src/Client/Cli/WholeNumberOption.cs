@@ -40,8 +40,11 @@ internal abstract class WholeNumberOption<T>(string option) : TypeConverter
     }
 }
 
-/// <summary>The value of <c>--epochs</c>.</summary>
-internal sealed class EpochsOption() : WholeNumberOption<int>("--epochs");
+/// <summary>The value of <c>--max-epochs</c> (or its older name <c>--epochs</c>).</summary>
+internal sealed class EpochsOption() : WholeNumberOption<int>("--max-epochs");
+
+/// <summary>The value of <c>--patience</c>.</summary>
+internal sealed class PatienceOption() : WholeNumberOption<int>("--patience");
 
 /// <summary>The value of <c>--seed</c>.</summary>
 internal sealed class SeedOption() : WholeNumberOption<long>("--seed");

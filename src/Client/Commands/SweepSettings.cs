@@ -16,7 +16,7 @@ public sealed class SweepSettings : StoreSettings
     public string? Id { get; init; }
 
     [CommandOption("--spec <FILE>")]
-    [Description("JSON sweep spec overriding the axes (bases, outerSizes, activationSizes, seeds) and the budget (epochs, batchSize, learningRate, data).")]
+    [Description("JSON sweep spec overriding the axes (bases, outerSizes, activationSizes, seeds, arms) and the budget (maxEpochs, patience, batchSize, learningRate, data).")]
     public string? Spec { get; init; }
 
     [CommandOption("--data <FILE>")]
@@ -27,10 +27,15 @@ public sealed class SweepSettings : StoreSettings
     [Description("Target column of --data.")]
     public string? Target { get; init; }
 
-    [CommandOption("--epochs <N>")]
-    [Description("Epochs per run (overrides the spec).")]
+    [CommandOption("--max-epochs|--epochs <N>")]
+    [Description("The most epochs a run trains (overrides the spec).")]
     [TypeConverter(typeof(EpochsOption))]
     public int? Epochs { get; init; }
+
+    [CommandOption("--patience <N>")]
+    [Description("Epochs without a lower validation loss after which a run stops (overrides the spec).")]
+    [TypeConverter(typeof(PatienceOption))]
+    public int? Patience { get; init; }
 
     [CommandOption("--activation-eval <MODE>")]
     [NamesDescription<ActivationEvaluation>("{0} (overrides the spec; default {1}).", TrainConfig.DefaultActivationEval)]
@@ -55,7 +60,12 @@ public sealed class SweepSettings : StoreSettings
     {
         if (Epochs is <= 0)
         {
-            return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");
+            return ValidationResult.Error($"--max-epochs: must be a positive number (got {Epochs})");
+        }
+
+        if (Patience is <= 0)
+        {
+            return ValidationResult.Error($"--patience: must be a positive number (got {Patience})");
         }
 
         if (Slots is <= 0)

@@ -46,6 +46,11 @@ internal static class SweepSpecBuilder
             spec = spec with { Budget = spec.Budget with { Epochs = epochs } };
         }
 
+        if (settings.Patience is { } patience)
+        {
+            spec = spec with { Budget = spec.Budget with { Patience = patience } };
+        }
+
         if (settings.ActivationEval is { } mode)
         {
             spec = spec with { Budget = spec.Budget with { ActivationEval = mode } };

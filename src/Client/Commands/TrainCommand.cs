@@ -28,7 +28,8 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
         var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(display, source, train.Seed, cancellationToken);
         var spec = new RunSpec(model, train, contentHash);
 
-        display.MarkupLineInterpolated($"Training [bold]{model.Name}[/]: outer {string.Join('-', model.OuterHidden)}, activation network 1-{string.Join('-', model.ActivationHidden)}-1, {train.Epochs} epochs, seed {train.Seed}, {train.TorchThreads} thread(s), {Names.Of(train.ActivationEval)} activation evaluation");
+        var activation = model.HasActivationNetwork ? $"activation network 1-{string.Join('-', model.ActivationHidden)}-1" : $"plain {Names.Of(model.Base)}";
+        display.MarkupLineInterpolated($"Training [bold]{model.Name}[/] ({Names.Of(model.Arm)} arm): outer {string.Join('-', model.OuterHiddenFor(splits.Train.Width))}, {activation}, at most {train.Epochs} epochs (patience {train.Patience}), seed {train.Seed}, {train.TorchThreads} thread(s), {Names.Of(train.ActivationEval)} activation evaluation");
 
         var (session, result) = await TrainingDisplay.RunAsync(display, spec, splits, cancellationToken);
         using (session)
@@ -36,7 +37,7 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
             var files = RunOutputWriter.Write(outDir, session, result, RunMetricsDocument.DataInfo.From(splits, contentHash));
             if (settings.Json)
             {
-                var document = new { config = result.ConfigName, bestEpoch = result.BestEpoch, bestValAccuracy = result.BestValAccuracy, testAccuracy = result.TestAccuracy, testAuc = result.TestAuc, outputs = files.Directory };
+                var document = new { config = result.ConfigName, arm = Names.Of(result.Arm), epochs = result.History.Count, bestEpoch = result.BestEpoch, bestValAccuracy = result.BestValAccuracy, testAccuracy = result.TestAccuracy, testAuc = result.TestAuc, trainAccuracy = result.TrainAccuracy, outputs = files.Directory };
                 console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document));
             }
             else
@@ -65,14 +66,30 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
     {
         static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
         var table = new Table().Title($"[bold]{result.ConfigName}[/]").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("epochs", result.History.Count.ToString(CultureInfo.InvariantCulture) + (result.StoppedEarly ? " (stopped: no better validation loss)" : " (cap)"));
         table.AddRow("best epoch", result.BestEpoch.ToString(CultureInfo.InvariantCulture));
         table.AddRow("val accuracy", F(result.BestValAccuracy));
         table.AddRow("test accuracy", F(result.TestAccuracy));
         table.AddRow("test ROC AUC", F(result.TestAuc));
+        table.AddRow("train accuracy", F(result.TrainAccuracy));
+        table.AddRow("parameters (outer + activation)", $"{result.Parameters.Outer} + {result.Parameters.Activation}");
+        if (result.WarmStartFitError is { } fit)
+        {
+            table.AddRow("warm start fit error (MSE)", fit.ToString("G4", CultureInfo.InvariantCulture));
+        }
+
         table.AddRow("training time", $"{result.TrainingTime.TotalSeconds:0.0} s");
-        table.AddRow("activation graph", Markup.Escape(files.ActivationPlot));
+        if (files.ActivationPlot is not null)
+        {
+            table.AddRow("activation graph", Markup.Escape(files.ActivationPlot));
+        }
+
         table.AddRow("learning curve", Markup.Escape(files.LearningCurve));
-        table.AddRow("weights", Markup.Escape(files.Weights.TorchSharp));
+        if (files.Weights is not null)
+        {
+            table.AddRow("weights", Markup.Escape(files.Weights.TorchSharp));
+        }
+
         table.AddRow("metrics", Markup.Escape(files.Metrics));
         return table;
     }

@@ -27,11 +27,23 @@ public sealed class TrainSettings : DataSettings
     [DefaultName<SizePreset>(ModelConfig.DefaultSize)]
     public SizePreset Act { get; init; } = ModelConfig.DefaultSize;
 
-    [CommandOption("--epochs <N>")]
-    [Description("Training epochs.")]
+    [CommandOption("--arm <ARM>")]
+    [NamesDescription<StudyArm>("What the run compares: {0} (learned: activation network from scratch; warm: fitted to the base first; fixed: plain base, no activation network; fixed-wide: plain base, outer layers widened to the learned network's parameter count).")]
+    [TypeConverter(typeof(ArmOption))]
+    [DefaultName<StudyArm>(StudyArms.Default)]
+    public StudyArm Arm { get; init; } = StudyArms.Default;
+
+    [CommandOption("--max-epochs|--epochs <N>")]
+    [Description("The most epochs a run trains (it stops earlier when validation loss stops improving, see --patience).")]
     [TypeConverter(typeof(EpochsOption))]
     [DefaultValue(TrainConfig.DefaultEpochs)]
     public int Epochs { get; init; } = TrainConfig.DefaultEpochs;
+
+    [CommandOption("--patience <N>")]
+    [Description("Stop when validation loss has not improved for this many epochs; the best epoch's weights are the result.")]
+    [TypeConverter(typeof(PatienceOption))]
+    [DefaultValue(TrainConfig.DefaultPatience)]
+    public int Patience { get; init; } = TrainConfig.DefaultPatience;
 
     [CommandOption("--seed <N>")]
     [Description("Seed for the split, initialisation and data order.")]
@@ -52,22 +64,27 @@ public sealed class TrainSettings : DataSettings
     public ActivationEvaluation ActivationEval { get; init; } = TrainConfig.DefaultActivationEval;
 
     [CommandOption("--out <DIR>")]
-    [Description("Output folder. Default: runs/train/<base>_<outer>_<act>.")]
+    [Description("Output folder. Default: runs/train/<run name> (<base>_<outer>_<act> for the learned arm).")]
     public string? Out { get; init; }
 
     [CommandOption("--json")]
     [Description("Print the final metrics as JSON instead of a table.")]
     public bool Json { get; init; }
 
-    public ModelConfig ToModelConfig() => new(Base, Outer, Act);
+    public ModelConfig ToModelConfig() => new(Base, Outer, Act, Arm);
 
-    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval);
+    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval, Patience: Patience);
 
     public override ValidationResult Validate()
     {
         if (Epochs <= 0)
         {
-            return ValidationResult.Error($"--epochs: must be a positive number (got {Epochs})");
+            return ValidationResult.Error($"--max-epochs: must be a positive number (got {Epochs})");
+        }
+
+        if (Patience <= 0)
+        {
+            return ValidationResult.Error($"--patience: must be a positive number (got {Patience})");
         }
 
         if (Threads <= 0)

@@ -46,6 +46,8 @@ internal static class TrainingDisplay
                         $"epoch {metrics.Epoch,3}/{epochs}  loss {metrics.TrainLoss:0.0000}  val loss {metrics.ValLoss:0.0000}  acc {metrics.ValAccuracy:0.0000}  AUC {metrics.ValAuc:0.0000}  {metrics.Elapsed.TotalSeconds:0.0}s"));
                     if (session.IsComplete)
                     {
+                        // A run that stops early ends the bar there: the cap was a limit, not the plan.
+                        task.MaxValue = metrics.Epoch;
                         task.StopTask();
                     }
                 },

@@ -15,31 +15,42 @@ public sealed record SweepSpec(
     [property: Id(3)] DataSpec Data,
     [property: Id(4)] int CheckpointEvery = 1)
 {
-    /// <summary>The study: 3 bases x 3 outer sizes x 3 activation sizes, one seed, the study's budget, OpenML data.</summary>
+    /// <summary>The study: 3 bases x 3 outer sizes x 3 activation sizes, learned arm, one seed, the study's budget, OpenML data.</summary>
     public static SweepSpec Default(string id) => new(id, SweepAxes.Study, TrainingBudget.Study, DataSpec.OpenMlDefault);
 
-    /// <summary>The runs of the sweep in a stable order (base, outer, activation, seed).</summary>
+    /// <summary>
+    /// The runs of the sweep in a stable order (base, outer, arm, activation, seed): every configuration of
+    /// <see cref="Configs"/> with every seed. Names are the configuration's (<see cref="ModelConfig.Name"/>), with
+    /// "_s{seed}" appended when the sweep has several seeds.
+    /// </summary>
     public IReadOnlyList<RunDefinition> Runs()
     {
-        var runs = new List<RunDefinition>();
         var withSeed = Axes.Seeds.Count > 1;
+        return [.. from model in Configs()
+                   from seed in Axes.Seeds
+                   select new RunDefinition(withSeed ? $"{model.Name}_s{seed}" : model.Name, model.Base, model.Outer, model.Activation, seed) { Arm = model.Arm }];
+    }
+
+    /// <summary>
+    /// The configurations of the sweep: per base and outer size, each arm with an activation network once per
+    /// activation size, each fixed arm once (the activation size does not apply to it).
+    /// </summary>
+    public IReadOnlyList<ModelConfig> Configs()
+    {
+        var configs = new List<ModelConfig>();
         foreach (var b in Axes.Bases)
         {
             foreach (var outer in Axes.OuterSizes)
             {
-                foreach (var act in Axes.ActivationSizes)
+                foreach (var arm in Axes.Arms)
                 {
-                    foreach (var seed in Axes.Seeds)
-                    {
-                        var model = new ModelConfig(b, outer, act);
-                        var name = withSeed ? $"{model.Name}_s{seed}" : model.Name;
-                        runs.Add(new RunDefinition(name, b, outer, act, seed));
-                    }
+                    var sizes = arm.HasActivationNetwork() ? Axes.ActivationSizes : [ModelConfig.DefaultSize];
+                    configs.AddRange(sizes.Select(act => new ModelConfig(b, outer, act, arm)));
                 }
             }
         }
 
-        return runs;
+        return configs;
     }
 
     /// <summary>Value equality over the lists too (records compare lists by reference).</summary>
@@ -51,13 +62,14 @@ public sealed record SweepSpec(
             && Axes.OuterSizes.SequenceEqual(other.Axes.OuterSizes)
             && Axes.ActivationSizes.SequenceEqual(other.Axes.ActivationSizes)
             && Axes.Seeds.SequenceEqual(other.Axes.Seeds)
+            && Axes.Arms.SequenceEqual(other.Axes.Arms)
             && Budget == other.Budget
             && Data == other.Data
             && CheckpointEvery == other.CheckpointEvery;
     }
 }
 
-/// <summary>The axes of a sweep; every combination is one run.</summary>
+/// <summary>The axes of a sweep; every combination is one run (the fixed arms do not multiply by activation size).</summary>
 [GenerateSerializer, Immutable, Alias("la.SweepAxes")]
 public sealed record SweepAxes(
     [property: Id(0)] IReadOnlyList<BaseActivation> Bases,
@@ -65,6 +77,10 @@ public sealed record SweepAxes(
     [property: Id(2)] IReadOnlyList<SizePreset> ActivationSizes,
     [property: Id(3)] IReadOnlyList<long> Seeds)
 {
+    /// <summary>The arms, in the spec's order; a spec stored before arms existed trained the learned arm only.</summary>
+    [Id(4)]
+    public IReadOnlyList<StudyArm> Arms { get; init; } = [StudyArms.Default];
+
     public static SweepAxes Study { get; } = new(
         StudyPresets.Bases,
         Enum.GetValues<SizePreset>(),
@@ -72,24 +88,25 @@ public sealed record SweepAxes(
         [0L]);
 }
 
-/// <summary>How every run of a sweep is trained (the seed comes from the axes).</summary>
+/// <summary>How every run of a sweep is trained (the seed comes from the axes); <see cref="Epochs"/> is the cap (<c>maxEpochs</c>).</summary>
 [GenerateSerializer, Immutable, Alias("la.TrainingBudget")]
 public sealed record TrainingBudget(
     [property: Id(0)] int Epochs,
     [property: Id(1)] int BatchSize,
     [property: Id(2)] double LearningRate,
     [property: Id(3)] int TorchThreads,
-    [property: Id(4)] ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
+    [property: Id(4)] ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
+    [property: Id(5)] int Patience = TrainConfig.DefaultPatience)
 {
     public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
 
     public static TrainingBudget FromTrainConfig(TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience);
     }
 
-    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval: ActivationEval);
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience);
 }
 
 /// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>
@@ -105,7 +122,7 @@ public sealed record DataSpec(
     public override string ToString() => IsOpenMl ? "openml:44121" : $"{File} [{Target}]";
 }
 
-/// <summary>One run of a sweep: its configuration name ("tanh_small_medium", "_s{seed}" appended when there are several seeds) and what it trains.</summary>
+/// <summary>One run of a sweep: its name (<see cref="ModelConfig.Name"/>, "_s{seed}" appended when there are several seeds) and what it trains.</summary>
 [GenerateSerializer, Immutable, Alias("la.RunDefinition")]
 public sealed record RunDefinition(
     [property: Id(0)] string ConfigName,
@@ -114,5 +131,9 @@ public sealed record RunDefinition(
     [property: Id(3)] SizePreset Activation,
     [property: Id(4)] long Seed)
 {
-    public ModelConfig Model => new(Base, Outer, Activation);
+    /// <summary>The run's arm; runs stored before arms existed were of the learned arm's names.</summary>
+    [Id(5)]
+    public StudyArm Arm { get; init; } = StudyArms.Default;
+
+    public ModelConfig Model => new(Base, Outer, Activation, Arm);
 }

@@ -9,9 +9,11 @@ namespace LearnedActivation.Grains.Contracts;
 /// default; anything not understood is an error with one line that names the file and the field:
 /// <code>
 /// { "id": "quick", "bases": ["tanh", "relu"], "outerSizes": ["small"], "activationSizes": ["small"],
-///   "seeds": [0, 1], "epochs": 2, "batchSize": 512, "learningRate": 0.001, "torchThreads": 1, "activationEval": "grid",
+///   "seeds": [0, 1], "arms": ["learned", "fixed"], "maxEpochs": 100, "patience": 10, "batchSize": 512,
+///   "learningRate": 0.001, "torchThreads": 1, "activationEval": "grid",
 ///   "checkpointEvery": 1, "data": { "file": "covertype.csv.gz", "target": "target" } }
 /// </code>
+/// <c>"epochs"</c>, the older name of <c>"maxEpochs"</c>, is still read; a file may not give both.
 /// The document is walked by hand (rather than bound to a DTO) so that each error can name the exact
 /// field and element, e.g. "sweep.json: outerSizes[1]: unknown size 'huge' (expected small|medium|large)".
 /// </summary>
@@ -20,7 +22,7 @@ public static class SweepSpecJson
     public const string DefaultId = "study";
 
     private static readonly string[] KnownFields =
-        ["id", "bases", "outerSizes", "activationSizes", "seeds", "epochs", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
 
@@ -63,16 +65,25 @@ public static class SweepSpecJson
             r.List(root, "bases", study.Axes.Bases, (e, path) => r.Enum<BaseActivation>(e, path, "base")),
             r.List(root, "outerSizes", study.Axes.OuterSizes, (e, path) => r.Enum<SizePreset>(e, path, "size")),
             r.List(root, "activationSizes", study.Axes.ActivationSizes, (e, path) => r.Enum<SizePreset>(e, path, "size")),
-            r.List(root, "seeds", study.Axes.Seeds, (e, path) => r.Seed(e, path)));
+            r.List(root, "seeds", study.Axes.Seeds, (e, path) => r.Seed(e, path)))
+        {
+            Arms = r.List(root, "arms", study.Axes.Arms, (e, path) => r.Enum<StudyArm>(e, path, "arm")),
+        };
+
+        if (root.TryGetProperty("maxEpochs", out _) && root.TryGetProperty("epochs", out _))
+        {
+            throw r.Error("epochs", "give either \"maxEpochs\" or its older name \"epochs\", not both");
+        }
 
         var budget = new TrainingBudget(
-            r.PositiveInt(root, "epochs", study.Budget.Epochs),
+            r.PositiveInt(root, root.TryGetProperty("epochs", out _) ? "epochs" : "maxEpochs", study.Budget.Epochs),
             r.PositiveInt(root, "batchSize", study.Budget.BatchSize),
             r.PositiveDouble(root, "learningRate", study.Budget.LearningRate),
             r.PositiveInt(root, "torchThreads", study.Budget.TorchThreads),
             root.TryGetProperty("activationEval", out var evalElement)
                 ? r.Enum<ActivationEvaluation>(evalElement, "activationEval", "activation evaluation")
-                : study.Budget.ActivationEval);
+                : study.Budget.ActivationEval,
+            r.PositiveInt(root, "patience", study.Budget.Patience));
 
         var data = study.Data;
         if (root.TryGetProperty("data", out var dataElement))
@@ -157,15 +168,9 @@ public static class SweepSpecJson
             where T : struct, System.Enum
         {
             var text = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-            foreach (var candidate in System.Enum.GetValues<T>())
-            {
-                if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
-                {
-                    return candidate;
-                }
-            }
-
-            throw Error(path, $"unknown {what} {Show(e)} (expected {Names.Accepted<T>()})");
+            return text is not null && text.Trim() == text && Names.TryParse(text, out T? value)
+                ? value.Value
+                : throw Error(path, $"unknown {what} {Show(e)} (expected {Names.Accepted<T>()})");
         }
 
         public long Seed(JsonElement e, string path) =>

@@ -27,6 +27,7 @@ public static class SweepSpecValidator
             : (axes.OuterSizes?.Count ?? 0) == 0 ? "outerSizes"
             : (axes.ActivationSizes?.Count ?? 0) == 0 ? "activationSizes"
             : (axes.Seeds?.Count ?? 0) == 0 ? "seeds"
+            : (axes.Arms?.Count ?? 0) == 0 ? "arms"
             : null;
         if (emptyAxis is not null)
         {
@@ -38,13 +39,19 @@ public static class SweepSpecValidator
             return "axes: unknown base or size";
         }
 
+        if (axes.Arms!.Any(a => !Enum.IsDefined(a)))
+        {
+            return "arms: unknown arm";
+        }
+
         if (axes.Seeds!.Any(s => s < 0))
         {
             return "seeds: must be non-negative integers";
         }
 
         var budget = spec.Budget;
-        var bad = budget.Epochs <= 0 ? ("epochs", Show(budget.Epochs))
+        var bad = budget.Epochs <= 0 ? ("maxEpochs", Show(budget.Epochs))
+            : budget.Patience <= 0 ? ("patience", Show(budget.Patience))
             : budget.BatchSize <= 0 ? ("batchSize", Show(budget.BatchSize))
             : !(budget.LearningRate > 0) || !double.IsFinite(budget.LearningRate) ? ("learningRate", Show(budget.LearningRate))
             : budget.TorchThreads <= 0 ? ("torchThreads", Show(budget.TorchThreads))

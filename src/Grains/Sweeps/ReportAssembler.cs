@@ -26,7 +26,7 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
         }
 
         var axes = input.Spec.Axes;
-        var expected = (from b in axes.Bases from o in axes.OuterSizes from a in axes.ActivationSizes select new ModelConfig(b, o, a)).ToList();
+        var expected = input.Spec.Configs();
         var scratch = Directory.CreateTempSubdirectory("learnact-report-");
         try
         {

@@ -21,7 +21,7 @@ namespace LearnedActivation.Model.Checkpoints;
 public static class CheckpointEnvelope
 {
     /// <summary>Bump whenever the payload layout or anything that decides results on resume changes.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>Refuse lengths beyond this before allocating: a corrupt length must not exhaust memory.</summary>
     public const long MaxPayloadLength = 1L << 30;

@@ -37,11 +37,12 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
             StepInEpoch = state.StepInEpoch,
             EpochLossSum = state.EpochLossSum,
             EpochElapsed = state.EpochElapsed,
-            OrderHash = state.CompletedEpochs >= spec.Train.Epochs ? string.Empty : OrderHash(state.CompletedEpochs + 1),
+            OrderHash = state.IsComplete(spec.Train) ? string.Empty : OrderHash(state.CompletedEpochs + 1),
             GeneratorState = generatorState.data<byte>().ToArray(),
             ModelState = ModuleState.Save(model),
             OptimizerState = SaveOptimizer(),
             BestEpoch = state.BestEpoch,
+            BestValLoss = state.BestValLoss,
             BestValAccuracy = state.BestValAccuracy,
             BestModelState = state.BestModelState,
             History = state.History,
@@ -79,10 +80,17 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
             EpochLossSum = snapshot.EpochLossSum,
             EpochElapsed = snapshot.EpochElapsed,
             BestEpoch = snapshot.BestEpoch,
+            BestValLoss = snapshot.BestValLoss,
             BestValAccuracy = snapshot.BestValAccuracy,
             BestModelState = snapshot.BestModelState,
         };
         restored.History.AddRange(snapshot.History);
+        if (restored.EpochsSinceBest > spec.Train.Patience)
+        {
+            // A run stops the epoch its patience runs out; a checkpoint further on was not written by this spec.
+            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} is {restored.EpochsSinceBest} epochs past its best, beyond the patience of {spec.Train.Patience}");
+        }
+
         return restored;
     }
 
@@ -100,12 +108,14 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
             || snapshot.CompletedEpochs < 0 || snapshot.CompletedEpochs > epochs
             || snapshot.StepInEpoch < 0 || snapshot.StepInEpoch >= Math.Max(1, stepsPerEpoch)
             || snapshot.History.Count != snapshot.CompletedEpochs
-            || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0))
+            || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0)
+            || snapshot.BestEpoch > snapshot.CompletedEpochs
+            || (snapshot.BestEpoch > 0 && snapshot.History[snapshot.BestEpoch - 1].ValLoss != snapshot.BestValLoss))
         {
             throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} holds an impossible position (epoch {snapshot.CompletedEpochs}, step {snapshot.StepInEpoch}, {snapshot.History.Count} epochs of history)");
         }
 
-        if (snapshot.CompletedEpochs < epochs && snapshot.OrderHash != OrderHash(snapshot.CompletedEpochs + 1))
+        if (snapshot.OrderHash.Length > 0 && snapshot.OrderHash != OrderHash(snapshot.CompletedEpochs + 1))
         {
             throw new CheckpointException(CheckpointFailure.UnknownFormat, $"checkpoint of {RunName} was made by a build that orders training rows differently; it cannot be resumed exactly");
         }

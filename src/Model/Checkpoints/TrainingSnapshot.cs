@@ -34,8 +34,11 @@ internal sealed class TrainingSnapshot
 
     public required byte[] OptimizerState { get; init; }
 
-    /// <summary>1-based epoch of the best validation accuracy so far, 0 when no epoch has finished.</summary>
+    /// <summary>1-based epoch of the lowest validation loss so far, 0 when no epoch has finished.</summary>
     public required int BestEpoch { get; init; }
+
+    /// <summary>The loss to beat; with the patience and <see cref="CompletedEpochs"/> it decides when the run stops.</summary>
+    public required double BestValLoss { get; init; }
 
     public required double BestValAccuracy { get; init; }
 
@@ -59,6 +62,7 @@ internal sealed class TrainingSnapshot
             WriteBlob(writer, ModelState);
             WriteBlob(writer, OptimizerState);
             writer.Write(BestEpoch);
+            writer.Write(BestValLoss);
             writer.Write(BestValAccuracy);
             WriteBlob(writer, BestModelState);
             writer.Write(History.Count);
@@ -95,6 +99,7 @@ internal sealed class TrainingSnapshot
                 ModelState = ReadBlob(reader),
                 OptimizerState = ReadBlob(reader),
                 BestEpoch = reader.ReadInt32(),
+                BestValLoss = reader.ReadDouble(),
                 BestValAccuracy = reader.ReadDouble(),
                 BestModelState = ReadBlob(reader),
                 History = ReadHistory(reader),

@@ -17,7 +17,7 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v1|{Model.Name}|epochs={t.Epochs}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|warm={t.WarmStartActivation}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}");
+            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

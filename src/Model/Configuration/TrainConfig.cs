@@ -1,24 +1,27 @@
 namespace LearnedActivation.Model.Configuration;
 
 /// <summary>How one configuration is trained. Defaults are the study's.</summary>
-/// <param name="Epochs">Passes over the training split; see docs/training.md for why this default.</param>
+/// <param name="Epochs">The most passes over the training split (the cap, <c>maxEpochs</c>); a run usually stops
+/// earlier, when validation loss has not improved for <paramref name="Patience"/> epochs. docs/training.md says why these defaults.</param>
 /// <param name="BatchSize">Mini-batch size (the study uses 512).</param>
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
 /// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
-/// <param name="WarmStartActivation">Fit the activation network to its base function before training (see ActivationWarmStart).</param>
 /// <param name="ActivationEval">How the activation network is computed; the default is the fastest mode that keeps
 /// the results of exact (docs/benchmarks.md).</param>
+/// <param name="Patience">Epochs without a lower validation loss after which the run stops; the best epoch's weights are its result.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = TrainConfig.DefaultBatchSize,
     double LearningRate = TrainConfig.DefaultLearningRate,
     long Seed = TrainConfig.DefaultSeed,
     int TorchThreads = TrainConfig.DefaultTorchThreads,
-    bool WarmStartActivation = true,
-    ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval)
+    ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
+    int Patience = TrainConfig.DefaultPatience)
 {
-    public const int DefaultEpochs = 50;
+    public const int DefaultEpochs = 500;
+
+    public const int DefaultPatience = 10;
 
     public const int DefaultBatchSize = 512;
 
@@ -36,6 +39,11 @@ public sealed record TrainConfig(
         if (Epochs <= 0)
         {
             throw new ArgumentException($"epochs must be positive (got {Epochs})", nameof(Epochs));
+        }
+
+        if (Patience <= 0)
+        {
+            throw new ArgumentException($"patience must be positive (got {Patience})", nameof(Patience));
         }
 
         if (BatchSize <= 0)

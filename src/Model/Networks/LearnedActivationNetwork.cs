@@ -1,3 +1,4 @@
+using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
 using TorchSharp.Modules;
@@ -8,8 +9,11 @@ namespace LearnedActivation.Model.Networks;
 
 /// <summary>
 /// The outer network: <c>input -> h1 -> ... -> hk -> 1 logit</c>, with ONE <see cref="ActivationNetwork"/>
-/// applied after every hidden layer (its weights are shared by all layers and all neurons).
+/// applied after every hidden layer (its weights are shared by all layers and all neurons), or, in the fixed arms,
+/// the plain base activation and no activation network.
 /// State-dict keys: <c>layers.{i}.weight|bias</c>, <c>output.weight|bias</c>, <c>activation.layers.{j}.weight|bias</c>.
+/// The outer layers are drawn first from the generator, the activation network last, so runs of one seed start
+/// from the same outer weights in every arm of the same widths.
 /// </summary>
 public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 {
@@ -21,23 +25,34 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear _output;
 
     [ComponentName(Name = "activation")]
-    private readonly ActivationNetwork _activation;
+    private readonly ActivationNetwork? _activation;
 
+    private readonly BaseFunction _base;
+
+    /// <summary>The network of <paramref name="config"/>'s arm: its outer widths (fixed-wide: widened), and an activation
+    /// network initialised from scratch (<see cref="ActivationInit"/>) unless the arm is a fixed one.</summary>
     public LearnedActivationNetwork(int inputWidth, ModelConfig config, Generator? generator = null, IActivationEvaluator? evaluator = null)
-        : this(inputWidth, (config ?? throw new ArgumentNullException(nameof(config))).OuterHidden, config.ActivationHidden, config.Base, generator, evaluator)
+        : this(
+            inputWidth,
+            (config ?? throw new ArgumentNullException(nameof(config))).OuterHiddenFor(inputWidth),
+            config.HasActivationNetwork ? config.ActivationHidden : null,
+            config.Base,
+            generator,
+            evaluator)
     {
     }
 
     /// <param name="inputWidth">Number of features.</param>
     /// <param name="hidden">Hidden widths of the outer network (at least one layer).</param>
-    /// <param name="activationHidden">Hidden widths of the activation network.</param>
+    /// <param name="activationHidden">Hidden widths of the activation network; null for none: the plain base is applied instead.</param>
     /// <param name="baseActivation">Non-linearity inside the activation network.</param>
-    /// <param name="generator">Draws all initial weights; null keeps TorchSharp's own initialisation.</param>
+    /// <param name="generator">Draws all initial weights (the activation network's with <see cref="ActivationInit"/>);
+    /// null keeps TorchSharp's own initialisation.</param>
     /// <param name="evaluator">How the activation network is computed; null means exact.</param>
     public LearnedActivationNetwork(
         int inputWidth,
         IReadOnlyList<int> hidden,
-        IReadOnlyList<int> activationHidden,
+        IReadOnlyList<int>? activationHidden,
         BaseActivation baseActivation,
         Generator? generator = null,
         IActivationEvaluator? evaluator = null)
@@ -58,7 +73,17 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         }
 
         _output = CreateLinear(fanIn, 1, generator);
-        _activation = new ActivationNetwork(activationHidden, baseActivation, generator, evaluator);
+        if (activationHidden is not null)
+        {
+            _activation = new ActivationNetwork(activationHidden, baseActivation, generator: null, evaluator);
+            if (generator is not null)
+            {
+                ActivationInit.FromScratch(_activation, generator);
+            }
+        }
+
+        _base = BaseActivations.Of(baseActivation);
+        Base = baseActivation;
         HiddenWidths = [.. hidden];
         InputWidth = inputWidth;
 
@@ -69,8 +94,19 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 
     public IReadOnlyList<int> HiddenWidths { get; }
 
-    /// <summary>The one shared activation network.</summary>
-    public ActivationNetwork Activation => _activation;
+    /// <summary>The base activation: inside the activation network, or, without one, between the outer layers.</summary>
+    public BaseActivation Base { get; }
+
+    /// <summary>False in the fixed arms: the plain base sits between the outer layers.</summary>
+    public bool HasActivationNetwork => _activation is not null;
+
+    /// <summary>The one shared activation network; throws in the fixed arms, which have none (see <see cref="HasActivationNetwork"/>).</summary>
+    public ActivationNetwork Activation => _activation ?? throw new InvalidOperationException("this network has no activation network (a fixed arm: it applies the plain base)");
+
+    /// <summary>Trainable parameters of the outer layers (output layer included) and of the activation network.</summary>
+    public ParameterCounts Parameters => new(
+        _layers.Sum(l => Count(l)) + Count(_output),
+        _activation?.parameters().Sum(p => p.numel()) ?? 0);
 
     /// <summary>Logits, shape [batch], for input [batch, InputWidth].</summary>
     public override Tensor forward(Tensor input) => forward(input, observe: null);
@@ -86,12 +122,14 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         for (var i = 0; i < _layers.Count; i++)
         {
             var pre = _layers[i].forward(hidden);
-            hidden = _activation.forward(pre);
+            hidden = _activation is null ? _base.Apply(pre) : _activation.forward(pre);
             observe?.Invoke(i, pre, hidden);
         }
 
         return _output.forward(hidden).squeeze(-1);
     }
+
+    private static long Count(Linear layer) => layer.parameters().Sum(p => p.numel());
 
     private static Linear CreateLinear(int inFeatures, int outFeatures, Generator? generator)
     {

@@ -10,7 +10,9 @@ namespace LearnedActivation.Model.Outputs;
 /// <summary>
 /// The content of a run's <c>metrics.json</c>: what was trained, on what, and how it did. Enums are written by
 /// name (<c>"activationEval": "grid"</c>); files written before that hold numbers, which are still read.
-/// <c>preactivations</c> and <c>analysis</c> are absent (null) in files written before they existed.
+/// <c>preactivations</c> and <c>analysis</c> are absent (null) in files written before they existed; <c>analysis</c>
+/// is null in the fixed arms, which have no activation network, and <c>warmStartFitError</c> unless the arm is warm.
+/// <c>outerHidden</c> is the widths the run's network had (fixed-wide: widened).
 /// </summary>
 public sealed record RunMetricsDocument(
     string Config,
@@ -30,7 +32,13 @@ public sealed record RunMetricsDocument(
     double TrainingSeconds,
     IReadOnlyList<RunMetricsDocument.EpochRow> History,
     [property: JsonPropertyName("preactivations")] PreActivationDistribution? PreActivations = null,
-    ActivationAnalysis? Analysis = null)
+    ActivationAnalysis? Analysis = null,
+    StudyArm Arm = StudyArms.Default,
+    long? OuterParameters = null,
+    long? ActivationParameters = null,
+    double? TrainAccuracy = null,
+    double? WarmStartFitError = null,
+    bool? StoppedEarly = null)
 {
     /// <summary>How metrics.json is written (camelCase, enums by name); also for printing parts of it.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -45,13 +53,14 @@ public sealed record RunMetricsDocument(
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(data);
         var model = spec.Model;
         return new RunMetricsDocument(
             model.Name,
             Names.Of(model.Base),
             Names.Of(model.Outer),
             Names.Of(model.Activation),
-            model.OuterHidden,
+            model.OuterHiddenFor(data.Features),
             model.ActivationHidden,
             spec.Train,
             result.SpecHash,
@@ -64,7 +73,13 @@ public sealed record RunMetricsDocument(
             result.TrainingTime.TotalSeconds,
             [.. result.History.Select(m => new EpochRow(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValAuc, m.Elapsed.TotalSeconds))],
             result.PreActivations,
-            result.Analysis);
+            result.Analysis,
+            model.Arm,
+            result.Parameters.Outer,
+            result.Parameters.Activation,
+            result.TrainAccuracy,
+            result.WarmStartFitError,
+            result.StoppedEarly);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -7,7 +7,8 @@ namespace LearnedActivation.Model.Outputs;
 
 /// <summary>
 /// Writes what one finished run leaves behind into a folder: the activation's weights, the graph of the
-/// learned function under the original study's file name, the learning curve and metrics.json.
+/// learned function under the original study's file name, the learning curve and metrics.json. The fixed arms have
+/// no activation network: they leave the learning curve and metrics.json only.
 /// The CLI's train command and the sweep's training backend both use it, so the two produce the same files.
 /// </summary>
 public static class RunOutputWriter
@@ -25,10 +26,14 @@ public static class RunOutputWriter
         var spec = session.Spec;
         var model = spec.Model;
 
-        var weights = session.SaveActivationWeights(Path.Combine(directory, ActivationWeightsFile));
-
-        var activationPlot = Path.Combine(directory, model.ActivationPlotFileName);
-        ActivationPlot.Save(activationPlot, ActivationFigure(model, result));
+        Checkpoints.ActivationWeightFiles? weights = null;
+        string? activationPlot = null;
+        if (session.Model.HasActivationNetwork)
+        {
+            weights = session.SaveActivationWeights(Path.Combine(directory, ActivationWeightsFile));
+            activationPlot = Path.Combine(directory, model.ActivationPlotFileName);
+            ActivationPlot.Save(activationPlot, ActivationFigure(model, result));
+        }
 
         var curvePlot = Path.Combine(directory, LearningCurveFile);
         LearningCurvePlot.Save(curvePlot, $"learning curve: {model.Name}", Curves(model.Name, result.History));
@@ -64,5 +69,5 @@ public static class RunOutputWriter
     }
 }
 
-/// <summary>Paths of what <see cref="RunOutputWriter.Write"/> wrote.</summary>
-public sealed record RunOutputFiles(string Directory, string ActivationPlot, string LearningCurve, string Metrics, Checkpoints.ActivationWeightFiles Weights);
+/// <summary>Paths of what <see cref="RunOutputWriter.Write"/> wrote; the activation's plot and weights are null in the fixed arms.</summary>
+public sealed record RunOutputFiles(string Directory, string? ActivationPlot, string LearningCurve, string Metrics, Checkpoints.ActivationWeightFiles? Weights);

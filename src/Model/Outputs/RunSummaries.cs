@@ -25,10 +25,17 @@ public static class RunSummaries
             TestAccuracy: result.TestAccuracy,
             TestAuc: result.TestAuc,
             TrainingTime: result.TrainingTime,
-            LearnedActivation: new FunctionCurve("learned", result.ActivationX, result.ActivationY),
+            LearnedActivation: result.ActivationX.Length > 0 ? new FunctionCurve("learned", result.ActivationX, result.ActivationY) : null,
             Curves: RunOutputWriter.Curves(runName, result.History),
             Analysis: result.Analysis,
             TestLoss: result.TestLoss,
-            PreActivations: result.PreActivations.Pooled);
+            PreActivations: result.PreActivations.Pooled)
+        {
+            OuterParameters = result.Parameters.Outer,
+            ActivationParameters = result.Parameters.Activation,
+            TrainAccuracy = result.TrainAccuracy,
+            WarmStartFitError = result.WarmStartFitError,
+            StoppedEarly = result.StoppedEarly,
+        };
     }
 }

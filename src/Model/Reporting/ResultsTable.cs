@@ -16,17 +16,19 @@ internal static class ResultsTable
 
     public static readonly IReadOnlyList<string> CsvColumns =
     [
-        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best_epoch",
+        "run", "base", "outer", "act", "arm", "seed", "outcome", "epochs", "best_epoch",
         "val_accuracy", "val_auc", "test_accuracy", "test_auc", "test_loss", "training_time_s",
         "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
+        "outer_params", "activation_params", "train_accuracy", "warm_fit_error", "stopped_early",
         .. StatisticsTables.CsvColumns,
     ];
 
     private static readonly string[] MarkdownColumns =
     [
-        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best epoch",
+        "run", "base", "outer", "act", "arm", "seed", "outcome", "epochs", "best epoch",
         "val acc", "val AUC", "test acc", "test AUC", "test loss", "training time (s)",
         "extrema", "dominant z", "asymmetry", "nearest", "nearest error", "base distance",
+        "outer params", "activation params", "train acc", "warm fit error", "stopped early",
     ];
 
     // Errors can carry whole stack traces; the report names the problem, the run's own log has the rest.
@@ -151,9 +153,10 @@ internal static class ResultsTable
             row.RunName,
             Names.Of(row.Config.Base),
             Names.Of(row.Config.Outer),
-            Names.Of(row.Config.Activation),
-            row.Seed.ToString(CultureInfo.InvariantCulture),
+            // The fixed arms have no activation network: no activation size.
+            row.Config.HasActivationNetwork ? Names.Of(row.Config.Activation) : null,
             Names.Of(row.Arm),
+            row.Seed.ToString(CultureInfo.InvariantCulture),
             OutcomeName(row.Outcome),
             hasRun ? Integer(row.EpochsCompleted) : null,
             row.BestEpoch > 0 ? Integer(row.BestEpoch) : null,
@@ -169,6 +172,11 @@ internal static class ResultsTable
             analysis?.Nearest.Name,
             Number(analysis?.Nearest.Error),
             Number(analysis?.BaseDistance),
+            row.OuterParameters?.ToString(CultureInfo.InvariantCulture),
+            row.ActivationParameters?.ToString(CultureInfo.InvariantCulture),
+            Number(row.TrainAccuracy),
+            row.WarmStartFitError?.ToString("G4", CultureInfo.InvariantCulture),
+            row.StoppedEarly is { } stopped ? (stopped ? "true" : "false") : null,
         ];
     }
 

@@ -14,7 +14,7 @@ namespace LearnedActivation.Model.Reporting;
 /// <param name="Outcome">How the run ended.</param>
 /// <param name="Error">Why it failed, when it did; shown in the report's "Missing runs" section.</param>
 /// <param name="EpochsCompleted">Epochs trained (a failed run may have some).</param>
-/// <param name="BestEpoch">Epoch whose weights were kept (best validation accuracy); 0 when none.</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (lowest validation loss); 0 when none.</param>
 /// <param name="ValAccuracy">Validation accuracy of the kept weights, as a fraction.</param>
 /// <param name="ValAuc">Validation ROC AUC of the kept weights.</param>
 /// <param name="TestAccuracy">Test accuracy of the kept weights, as a fraction.</param>
@@ -23,7 +23,6 @@ namespace LearnedActivation.Model.Reporting;
 /// <param name="LearnedActivation">The learned activation function sampled over its x range; null when there is none.</param>
 /// <param name="Curves">Per-epoch train loss, validation loss and validation accuracy; null when none were recorded.</param>
 /// <param name="Analysis">The learned activation's analysis; null for runs without a result and summaries stored before it existed.</param>
-/// <param name="Arm">What the run compares (learned, warm, fixed, fixed-wide); summaries stored before arms existed are learned.</param>
 /// <param name="TestLoss">Test log-loss (BCE) of the kept weights; null when unknown.</param>
 /// <param name="PreActivations">The pooled distribution of the activation's inputs on the test split; null when unknown.</param>
 public sealed record RunSummary(
@@ -42,13 +41,30 @@ public sealed record RunSummary(
     FunctionCurve? LearnedActivation,
     EpochSeries? Curves,
     ActivationAnalysis? Analysis = null,
-    StudyArm Arm = StudyArm.Learned,
     double? TestLoss = null,
     PreActivationStats? PreActivations = null)
 {
     public ModelConfig Config { get; init; } = Config ?? throw new ArgumentNullException(nameof(Config));
 
     public string RunName { get; init; } = string.IsNullOrWhiteSpace(RunName) ? throw new ArgumentException("run name must not be empty", nameof(RunName)) : RunName;
+
+    /// <summary>The arm the run trained in (part of <see cref="Config"/>).</summary>
+    public StudyArm Arm => Config.Arm;
+
+    /// <summary>Trainable parameters of the outer network (output layer included); null when unknown.</summary>
+    public long? OuterParameters { get; init; }
+
+    /// <summary>Trainable parameters of the activation network (0 in the fixed arms); null when unknown.</summary>
+    public long? ActivationParameters { get; init; }
+
+    /// <summary>Train-split accuracy of the kept weights; with <see cref="TestAccuracy"/> the generalisation gap.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>Mean squared error of the warm start's fit to the base; only in the warm arm.</summary>
+    public double? WarmStartFitError { get; init; }
+
+    /// <summary>Stopped by the patience (true) or by the epoch cap (false); null when unknown.</summary>
+    public bool? StoppedEarly { get; init; }
 
     /// <summary>
     /// The run name the sweep uses: the configuration name, with "_s{seed}" appended when the sweep has

@@ -37,17 +37,28 @@ internal static class SweepFigures
             + "nearest up to the affine freedom:", SaveHeatmaps),
     ];
 
-    /// <summary>Grid rows: the outer sizes this base's expected configurations use, in size order.</summary>
+    /// <summary>Grid rows: the outer sizes this base's drawn configurations use, in size order.</summary>
     public static IReadOnlyList<SizePreset> OuterSizes(SweepRuns runs, BaseActivation baseActivation) =>
-        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(c => c.Outer).Distinct().Order()];
+        [.. Drawn(runs, baseActivation).Select(c => c.Outer).Distinct().Order()];
 
-    /// <summary>Grid columns: the activation-network sizes this base's expected configurations use, in size order.</summary>
+    /// <summary>Grid columns: the activation-network sizes this base's drawn configurations use, in size order.</summary>
     public static IReadOnlyList<SizePreset> ActivationSizes(SweepRuns runs, BaseActivation baseActivation) =>
-        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(c => c.Activation).Distinct().Order()];
+        [.. Drawn(runs, baseActivation).Select(c => c.Activation).Distinct().Order()];
 
-    /// <summary>One cell per expected configuration of the base; Learned is null where no run completed.</summary>
+    /// <summary>
+    /// The configurations whose learned functions the grid and overlay draw: one arm per figure, the learned arm when
+    /// the sweep has it, else the warm one. The fixed arms have no learned function to draw.
+    /// </summary>
+    public static IReadOnlyList<ModelConfig> Drawn(SweepRuns runs, BaseActivation baseActivation)
+    {
+        var withNetwork = runs.Configs.Where(c => c.Base == baseActivation && c.HasActivationNetwork).ToList();
+        var arm = withNetwork.Select(c => c.Arm).DefaultIfEmpty(StudyArm.Learned).Min();
+        return [.. withNetwork.Where(c => c.Arm == arm)];
+    }
+
+    /// <summary>One cell per drawn configuration of the base; Learned is null where no run completed.</summary>
     public static IReadOnlyList<ActivationGridCell> GridCells(SweepRuns runs, BaseActivation baseActivation) =>
-        [.. runs.Configs.Where(c => c.Base == baseActivation).Select(config =>
+        [.. Drawn(runs, baseActivation).Select(config =>
         {
             var learned = runs.Representative(config)?.LearnedActivation;
             var faintBase = learned is null ? null : BaseCurves.Of(baseActivation, learned.X);
@@ -61,7 +72,7 @@ internal static class SweepFigures
     /// </summary>
     public static (FunctionCurve Base, IReadOnlyList<FunctionCurve> Learned) OverlayCurves(SweepRuns runs, BaseActivation baseActivation)
     {
-        var learned = runs.Configs.Where(c => c.Base == baseActivation)
+        var learned = Drawn(runs, baseActivation)
             .Select(c => (Config: c, Curve: runs.Representative(c)?.LearnedActivation))
             .Where(p => p.Curve is not null)
             .Select(p => p.Curve! with { Label = ActivationGridPlot.PanelTitle(p.Config.Outer, p.Config.Activation) })

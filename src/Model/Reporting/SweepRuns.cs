@@ -34,9 +34,8 @@ internal sealed class SweepRuns
     /// <summary>
     /// Lines up <paramref name="runs"/> with the expected configurations. Expected seeds are
     /// <paramref name="expectedSeeds"/> when given, else the seeds the runs report (seed 0, the default, when
-    /// there are no runs at all). A learned-arm run of an unexpected configuration or seed, or two runs of the same
-    /// configuration, seed and arm, is a caller error: the report would otherwise silently drop or pick one. The
-    /// expected rows are the learned arm's; runs of the other arms follow them as reported.
+    /// there are no runs at all). A run of an unexpected configuration (which includes its arm) or seed, or two runs of the
+    /// same configuration and seed, is a caller error: the report would otherwise silently drop or pick one.
     /// </summary>
     public static SweepRuns Create(IReadOnlyList<ModelConfig> expectedConfigs, IReadOnlyList<RunSummary> runs, IReadOnlyList<long>? expectedSeeds)
     {
@@ -56,24 +55,19 @@ internal sealed class SweepRuns
             seeds.Add(new TrainConfig().Seed);
         }
 
-        var byKey = new Dictionary<(ModelConfig Config, long Seed, StudyArm Arm), RunSummary>();
-        var otherArms = new List<RunSummary>();
+        // A configuration carries its arm, so (configuration, seed) identifies a run in every arm.
+        var byKey = new Dictionary<(ModelConfig Config, long Seed), RunSummary>();
         foreach (var run in runs)
         {
             ArgumentNullException.ThrowIfNull(run, nameof(runs));
-            if (run.Arm == StudyArm.Learned && (!configs.Contains(run.Config) || !seeds.Contains(run.Seed)))
+            if (!configs.Contains(run.Config) || !seeds.Contains(run.Seed))
             {
                 throw new ArgumentException($"run '{run.RunName}' (configuration {run.Config.Name}, seed {run.Seed}) is not one the sweep expects", nameof(runs));
             }
 
-            if (!byKey.TryAdd((run.Config, run.Seed, run.Arm), run))
+            if (!byKey.TryAdd((run.Config, run.Seed), run))
             {
-                throw new ArgumentException($"run '{run.RunName}': configuration {run.Config.Name} with seed {run.Seed} ({Names.Of(run.Arm)}) reported twice", nameof(runs));
-            }
-
-            if (run.Arm != StudyArm.Learned)
-            {
-                otherArms.Add(run);
+                throw new ArgumentException($"run '{run.RunName}': configuration {run.Config.Name} with seed {run.Seed} reported twice", nameof(runs));
             }
         }
 
@@ -83,11 +77,9 @@ internal sealed class SweepRuns
         {
             foreach (var seed in seeds)
             {
-                rows.Add(byKey.TryGetValue((config, seed, StudyArm.Learned), out var run) ? run : RunSummary.Missing(config, seed, RunSummary.NameFor(config, seed, severalSeeds)));
+                rows.Add(byKey.TryGetValue((config, seed), out var run) ? run : RunSummary.Missing(config, seed, RunSummary.NameFor(config, seed, severalSeeds)));
             }
         }
-
-        rows.AddRange(otherArms);
 
         return new SweepRuns(configs, rows);
     }

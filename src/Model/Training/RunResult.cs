@@ -1,15 +1,16 @@
 using LearnedActivation.Model.Analysis;
+using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Training;
 
 /// <summary>
-/// The outcome of a finished run, measured with the weights of the best validation accuracy, plus what the
-/// plots need. Arrays are never modified after construction.
+/// The outcome of a finished run, measured with the weights of the best epoch (lowest validation loss), plus what
+/// the plots need. Arrays are never modified after construction; the activation curve is empty in the fixed arms.
 /// </summary>
 /// <param name="ConfigName">The configuration's name ("tanh_small_small").</param>
 /// <param name="SpecHash">The run's <see cref="Configuration.RunSpec.Hash"/>.</param>
 /// <param name="History">Metrics of every epoch, in order.</param>
-/// <param name="BestEpoch">1-based epoch whose weights are reported (first one with the best validation accuracy).</param>
+/// <param name="BestEpoch">1-based epoch whose weights are reported (first one with the lowest validation loss).</param>
 /// <param name="BestValAccuracy">Validation accuracy of those weights.</param>
 /// <param name="TestLoss">Test BCE-with-logits of the best weights.</param>
 /// <param name="TestAccuracy">Test accuracy of the best weights.</param>
@@ -34,4 +35,20 @@ public sealed record RunResult(
     double[] PreActivationSample,
     TimeSpan TrainingTime,
     PreActivationDistribution PreActivations,
-    ActivationAnalysis? Analysis);
+    ActivationAnalysis? Analysis)
+{
+    /// <summary>The arm the run trained in.</summary>
+    public StudyArm Arm { get; init; } = StudyArms.Default;
+
+    /// <summary>Trainable parameters of the outer network and of the activation network (0 in the fixed arms).</summary>
+    public ParameterCounts Parameters { get; init; } = new(0, 0);
+
+    /// <summary>Accuracy of the reported weights on the train split (minus <see cref="TestAccuracy"/>: the generalisation gap).</summary>
+    public double TrainAccuracy { get; init; } = double.NaN;
+
+    /// <summary>Mean squared error of the warm start's fit to the base function; null unless the arm is <see cref="StudyArm.Warm"/>.</summary>
+    public double? WarmStartFitError { get; init; }
+
+    /// <summary>Stopped by the patience; false when the epoch cap ended it.</summary>
+    public bool StoppedEarly { get; init; }
+}

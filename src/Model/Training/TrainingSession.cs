@@ -28,6 +28,8 @@ public sealed class TrainingSession : IDisposable
     private readonly AdamOptimizer _optimizer;
     private readonly TrainingCheckpoint _checkpoint;
 
+    private readonly double? _warmStartFitError;
+
     private TrainingState _state = new();
     private int[]? _order;
     private int _orderEpoch;
@@ -49,9 +51,10 @@ public sealed class TrainingSession : IDisposable
         // A generator of its own (not torch.manual_seed): several runs share a process on a silo.
         _generator = new Generator(unchecked((ulong)spec.Train.Seed), CPU);
         _model = new LearnedActivationNetwork(data.Train.Width, spec.Model, _generator, ActivationEvaluators.For(spec.Train.ActivationEval));
-        if (spec.Train.WarmStartActivation)
+        if (spec.Model.Arm == StudyArm.Warm)
         {
-            ActivationWarmStart.FitToBase(_model.Activation);
+            // Deterministic, so a restored session recomputes the same error (its weights then come from the checkpoint).
+            _warmStartFitError = ActivationWarmStart.FitToBase(_model.Activation);
         }
 
         _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
@@ -60,7 +63,7 @@ public sealed class TrainingSession : IDisposable
 
     public RunSpec Spec => _spec;
 
-    /// <summary>The network being trained; after <see cref="Complete"/> it holds the best weights.</summary>
+    /// <summary>The network being trained; after <see cref="Complete"/> it holds the weights of the best epoch (lowest validation loss).</summary>
     public LearnedActivationNetwork Model => _model;
 
     public IReadOnlyList<EpochMetrics> History => _state.History.AsReadOnly();
@@ -72,7 +75,11 @@ public sealed class TrainingSession : IDisposable
 
     public int StepsPerEpoch => (_train.Rows + _spec.Train.BatchSize - 1) / _spec.Train.BatchSize;
 
-    public bool IsComplete => _state.CompletedEpochs >= _spec.Train.Epochs;
+    /// <summary>The run is over: validation loss has not improved for <see cref="TrainConfig.Patience"/> epochs, or the cap is reached.</summary>
+    public bool IsComplete => _state.IsComplete(_spec.Train);
+
+    /// <summary>Stopped by the patience rather than by the epoch cap.</summary>
+    public bool StoppedEarly => _state.StoppedEarly(_spec.Train);
 
     /// <summary>A new run: weights drawn from the spec's seed.</summary>
     public static TrainingSession Create(RunSpec spec, DataSplits data) => new(spec, data);
@@ -96,8 +103,8 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>
-    /// The training loop: trains every remaining epoch (all of them for a new session), then
-    /// <see cref="Complete"/>s the run. Blocks the calling thread.
+    /// The training loop: trains epochs until the run is complete (<see cref="IsComplete"/>: the patience ran out or the
+    /// cap was reached), then <see cref="Complete"/>s the run. Blocks the calling thread.
     /// </summary>
     /// <param name="afterEpoch">Called after each epoch, between epochs: where the owner reports, checkpoints or logs.</param>
     /// <param name="batchProgress">Told after every batch, for a live progress bar.</param>
@@ -134,7 +141,7 @@ public sealed class TrainingSession : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (IsComplete)
         {
-            throw new InvalidOperationException($"run {_spec.Model.Name} has already trained all {_spec.Train.Epochs} epochs");
+            throw new InvalidOperationException($"run {_spec.Model.Name} is complete after {_state.CompletedEpochs} epochs (cap {_spec.Train.Epochs}, patience {_spec.Train.Patience})");
         }
 
         set_num_threads(_spec.Train.TorchThreads);
@@ -172,8 +179,9 @@ public sealed class TrainingSession : IDisposable
             }
 
             var metrics = new EpochMetrics(epoch, _state.EpochLossSum / _train.Rows, validation.Loss, validation.Accuracy, validation.Auc, _state.EpochElapsed + clock.Elapsed);
-            if (validation.Accuracy > _state.BestValAccuracy)
+            if (validation.Loss < _state.BestValLoss)
             {
+                _state.BestValLoss = validation.Loss;
                 _state.BestValAccuracy = validation.Accuracy;
                 _state.BestEpoch = epoch;
                 _state.BestModelState = ModuleState.Save(_model);
@@ -197,9 +205,9 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>
-    /// Loads the weights of the best validation accuracy into <see cref="Model"/> and measures them on the test
-    /// split: metrics, the pre-activations' distribution and the learned function's analysis (once, here, so
-    /// epochs pay nothing for them). Calling it again returns the same result.
+    /// Loads the weights of the best epoch (lowest validation loss) into <see cref="Model"/> and measures them on the
+    /// test split: metrics, the pre-activations' distribution and the learned function's analysis (once, here, so
+    /// epochs pay nothing for them), and their accuracy on the train split. Calling it again returns the same result.
     /// </summary>
     public RunResult Complete()
     {
@@ -211,15 +219,18 @@ public sealed class TrainingSession : IDisposable
 
         if (!IsComplete)
         {
-            throw new InvalidOperationException($"run {_spec.Model.Name} has trained {_state.CompletedEpochs} of {_spec.Train.Epochs} epochs; run the rest before completing it");
+            throw new InvalidOperationException($"run {_spec.Model.Name} has trained {_state.CompletedEpochs} epochs and is not complete (cap {_spec.Train.Epochs}, patience {_spec.Train.Patience}); run the rest before completing it");
         }
 
         set_num_threads(_spec.Train.TorchThreads);
         ModuleState.Load(_model, _state.BestModelState);
         var test = ModelEvaluation.Evaluate(_model, _test);
+        var train = ModelEvaluation.Evaluate(_model, _train);
         var sample = ActivationProbe.SamplePreActivations(_model, _test.Features);
         var preActivations = ActivationProbe.PreActivations(_model, _test.Features);
-        var (x, y) = ActivationProbe.Curve(_model.Activation, LearnedActivationFigure.XRangeFor(sample));
+
+        // The fixed arms apply the plain base: no learned function to draw or analyse.
+        var (x, y) = _model.HasActivationNetwork ? ActivationProbe.Curve(_model.Activation, LearnedActivationFigure.XRangeFor(sample)) : ([], []);
         var history = _state.History.ToArray();
         _result = new RunResult(
             _spec.Model.Name,
@@ -237,14 +248,26 @@ public sealed class TrainingSession : IDisposable
             preActivations,
             // A run whose pre-activations collapsed to one value (or are not finite) has no interval to measure
             // over; it still completes, without an analysis.
-            ActivationAnalyser.CanAnalyse(preActivations.Pooled) ? ActivationAnalyser.Analyse(_model.Activation, preActivations.Pooled) : null);
+            _model.HasActivationNetwork && ActivationAnalyser.CanAnalyse(preActivations.Pooled) ? ActivationAnalyser.Analyse(_model.Activation, preActivations.Pooled) : null)
+        {
+            Arm = _spec.Model.Arm,
+            Parameters = _model.Parameters,
+            TrainAccuracy = train.Accuracy,
+            WarmStartFitError = _warmStartFitError,
+            StoppedEarly = StoppedEarly,
+        };
         return _result;
     }
 
-    /// <summary>Exports the learned activation of the best weights (call after <see cref="Complete"/>).</summary>
+    /// <summary>Exports the learned activation of the best weights (call after <see cref="Complete"/>; not in the fixed arms, which have none).</summary>
     public ActivationWeightFiles SaveActivationWeights(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_model.HasActivationNetwork)
+        {
+            throw new InvalidOperationException($"run {_spec.Model.Name} has no activation network to export (arm {Names.Of(_spec.Model.Arm)})");
+        }
+
         if (_result is null)
         {
             throw new InvalidOperationException("the activation's weights are exported after Complete(), which loads the best weights");

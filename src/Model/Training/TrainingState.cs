@@ -2,7 +2,7 @@ namespace LearnedActivation.Model.Training;
 
 /// <summary>
 /// Where a run stands between two batches, apart from its tensors: the position in the run, the unfinished
-/// epoch's running sums, the best epoch so far and the history. It is what a checkpoint carries besides the
+/// epoch's running sums, the best epoch so far (which, with the patience, decides when the run stops) and the history. It is what a checkpoint carries besides the
 /// weights, Adam's moments and the generator (see <see cref="Checkpoints.TrainingCheckpoint"/>); the session
 /// advances it batch by batch.
 /// </summary>
@@ -19,15 +19,29 @@ internal sealed class TrainingState
     /// <summary>Wall time already spent in the unfinished epoch (by runs before a cancellation or a restore).</summary>
     public TimeSpan EpochElapsed { get; set; }
 
-    /// <summary>1-based epoch of the best validation accuracy so far, 0 when no epoch has finished.</summary>
+    /// <summary>1-based epoch of the lowest validation loss so far (the first, on ties), 0 when no epoch has finished.</summary>
     public int BestEpoch { get; set; }
 
+    /// <summary>Validation loss of <see cref="BestEpoch"/>: an epoch must beat it to become the best.</summary>
+    public double BestValLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>Validation accuracy of <see cref="BestEpoch"/>.</summary>
     public double BestValAccuracy { get; set; } = double.NegativeInfinity;
 
     /// <summary>The weights of <see cref="BestEpoch"/>, as <see cref="Checkpoints.ModuleState.Save"/> wrote them.</summary>
     public byte[] BestModelState { get; set; } = [];
 
     public List<EpochMetrics> History { get; } = [];
+
+    /// <summary>Epochs finished since the best one: the run stops when they reach the patience.</summary>
+    public int EpochsSinceBest => CompletedEpochs - BestEpoch;
+
+    /// <summary>Whether the run is over: the patience ran out, or the cap was reached.</summary>
+    public bool IsComplete(Configuration.TrainConfig train) => StoppedEarly(train) || CompletedEpochs >= train.Epochs;
+
+    /// <summary>Stopped by the patience (validation loss did not improve for that many epochs) before the cap.</summary>
+    public bool StoppedEarly(Configuration.TrainConfig train) =>
+        BestEpoch > 0 && EpochsSinceBest >= train.Patience && CompletedEpochs < train.Epochs;
 
     /// <summary>Closes the unfinished epoch: the next one starts from zero.</summary>
     public void EndEpoch(EpochMetrics metrics)

@@ -21,6 +21,7 @@ public sealed class NameOptionsParseEveryName
         AssertConvertsEveryName<SizePreset>(new OuterSizeOption());
         AssertConvertsEveryName<SizePreset>(new ActivationSizeOption());
         AssertConvertsEveryName<ActivationEvaluation>(new EvaluationModeOption());
+        AssertConvertsEveryName<StudyArm>(new ArmOption());
     }
 
     [Fact]
@@ -46,6 +47,7 @@ public sealed class NameOptionsParseEveryName
     [InlineData(nameof(TrainSettings.Outer), "small")]
     [InlineData(nameof(TrainSettings.Act), "small")]
     [InlineData(nameof(TrainSettings.ActivationEval), "grid")]
+    [InlineData(nameof(TrainSettings.Arm), "learned")]
     public void HelpShowsADefaultNameThatTheOptionConvertsBackToTheDefault(string property, string shown)
     {
         var info = typeof(TrainSettings).GetProperty(property)!;

@@ -81,7 +81,15 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, epochs, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data)")]
+    [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide)")]
+    [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide)")]
+    [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
+    [InlineData("""{"arms": ["fixed", "fixed"]}""", "sweep.json: arms[1]: duplicate 'fixed'")]
+    [InlineData("""{"patience": 0}""", "sweep.json: patience: must be a positive integer (got 0)")]
+    [InlineData("""{"patience": "10"}""", "sweep.json: patience: must be a positive integer (got '10')")]
+    [InlineData("""{"maxEpochs": -5}""", "sweep.json: maxEpochs: must be a positive integer (got -5)")]
+    [InlineData("""{"maxEpochs": 10, "epochs": 10}""", "sweep.json: epochs: give either \"maxEpochs\" or its older name \"epochs\", not both")]
     [InlineData("""{"activationEval": "fast"}""", "sweep.json: activationEval: unknown activation evaluation 'fast' (expected exact|fused|grid)")]
     [InlineData("""{"data": {"file": "x.csv", "target": "y", "sep": ";"}}""", "sweep.json: data.sep: unknown field (expected one of file, target)")]
     [InlineData("""{"data": {"file": "x.csv"}}""", "sweep.json: data.target: required when data.file is set")]
@@ -106,6 +114,40 @@ public sealed class SweepSpecJsonTests
         Assert.Equal("learningRate: must be positive (got NaN)", SweepSpecValidator.FirstError(spec with { Budget = spec.Budget with { LearningRate = double.NaN } }));
         Assert.Equal("axes: unknown base or size", SweepSpecValidator.FirstError(spec with { Axes = spec.Axes with { OuterSizes = [(SizePreset)9] } }));
         Assert.StartsWith("id: ", SweepSpecValidator.FirstError(spec with { Id = "a/b" }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArmsMultiplyTheRunsAndTheFixedArmsOnceAcrossActivationSizes()
+    {
+        var spec = SweepSpecJson.Parse(
+            """{"bases": ["tanh"], "outerSizes": ["small", "large"], "activationSizes": ["small", "large"], "arms": ["learned", "warm", "fixed", "fixed-wide"], "seeds": [0, 1], "maxEpochs": 30, "patience": 4}""",
+            "sweep.json");
+
+        // Per outer size: 2 activation sizes x (learned, warm) + fixed + fixed-wide = 6 configurations, x 2 seeds.
+        var runs = spec.Runs();
+        Assert.Equal(2 * 6 * 2, runs.Count);
+        Assert.Equal(runs.Count, runs.Select(r => r.ConfigName).Distinct().Count());
+        Assert.Equal(
+            ["tanh_small_small_s0", "tanh_small_small_s1", "tanh_small_large_s0", "tanh_small_large_s1",
+             "tanh_small_small_warm_s0", "tanh_small_small_warm_s1", "tanh_small_large_warm_s0", "tanh_small_large_warm_s1",
+             "tanh_small_fixed_s0", "tanh_small_fixed_s1", "tanh_small_fixed-wide_s0", "tanh_small_fixed-wide_s1"],
+            runs.Take(12).Select(r => r.ConfigName));
+        Assert.All(runs, r => Assert.Equal(r.ConfigName, $"{r.Model.Name}_s{r.Seed}"));
+        Assert.Equal(StudyArm.FixedWide, runs[11].Model.Arm);
+        Assert.Equal((30, 4), (spec.Budget.Epochs, spec.Budget.Patience));
+        Assert.Equal(4, RunWorkItem.For(spec, runs[0]).Train.Patience);
+        Assert.Equal(spec.Configs(), runs.Select(r => r.Model).Distinct());
+        Assert.False(spec.SameAs(spec with { Axes = spec.Axes with { Arms = [StudyArm.Learned] } }));
+    }
+
+    [Fact]
+    public void TheDefaultStudyIsTheLearnedArmUnderItsOriginalNames()
+    {
+        var spec = SweepSpec.Default("study");
+        Assert.Equal([StudyArm.Learned], spec.Axes.Arms);
+        Assert.All(spec.Runs(), r => Assert.Equal(StudyArm.Learned, r.Model.Arm));
+        Assert.Contains(spec.Runs(), r => r.ConfigName == "gelu_large_medium");
+        Assert.Equal(spec.Budget, SweepSpecJson.Parse("""{"epochs": 500}""", "old.json").Budget);
     }
 
     [Theory]

@@ -35,6 +35,7 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(state.EpochLossSum, read.EpochLossSum);
         Assert.Equal(state.EpochElapsed, read.EpochElapsed);
         Assert.Equal(state.BestEpoch, read.BestEpoch);
+        Assert.Equal(state.BestValLoss, read.BestValLoss);
         Assert.Equal(state.BestValAccuracy, read.BestValAccuracy);
         Assert.Equal(state.BestModelState, read.BestModelState);
         Assert.Equal(state.History, read.History);
@@ -95,6 +96,7 @@ public sealed class TrainingCheckpointTests
             EpochLossSum = 12.5,
             EpochElapsed = TimeSpan.FromMilliseconds(1234),
             BestEpoch = 2,
+            BestValLoss = 0.9 / 2, // the validation loss of Epoch(2): the best epoch's loss is checked against its history
             BestValAccuracy = 0.75,
             BestModelState = [1, 2, 3],
         };

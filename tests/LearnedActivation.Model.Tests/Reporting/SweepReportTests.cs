@@ -9,9 +9,10 @@ public sealed class SweepReportTests : IDisposable
 {
     private static readonly string[] CsvHeader =
     [
-        "run", "base", "outer", "act", "seed", "arm", "outcome", "epochs", "best_epoch",
+        "run", "base", "outer", "act", "arm", "seed", "outcome", "epochs", "best_epoch",
         "val_accuracy", "val_auc", "test_accuracy", "test_auc", "test_loss", "training_time_s",
         "extrema_count", "dominant_z", "asymmetry", "nearest", "nearest_error", "base_distance",
+        "outer_params", "activation_params", "train_accuracy", "warm_fit_error", "stopped_early",
         "group_seeds", "test_accuracy_mean", "test_accuracy_ci_low", "test_accuracy_ci_high",
         "test_auc_mean", "test_auc_ci_low", "test_auc_ci_high", "test_loss_mean", "test_loss_ci_low", "test_loss_ci_high",
         "vs_fixed_diff", "vs_fixed_ci_low", "vs_fixed_ci_high", "vs_fixed_verdict",
@@ -110,6 +111,11 @@ public sealed class SweepReportTests : IDisposable
                 ["nearest"] = "",
                 ["nearest_error"] = "",
                 ["base_distance"] = "",
+                ["outer_params"] = "",
+                ["activation_params"] = "",
+                ["train_accuracy"] = "",
+                ["warm_fit_error"] = "",
+                ["stopped_early"] = "",
                 ["group_seeds"] = "1",
                 ["test_accuracy_mean"] = SweepRunsFixture.TestAccuracy(i).ToString("F4", CultureInfo.InvariantCulture),
                 ["test_accuracy_ci_low"] = "",
@@ -159,9 +165,9 @@ public sealed class SweepReportTests : IDisposable
         var markdown = File.ReadAllText(_directory.File("results.md"));
 
         Assert.StartsWith("# Results of sweep study\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| run | base | outer | act | seed | arm | outcome | epochs | best epoch | val acc | val AUC | test acc | test AUC | test loss | training time (s) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| tanh_small_small | tanh | small | small | 0 | learned | completed | 5 | 1 | 0.7000 | 0.8000 | 0.6900 | 0.7900 | - | 10.2500 |", markdown, StringComparison.Ordinal);
-        Assert.Equal(27, markdown.Split('\n').Count(l => l.Contains(" | 0 | learned | completed | 5 | ", StringComparison.Ordinal)));
+        Assert.Contains("| run | base | outer | act | arm | seed | outcome | epochs | best epoch | val acc | val AUC | test acc | test AUC | test loss | training time (s) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| tanh_small_small | tanh | small | small | learned | 0 | completed | 5 | 1 | 0.7000 | 0.8000 | 0.6900 | 0.7900 | - | 10.2500 |", markdown, StringComparison.Ordinal);
+        Assert.Equal(27, markdown.Split('\n').Count(l => l.Contains(" | learned | 0 | completed | 5 | ", StringComparison.Ordinal)));
 
         // tanh is runs 0..8: mean test accuracy 0.69 + 0.005 * 4; the best is the last of them.
         var meanTanh = (0.69 + (0.005 * 4)).ToString("F4", CultureInfo.InvariantCulture);
@@ -330,7 +336,7 @@ public sealed class SweepReportTests : IDisposable
         Assert.All(images, image => Assert.True(File.Exists(Path.Combine(_directory.Path, image)), $"report links {image}, which does not exist"));
         Assert.Contains("![tanh, relu and gelu](reference_functions.png)", report, StringComparison.Ordinal);
         Assert.Contains("[results.csv](results.csv)", report, StringComparison.Ordinal);
-        Assert.Contains("| gelu_large_large | gelu | large | large | 0 | learned | completed |", report, StringComparison.Ordinal);
+        Assert.Contains("| gelu_large_large | gelu | large | large | learned | 0 | completed |", report, StringComparison.Ordinal);
         Assert.Contains("| relu | 9 | 9 |", report, StringComparison.Ordinal);
         CopySamples("full");
     }

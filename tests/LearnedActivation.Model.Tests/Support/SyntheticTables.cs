@@ -52,8 +52,10 @@ public static class SyntheticTables
         SizePreset outer = SizePreset.Small,
         SizePreset activation = SizePreset.Small,
         int batchSize = 128,
-        double learningRate = 1e-2) =>
-        new(new ModelConfig(baseActivation, outer, activation), new TrainConfig(epochs, batchSize, learningRate, seed, TorchThreads: 1), "synthetic");
+        double learningRate = 1e-2,
+        StudyArm arm = StudyArms.Default,
+        int patience = TrainConfig.DefaultPatience) =>
+        new(new ModelConfig(baseActivation, outer, activation, arm), new TrainConfig(epochs, batchSize, learningRate, seed, TorchThreads: 1, Patience: patience), "synthetic");
 
     /// <summary>Every parameter's raw bytes, in registration order: equal arrays mean bit-identical weights.</summary>
     public static byte[] ParameterBytes(nn.Module module)

@@ -159,7 +159,7 @@ public sealed class TrainingSessionTests
         using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 1), Data);
 
         var early = Assert.Throws<InvalidOperationException>(() => session.Complete());
-        Assert.Contains("0 of 1 epochs", early.Message, StringComparison.Ordinal);
+        Assert.Contains("has trained 0 epochs", early.Message, StringComparison.Ordinal);
         session.RunEpoch();
         Assert.True(session.IsComplete);
         Assert.Throws<InvalidOperationException>(() => session.RunEpoch());

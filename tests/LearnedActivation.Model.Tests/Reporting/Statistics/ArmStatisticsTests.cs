@@ -108,6 +108,9 @@ public sealed class ArmStatisticsTests
         Assert.Equal(ClaimVerdict.NotTested, Claim.Combine([SubTest.Untested]));
     }
 
-    internal static RunSummary Run(ModelConfig config, long seed, StudyArm arm, double testAccuracy) =>
-        SweepRunsFixture.Completed(config, seed, $"{config.Name}_{Names.Of(arm)}_s{seed}") with { Arm = arm, TestAccuracy = testAccuracy };
+    internal static RunSummary Run(ModelConfig config, long seed, StudyArm arm, double testAccuracy)
+    {
+        var inArm = config with { Arm = arm };
+        return SweepRunsFixture.Completed(inArm, seed, $"{inArm.Name}_s{seed}") with { TestAccuracy = testAccuracy };
+    }
 }

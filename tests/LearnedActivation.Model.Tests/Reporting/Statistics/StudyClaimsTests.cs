@@ -53,7 +53,7 @@ public sealed class StudyClaimsTests
             ArmStatisticsTests.Run(config, s, StudyArm.Fixed, fixedArm[s]),
         });
 
-        var claims = Check(runs, [config], [0, 1, 2, 3]);
+        var claims = Check(runs, [config, config with { Arm = StudyArm.Fixed }], [0, 1, 2, 3]);
 
         Assert.Equal(ClaimVerdict.Supported, claims["g"].Verdict);
         Assert.Contains("1 on par", claims["g"].Evidence, StringComparison.Ordinal);
@@ -79,7 +79,9 @@ public sealed class StudyClaimsTests
 
     private static Dictionary<string, Claim> Check(IEnumerable<RunSummary> runs, IReadOnlyList<ModelConfig>? configs = null, IReadOnlyList<long>? seeds = null)
     {
-        var sweep = SweepRuns.Create(configs ?? SweepRunsFixture.Study, [.. runs], seeds);
+        var list = runs.ToList();
+        // The study's learned configurations, and those of the other arms the runs bring (a configuration carries its arm).
+        var sweep = SweepRuns.Create(configs ?? [.. SweepRunsFixture.Study, .. list.Select(r => r.Config)], list, seeds);
         return StudyClaims.Check(sweep, ArmStatistics.Of(sweep.Rows)).ToDictionary(c => c.Letter);
     }
 }
