@@ -16,8 +16,6 @@ internal static class DataFile
     // 64 KiB keeps the decoder busy without a per-line syscall; larger buffers measured no faster.
     internal const int BufferSize = 1 << 16;
 
-    private const int MaxQuoted = 40;
-
     /// <summary>
     /// Opens <paramref name="path"/> for reading. Compression is detected from the content, not the
     /// extension, so a renamed ".csv" that is really gzip (or the reverse) still reads.
@@ -70,30 +68,8 @@ internal static class DataFile
     /// <summary>Keeps user-facing messages to one line however the underlying message was written.</summary>
     public static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
-    /// <summary>
-    /// Quotes a value read from a file for a message: control characters escaped (<c>\n</c>, <c>\x00</c>) and cut
-    /// short, so that one bad cell can neither flood the terminal, break the one-line message, nor show more of a
-    /// file than a glimpse.
-    /// </summary>
-    public static string Quote(ReadOnlySpan<char> value)
-    {
-        var shown = value.Length <= MaxQuoted ? value : value[..MaxQuoted];
-        var text = new StringBuilder(shown.Length + 8).Append('\'');
-        foreach (var c in shown)
-        {
-            _ = c switch
-            {
-                '\n' => text.Append("\\n"),
-                '\r' => text.Append("\\r"),
-                '\t' => text.Append("\\t"),
-                '\'' => text.Append("\\'"),
-                _ when char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' => text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
-                _ => text.Append(c),
-            };
-        }
-
-        return text.Append(value.Length > MaxQuoted ? "'..." : "'").ToString();
-    }
+    /// <summary>Quotes a value read from a file for a message: escaped and cut short (see <see cref="Excerpt.Quote"/>).</summary>
+    public static string Quote(ReadOnlySpan<char> value) => Excerpt.Quote(value);
 
     private static DataException TooManyBytes(string path, long limit, bool gzip)
     {
