@@ -71,6 +71,12 @@ internal sealed class DataLines : IDisposable
             line = _long.ToString();
         }
 
+        // A NUL never appears in text: the file is binary (or /proc/self/environ), and none of it is worth quoting.
+        if (line.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DataException($"{_path}: line {LineNumber} holds a NUL character: not a text data file");
+        }
+
         return line.EndsWith('\r') ? line[..^1] : line;
     }
 
