@@ -9,7 +9,8 @@
 #   deploy/local-cluster.sh env           the variables that point learnact at this cluster
 #   deploy/local-cluster.sh stop          stop everything this script started (and nothing else)
 #
-# Settings (environment): LEARNACT_CLUSTER_DIR (state, logs, data; default ./.cluster), REDIS_PORT (6390),
+# Settings (environment): LEARNACT_CLUSTER_DIR (state, logs, data; default ./.cluster), LEARNACT_DATA_ROOT (the
+# only folder silos read data files from; default $LEARNACT_CLUSTER_DIR/data), REDIS_PORT (6390),
 # AZURITE_PORT (10010), SILO_PORT_BASE (11200), GATEWAY_PORT_BASE (30200), SLOTS (runs per silo, 1),
 # CONFIGURATION (Release). Missing redis-server / azurite are installed (apt-get / npm) when run as root.
 set -euo pipefail
@@ -21,6 +22,8 @@ AZURITE_PORT="${AZURITE_PORT:-10010}"
 SILO_PORT_BASE="${SILO_PORT_BASE:-11200}"
 GATEWAY_PORT_BASE="${GATEWAY_PORT_BASE:-30200}"
 SLOTS="${SLOTS:-1}"
+# Silos read data files only under this folder (a spec names them relative to it, or by an absolute path inside it).
+DATA_ROOT="${LEARNACT_DATA_ROOT:-$DIR/data}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 SILO_DLL="$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/learnact-silo.dll"
 # Azurite's fixed, public development account (documented by Microsoft; not a secret).
@@ -55,7 +58,7 @@ ensure_tools() {
 start_silo() { # index
   local i="$1" pid="$DIR/silo-$1.pid"
   if alive "$pid"; then say "silo $i already running (pid $(cat "$pid"))"; return 0; fi
-  mkdir -p "$DIR/silo-$i"
+  mkdir -p "$DIR/silo-$i" "$DATA_ROOT"
   # exec: the pid recorded is the silo's own, so that stop and kill reach it.
   (
     cd "$DIR/silo-$i"
@@ -64,7 +67,7 @@ start_silo() { # index
       LEARNACT_Silo__SiloPort=$((SILO_PORT_BASE + i)) LEARNACT_Silo__GatewayPort=$((GATEWAY_PORT_BASE + i)) \
       LEARNACT_Silo__LogFile="$DIR/logs/silo-$i.clef" \
       LEARNACT_Storage__Provider=AzureBlob LEARNACT_Storage__ConnectionString="$BLOB" LEARNACT_Storage__Container=learnact \
-      LEARNACT_Training__Slots="$SLOTS"
+      LEARNACT_Training__Slots="$SLOTS" LEARNACT_Data__Root="$DATA_ROOT"
     exec dotnet "$SILO_DLL" </dev/null >"$DIR/logs/silo-$i.out" 2>&1
   ) &
   echo $! >"$pid"

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Model.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -37,9 +38,9 @@ public class StoreSettings : CommandSettings
     public string StoreRoot => Store ?? Environment.GetEnvironmentVariable(StoreVariable) ?? BlobStoreOptions.DefaultRoot;
 
     /// <summary>A SWEEP argument must be a storage-safe name (the rule sweep specs follow), never a path.</summary>
-    protected static ValidationResult ValidateSweepId(string sweep) => RunKey.IsValidName(sweep)
+    protected static ValidationResult ValidateSweepId(string sweep) => RunKey.IsValidSweepId(sweep)
         ? ValidationResult.Success()
-        : ValidationResult.Error($"SWEEP: '{sweep}' is not a sweep id (letters, digits, '.', '_' and '-', not starting with '.')");
+        : ValidationResult.Error($"SWEEP: {Excerpt.Quote(sweep)} is not a sweep id (letters, digits, '.', '_' and '-', not starting with '.'; not a name the store uses itself)");
 
     /// <summary>The cluster's Redis connection string; null in embedded mode.</summary>
     public string? ClusterRedis => NonEmpty(Cluster) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable));

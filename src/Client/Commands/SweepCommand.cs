@@ -21,6 +21,12 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     {
         ArgumentNullException.ThrowIfNull(settings);
         var spec = SweepSpecBuilder.Build(settings);
+        if (!settings.IsCluster)
+        {
+            // The embedded silo reads the same variables; a bad one is a usage error here, not a failed start.
+            _ = DataLimitsSettings.FromEnvironment();
+        }
+
         return settings.IsCluster
             ? await SubmitToClusterAsync(spec, settings, cancellationToken)
             : await RunEmbeddedAsync(spec, settings, cancellationToken);

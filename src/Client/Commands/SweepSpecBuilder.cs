@@ -1,7 +1,9 @@
+using System.Globalization;
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
+using LearnedActivation.Model.IO;
 
 namespace LearnedActivation.Client.Commands;
 
@@ -13,12 +15,7 @@ internal static class SweepSpecBuilder
         SweepSpec spec;
         if (settings.Spec is { } file)
         {
-            if (!File.Exists(file))
-            {
-                throw new UsageException($"--spec: file not found: {file}");
-            }
-
-            spec = SweepSpecJson.Parse(File.ReadAllText(file), Path.GetFileName(file), settings.Id ?? SweepSettings.DefaultId);
+            spec = SweepSpecJson.Parse(ReadSpec(file), Path.GetFileName(file), settings.Id ?? SweepSettings.DefaultId);
         }
         else
         {
@@ -30,7 +27,15 @@ internal static class SweepSpecBuilder
             spec = spec with { Id = id };
         }
 
-        if (settings.Data is not null || settings.Target is not null)
+        if (settings.IsCluster)
+        {
+            // The silos read the file, under their data root: the name travels as written, resolved there, not here.
+            if (settings.Data is not null || settings.Target is not null)
+            {
+                spec = spec with { Data = new DataSpec(settings.Data, settings.Target) };
+            }
+        }
+        else if (settings.Data is not null || settings.Target is not null)
         {
             spec = spec with { Data = LocalData(settings.Data, settings.Target) };
         }
@@ -62,6 +67,30 @@ internal static class SweepSpecBuilder
         }
 
         return spec;
+    }
+
+    /// <summary>
+    /// The spec's text, read only from a regular file no larger than <see cref="SweepSpecJson.MaxLength"/> bytes
+    /// (a FIFO would block, <c>/dev/zero</c> never ends).
+    /// </summary>
+    private static string ReadSpec(string file)
+    {
+        switch (UnixFile.KindOf(file))
+        {
+            case FileKind.Missing:
+                throw new UsageException($"--spec: file not found: {file}");
+            case FileKind.Regular:
+                break;
+            default:
+                throw new UsageException($"--spec: {file} is not a regular file");
+        }
+
+        if (new FileInfo(file).Length > SweepSpecJson.MaxLength)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--spec: {file} is larger than {SweepSpecJson.MaxLength} bytes, the limit for a spec"));
+        }
+
+        return File.ReadAllText(file);
     }
 
     /// <summary>Silos may run elsewhere or in another folder: the sweep records an absolute path.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Data;
@@ -13,6 +14,9 @@ namespace LearnedActivation.Client.Commands;
 /// <summary><c>learnact train</c>: one configuration, end to end, with a live progress bar.</summary>
 public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSettings>
 {
+    // An undefined metric (NaN) is printed as "NaN" rather than failing the whole command at its last step.
+    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -24,7 +28,7 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
         var outDir = settings.Out ?? Path.Combine("runs", "train", model.Name);
         CreateOutputFolder(outDir);
 
-        var source = DataSourceFactory.Create(settings.Data, settings.Target);
+        var source = DataSourceFactory.Create(settings.Data, settings.Target, DataLimitsSettings.FromEnvironment());
         var (splits, contentHash) = await DataLoading.LoadAndSplitAsync(display, source, train.Seed, cancellationToken);
         var spec = new RunSpec(model, train, contentHash);
 
@@ -38,7 +42,7 @@ public sealed class TrainCommand(IAnsiConsole console) : AsyncCommand<TrainSetti
             if (settings.Json)
             {
                 var document = new { config = result.ConfigName, arm = Names.Of(result.Arm), epochs = result.History.Count, bestEpoch = result.BestEpoch, bestValAccuracy = result.BestValAccuracy, testAccuracy = result.TestAccuracy, testAuc = result.TestAuc, trainAccuracy = result.TrainAccuracy, outputs = files.Directory };
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document));
+                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
             }
             else
             {

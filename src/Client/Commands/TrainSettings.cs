@@ -92,6 +92,12 @@ public sealed class TrainSettings : DataSettings
             return ValidationResult.Error($"--threads: must be a positive number (got {Threads})");
         }
 
+        // libtorch aborts the whole process (not an exception) when asked for many more threads than it can start.
+        if (Threads > Environment.ProcessorCount)
+        {
+            return ValidationResult.Error($"--threads: {Threads} is more than the {Environment.ProcessorCount} cores of this machine");
+        }
+
         return base.Validate();
     }
 }

@@ -37,6 +37,10 @@ public readonly partial record struct RunKey(string SweepId, string ConfigName)
     /// <summary>A sweep id or configuration name: 1-64 of [A-Za-z0-9._-], starting with a letter or digit.</summary>
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    /// <summary>A valid name that is also not one the store uses at its top level (<c>logs</c>), where sweeps have their folders.</summary>
+    public static bool IsValidSweepId(string? id) => IsValidName(id) && !Storage.StoreLayout.IsReservedTopLevelName(id!);
+
+    // \z, not $: "$" also matches before a final "\n", which let "study\n" through as a name.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 }

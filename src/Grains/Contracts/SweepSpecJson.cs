@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.IO;
 
 namespace LearnedActivation.Grains.Contracts;
 
@@ -21,6 +22,9 @@ public static class SweepSpecJson
 {
     public const string DefaultId = "study";
 
+    /// <summary>Largest spec accepted, in characters (a study's spec is well under 1 KiB; the limit keeps a huge file from being parsed at all).</summary>
+    public const int MaxLength = 1 << 20;
+
     private static readonly string[] KnownFields =
         ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
 
@@ -33,6 +37,11 @@ public static class SweepSpecJson
     public static SweepSpec Parse(string json, string fileName, string defaultId = DefaultId)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > MaxLength)
+        {
+            throw new SweepSpecException(string.Create(CultureInfo.InvariantCulture, $"{fileName}: larger than {MaxLength} characters, the limit for a spec"));
+        }
+
         JsonDocument document;
         try
         {
@@ -147,13 +156,20 @@ public static class SweepSpecJson
                 throw Error(field, "must not be empty");
             }
 
+            // One axis alone may not exceed the sweep's run limit; checked before anything is read from it.
+            if (array.GetArrayLength() > SweepSpecValidator.MaxRuns)
+            {
+                throw Error(field, string.Create(CultureInfo.InvariantCulture, $"{array.GetArrayLength()} values, more than the limit of {SweepSpecValidator.MaxRuns} runs in a sweep"));
+            }
+
             var values = new List<T>();
+            var seen = new HashSet<T>();
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
                 var path = $"{field}[{index++}]";
                 var value = item(element, path);
-                if (values.Contains(value))
+                if (!seen.Add(value))
                 {
                     throw Error(path, $"duplicate {Show(element)}");
                 }
@@ -204,8 +220,8 @@ public static class SweepSpecJson
 
         private static string Show(JsonElement e) => e.ValueKind switch
         {
-            JsonValueKind.String => $"'{e.GetString()}'",
-            JsonValueKind.Number => e.GetRawText(),
+            JsonValueKind.String => Excerpt.Quote(e.GetString()),
+            JsonValueKind.Number => e.GetRawText() is { Length: <= Excerpt.DefaultLength } raw ? raw : Excerpt.Quote(e.GetRawText()),
             JsonValueKind.Array => "a list",
             JsonValueKind.Object => "an object",
             _ => e.ValueKind.ToString().ToLower(CultureInfo.InvariantCulture),

@@ -1,4 +1,6 @@
 using System.Globalization;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.IO;
 
 namespace LearnedActivation.Grains.Contracts;
 
@@ -8,13 +10,24 @@ namespace LearnedActivation.Grains.Contracts;
 /// </summary>
 public static class SweepSpecValidator
 {
+    /// <summary>
+    /// Runs one sweep may have (the product of its axes). Each run is a grain with stored state, checkpoints and
+    /// artifacts; the study has 27. A bound keeps one spec from flooding a cluster and its store.
+    /// </summary>
+    public const int MaxRuns = 10_000;
+
     /// <summary>The first problem as "field: problem", or null when the spec is valid.</summary>
     public static string? FirstError(SweepSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (!RunKey.IsValidName(spec.Id))
         {
-            return $"id: '{spec.Id}' is not a valid sweep id (1-64 of letters, digits, '.', '_', '-'; starting with a letter or digit)";
+            return $"id: {Excerpt.Quote(spec.Id ?? string.Empty)} is not a valid sweep id (1-64 of letters, digits, '.', '_', '-'; starting with a letter or digit)";
+        }
+
+        if (!RunKey.IsValidSweepId(spec.Id))
+        {
+            return $"id: '{spec.Id}' is reserved (the store uses that name itself); choose another id";
         }
 
         if (spec.Axes is null || spec.Budget is null || spec.Data is null)
@@ -44,6 +57,14 @@ public static class SweepSpecValidator
             return "arms: unknown arm";
         }
 
+        // The fixed arms have no activation network: one run per base, outer size and seed, whatever the activation sizes.
+        var configsPerBaseAndOuter = axes.Arms!.Distinct().Sum(a => a.HasActivationNetwork() ? (long)axes.ActivationSizes!.Count : 1);
+        var runs = (long)axes.Bases!.Count * axes.OuterSizes!.Count * configsPerBaseAndOuter * axes.Seeds!.Count;
+        if (runs > MaxRuns)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"axes: {runs} runs (bases x outerSizes x arms' activation sizes x seeds), more than the limit of {MaxRuns}; split the study into several sweeps");
+        }
+
         if (axes.Seeds!.Any(s => s < 0))
         {
             return "seeds: must be non-negative integers";
@@ -60,6 +81,11 @@ public static class SweepSpecValidator
         if (bad is { } b2)
         {
             return $"{b2.Item1}: must be positive (got {b2.Item2})";
+        }
+
+        if (budget.TorchThreads > Environment.ProcessorCount)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"torchThreads: {budget.TorchThreads} is more than the {Environment.ProcessorCount} cores of this machine");
         }
 
         if (spec.Data.File is not null && string.IsNullOrWhiteSpace(spec.Data.Target))

@@ -3,6 +3,7 @@ using LearnedActivation.Grains.Scheduling;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Grains.Training;
+using LearnedActivation.Model.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public static class GrainsSiloBuilderExtensions
     /// training worker, executor and the work puller that claims queued runs for this silo, the TorchSharp training backend and the report assembler.
     /// Tests register their own <see cref="ITrainingBackend"/> / <see cref="ISweepArtifactAssembler"/> first to replace them.
     /// Options: "Training" (<see cref="TrainingSlotsOptions"/>), "Scheduling" (<see cref="RunSchedulingOptions"/>) and
-    /// "Storage" (<see cref="BlobStoreOptions"/>), validated on start.
+    /// "Storage" (<see cref="BlobStoreOptions"/>), "Data" (<see cref="DataAccessOptions"/>, <see cref="DataLimits"/>), validated on start.
     /// </summary>
     public static ISiloBuilder AddLearnedActivationGrains(this ISiloBuilder silo)
     {
@@ -29,6 +30,12 @@ public static class GrainsSiloBuilderExtensions
         services.AddOptions<TrainingSlotsOptions>().BindConfiguration(TrainingSlotsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RunSchedulingOptions>().BindConfiguration(RunSchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().BindConfiguration(BlobStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataAccessOptions>().BindConfiguration(DataAccessOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.Root) || Directory.Exists(o.Root), $"{DataAccessOptions.Section}:{nameof(DataAccessOptions.Root)} must be an existing directory")
+            .ValidateOnStart();
+        services.AddOptions<DataLimits>().BindConfiguration(DataLimits.Section)
+            .Validate(l => l.FirstError() is null, $"{DataLimits.Section}: every Max* limit must be positive")
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBlobStore>(CreateBlobStore);

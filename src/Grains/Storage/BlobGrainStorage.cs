@@ -13,10 +13,15 @@ namespace LearnedActivation.Grains.Storage;
 /// </summary>
 public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
 {
-    /// <summary>Readable, and stable across renames of C# members only where names are kept: state records are append-only.</summary>
+    /// <summary>
+    /// Readable, and stable across renames of C# members only where names are kept: state records are append-only.
+    /// NaN and infinities are written as "NaN", "Infinity": a metric may be undefined (an AUC on one class), and a
+    /// state that cannot be written would fail every report of the run and never let the sweep end.
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

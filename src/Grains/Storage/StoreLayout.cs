@@ -27,8 +27,17 @@ public static class StoreLayout
 
     private const string RunsSegment = "runs";
 
+    private const string LogFolder = "logs";
+
     /// <summary>File-system store: the owning process's log (compact JSON), relative to the root.</summary>
-    public static string LogFile { get; } = Path.Combine("logs", "learnact.clef");
+    public static string LogFile { get; } = Path.Combine(LogFolder, "learnact.clef");
+
+    /// <summary>
+    /// Whether the store itself uses <paramref name="name"/> at its top level, where each sweep has its folder: a sweep
+    /// id may not take it. Compared ignoring case, so that no id clashes on a case-insensitive file system.
+    /// (".lock", ".gateway" and "_grains" are refused by <see cref="Contracts.RunKey.IsValidName"/> already.)
+    /// </summary>
+    public static bool IsReservedTopLevelName(string name) => string.Equals(name, LogFolder, StringComparison.OrdinalIgnoreCase);
 
     public static string SweepPrefix(string sweepId) => $"{sweepId}/";
 

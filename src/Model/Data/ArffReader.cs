@@ -20,33 +20,36 @@ public static class ArffReader
     /// <param name="targetColumn">The attribute to predict.</param>
     /// <param name="ignoredColumns">Attributes to drop (OpenML's row id and ignore attributes).</param>
     /// <param name="source">What <see cref="TabularData.Source"/> says; the full path when null.</param>
+    /// <param name="limits">What the reader accepts before it refuses the file; <see cref="DataLimits.Default"/> when null.</param>
     /// <param name="cancellationToken">Checked every few thousand rows.</param>
     public static TabularData Read(
         string path,
         string targetColumn,
         IReadOnlyCollection<string>? ignoredColumns = null,
         string? source = null,
+        DataLimits? limits = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetColumn);
-        using var reader = DataFile.OpenText(path);
-        long lineNumber = 0;
-        var attributes = ReadHeader(reader, path, ref lineNumber);
+        limits ??= DataLimits.Default;
+        using var lines = DataFile.Open(path, limits);
+        var attributes = ReadHeader(lines, path, limits);
         if (attributes.Count == 0)
         {
             throw new DataException($"{path}: no @attribute lines before @data");
         }
 
         var names = attributes.Select(a => a.Name).ToArray();
-        var builder = new TableBuilder(path, source ?? Path.GetFullPath(path), names, targetColumn, ignoredColumns);
+        var builder = new TableBuilder(path, source ?? Path.GetFullPath(path), names, targetColumn, limits, ignoredColumns);
         var targetIndex = Array.IndexOf(names, targetColumn);
         CheckFeatureTypes(path, attributes, targetIndex, ignoredColumns);
         var targetValues = attributes[targetIndex].NominalValues?.GetAlternateLookup<ReadOnlySpan<char>>();
         var fields = new List<string>();
 
-        while (DataFile.ReadLine(reader, path, ++lineNumber) is { } line)
+        while (lines.ReadLine() is { } line)
         {
+            var lineNumber = lines.LineNumber;
             if (lineNumber % CancellationCheckInterval == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -112,17 +115,18 @@ public static class ArffReader
         if (column == targetIndex && targetValues is { } allowed && value is not "?" && !value.IsEmpty && !allowed.Contains(value))
         {
             throw new DataException(
-                $"{path}: line {lineNumber}, column '{attributes[column].Name}': value {DataFile.Quote(value)} is not one of the declared values {{{string.Join(",", attributes[column].DeclaredValues!)}}}");
+                $"{path}: line {lineNumber}, column {DataFile.Quote(attributes[column].Name)}: value {DataFile.Quote(value)} is not one of the declared values {DataFile.Quote("{" + string.Join(",", attributes[column].DeclaredValues!) + "}")}");
         }
 
         builder.AddCell(value);
     }
 
-    private static List<ArffAttribute> ReadHeader(StreamReader reader, string path, ref long lineNumber)
+    private static List<ArffAttribute> ReadHeader(DataLines lines, string path, DataLimits limits)
     {
         var attributes = new List<ArffAttribute>();
-        while (DataFile.ReadLine(reader, path, ++lineNumber) is { } line)
+        while (lines.ReadLine() is { } line)
         {
+            var lineNumber = lines.LineNumber;
             var text = line.AsSpan().Trim();
             if (text.IsEmpty || text[0] == '%')
             {
@@ -137,6 +141,7 @@ public static class ArffReader
             if (StartsWithKeyword(text, "@attribute"))
             {
                 attributes.Add(ParseAttribute(text["@attribute".Length..].Trim(), path, lineNumber));
+                TableBuilder.CheckColumnCount(path, attributes.Count, limits);
                 continue;
             }
 
@@ -148,7 +153,7 @@ public static class ArffReader
             throw new DataException($"{path}: line {lineNumber}: expected @relation, @attribute or @data, found {DataFile.Quote(text)}");
         }
 
-        throw new DataException(lineNumber <= 1 && attributes.Count == 0
+        throw new DataException(lines.LineNumber <= 1 && attributes.Count == 0
             ? $"{path}: file is empty (an ARFF header is required)"
             : $"{path}: no @data line after the {attributes.Count} attribute(s)");
     }
@@ -182,7 +187,7 @@ public static class ArffReader
 
         if (rest.IsEmpty)
         {
-            throw new DataException($"{path}: line {lineNumber}, attribute '{name}': no type given");
+            throw new DataException($"{path}: line {lineNumber}, attribute {DataFile.Quote(name)}: no type given");
         }
 
         if (rest[0] == '{')
@@ -190,7 +195,7 @@ public static class ArffReader
             var close = rest.LastIndexOf('}');
             if (close < 0)
             {
-                throw new DataException($"{path}: line {lineNumber}, attribute '{name}': nominal values have no closing '}}'");
+                throw new DataException($"{path}: line {lineNumber}, attribute {DataFile.Quote(name)}: nominal values have no closing '}}'");
             }
 
             var values = new List<string>();
@@ -234,7 +239,7 @@ public static class ArffReader
             {
                 if (attribute.Type == ArffType.Other)
                 {
-                    throw new DataException($"{path}: target attribute '{attribute.Name}' has type '{attribute.TypeName}'; a target must be nominal, numeric or string");
+                    throw new DataException($"{path}: target attribute {DataFile.Quote(attribute.Name)} has type {DataFile.Quote(attribute.TypeName)}; a target must be nominal, numeric or string");
                 }
 
                 continue;
@@ -246,9 +251,9 @@ public static class ArffReader
                 {
                     ArffType.Nominal => "nominal",
                     ArffType.String => "string",
-                    _ => attribute.TypeName,
+                    _ => DataFile.Quote(attribute.TypeName),
                 };
-                throw new DataException($"{path}: feature attribute '{attribute.Name}' is {type}; only numeric (numeric, real, integer) features are supported");
+                throw new DataException($"{path}: feature attribute {DataFile.Quote(attribute.Name)} is {type}; only numeric (numeric, real, integer) features are supported");
             }
         }
     }

@@ -52,6 +52,10 @@ public static class BenchmarkSplit
         var validationPerClass = Allocate(validationSize, restPerClass);
         var testPerClass = Allocate(testSize, restPerClass.Zip(validationPerClass, (r, v) => r - v).ToArray());
 
+        RefuseOneClassSplit(data, "train", trainPerClass);
+        RefuseOneClassSplit(data, "validation", validationPerClass);
+        RefuseOneClassSplit(data, "test", testPerClass);
+
         var train = new List<int>(trainSize);
         var validation = new List<int>(validationSize);
         var test = new List<int>(testSize);
@@ -75,6 +79,25 @@ public static class BenchmarkSplit
             FeatureStandardizer.Apply(data.SelectRows(validation), scaling),
             FeatureStandardizer.Apply(data.SelectRows(test), scaling),
             scaling);
+    }
+
+    /// <summary>
+    /// A split with one class cannot be evaluated (its ROC AUC is undefined, its accuracy says nothing), so the data
+    /// are refused before any training, naming the split, the file and the class that ran out.
+    /// </summary>
+    private static void RefuseOneClassSplit(TabularData data, string split, int[] perClass)
+    {
+        var missing = Array.IndexOf(perClass, 0);
+        if (missing < 0)
+        {
+            return;
+        }
+
+        var label = missing == 1 ? data.Mapping.Positive : data.Mapping.Negative;
+        var inAll = data.Labels.Count(l => (l > 0.5f ? 1 : 0) == missing);
+        throw new DataException(
+            $"{data.Source}: the {split} split would hold one class only: none of its {perClass.Sum()} rows has target {DataFile.Quote(label)}, " +
+            $"which {inAll} of the {data.Rows} rows have; every split needs both classes (add rows of the rarer class)");
     }
 
     // The epsilon keeps 0.3 x 50,000 at 15,000 even if the product lands a hair below the integer.

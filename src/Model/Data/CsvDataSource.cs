@@ -15,17 +15,23 @@ public sealed class CsvDataSource : IDataSource
     private const char Separator = ',';
     private const int CancellationCheckInterval = 8192;
 
-    public CsvDataSource(string path, string targetColumn)
+    /// <param name="path">The file.</param>
+    /// <param name="targetColumn">The column to predict.</param>
+    /// <param name="limits">What the reader accepts before it refuses the file; <see cref="DataLimits.Default"/> when null.</param>
+    public CsvDataSource(string path, string targetColumn, DataLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetColumn);
         Path = path;
         TargetColumn = targetColumn;
+        Limits = limits ?? DataLimits.Default;
     }
 
     public string Path { get; }
 
     public string TargetColumn { get; }
+
+    public DataLimits Limits { get; }
 
     public string Description => $"{Path} [{TargetColumn}]";
 
@@ -36,12 +42,11 @@ public sealed class CsvDataSource : IDataSource
     /// <summary>Reads and validates the whole file; throws <see cref="DataException"/> with a one-line message on bad input.</summary>
     public TabularData Load(CancellationToken cancellationToken = default)
     {
-        using var reader = DataFile.OpenText(Path);
-        long lineNumber = 0;
+        using var lines = DataFile.Open(Path, Limits);
         string? header;
         do
         {
-            header = DataFile.ReadLine(reader, Path, ++lineNumber);
+            header = lines.ReadLine();
         }
         while (header is not null && string.IsNullOrWhiteSpace(header));
 
@@ -50,11 +55,12 @@ public sealed class CsvDataSource : IDataSource
             throw new DataException($"{Path}: file is empty (a header line naming the columns is required)");
         }
 
-        var columns = header.Split(Separator).Select(name => name.Trim()).ToArray();
-        var builder = new TableBuilder(Path, System.IO.Path.GetFullPath(Path), columns, TargetColumn);
+        var columns = TableBuilder.SplitHeader(Path, header, Separator, Limits);
+        var builder = new TableBuilder(Path, System.IO.Path.GetFullPath(Path), columns, TargetColumn, Limits);
 
-        while (DataFile.ReadLine(reader, Path, ++lineNumber) is { } line)
+        while (lines.ReadLine() is { } line)
         {
+            var lineNumber = lines.LineNumber;
             if (lineNumber % CancellationCheckInterval == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();

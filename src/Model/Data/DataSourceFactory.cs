@@ -10,15 +10,16 @@ public static class DataSourceFactory
     public const string DataDirectoryVariable = "LEARNACT_DATA_DIR";
 
     /// <summary>Uses the process environment for <see cref="DataDirectoryVariable"/> and the OpenML cache root.</summary>
-    public static IDataSource Create(string? dataFile, string? targetColumn) =>
-        Create(dataFile, targetColumn, Environment.GetEnvironmentVariable);
+    public static IDataSource Create(string? dataFile, string? targetColumn, DataLimits? limits = null) =>
+        Create(dataFile, targetColumn, Environment.GetEnvironmentVariable, limits: limits);
 
     /// <param name="dataFile">The <c>--data</c> value, or null for the OpenML default.</param>
     /// <param name="targetColumn">The <c>--target</c> value; required with <paramref name="dataFile"/>.</param>
     /// <param name="environment">Reads environment variables (tests pass a dictionary lookup).</param>
     /// <param name="httpClient">For the OpenML download; a shared client when null.</param>
+    /// <param name="limits">What a local file's reader accepts (<see cref="DataLimits.Default"/> when null).</param>
     /// <exception cref="DataException">--data without --target, --target without --data, or a file that is not found.</exception>
-    public static IDataSource Create(string? dataFile, string? targetColumn, Func<string, string?> environment, HttpClient? httpClient = null)
+    public static IDataSource Create(string? dataFile, string? targetColumn, Func<string, string?> environment, HttpClient? httpClient = null, DataLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         if (string.IsNullOrWhiteSpace(dataFile))
@@ -39,7 +40,7 @@ public static class DataSourceFactory
             throw new DataException($"{dataFile}: --data needs --target COLUMN naming the column to predict");
         }
 
-        return new CsvDataSource(Resolve(dataFile, environment), targetColumn);
+        return new CsvDataSource(Resolve(dataFile, environment), targetColumn, limits);
     }
 
     private static string Resolve(string dataFile, Func<string, string?> environment)

@@ -91,7 +91,7 @@ public sealed class OpenMlDataSource : IDataSource
         }
 
         return await Task.Run(
-            () => ArffReader.Read(dataPath, description.DefaultTargetAttribute, description.IgnoredAttributes, Description, cancellationToken),
+            () => ArffReader.Read(dataPath, description.DefaultTargetAttribute, description.IgnoredAttributes, Description, cancellationToken: cancellationToken),
             cancellationToken);
     }
 

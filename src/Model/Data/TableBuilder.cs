@@ -15,13 +15,15 @@ internal sealed class TableBuilder
 {
     private const int TargetRole = -1;
     private const int IgnoredRole = -2;
-    private const int MaxColumnsListed = 30;
+    private const int MaxColumnsListed = 5;
+    private const int InitialRows = 4096;
 
     private readonly string _file;
     private readonly string _source;
     private readonly IReadOnlyList<string> _columns;
     private readonly string _targetName;
     private readonly string[] _featureNames;
+    private readonly DataLimits _limits;
 
     // For each column: its feature index, or TargetRole / IgnoredRole.
     private readonly int[] _role;
@@ -40,27 +42,30 @@ internal sealed class TableBuilder
     private int _column;
     private int _rowFeatureStart;
 
-    public TableBuilder(string file, string source, IReadOnlyList<string> columns, string targetName, IReadOnlyCollection<string>? ignoredColumns = null)
+    public TableBuilder(string file, string source, IReadOnlyList<string> columns, string targetName, DataLimits limits, IReadOnlyCollection<string>? ignoredColumns = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(targetName);
+        ArgumentNullException.ThrowIfNull(limits);
         _file = file;
         _source = source;
         _columns = columns;
         _targetName = targetName;
+        _limits = limits;
+        CheckColumnCount(file, columns.Count, limits);
         CheckColumnNames();
 
         var targetIndex = IndexOf(columns, targetName);
         if (targetIndex < 0)
         {
             var similar = columns.FirstOrDefault(c => string.Equals(c, targetName, StringComparison.OrdinalIgnoreCase));
-            var hint = similar is null ? "" : $" (did you mean '{similar}'?)";
-            throw new DataException($"{file}: target column '{targetName}' not found{hint}; available columns: {ListColumns(columns)}");
+            var hint = similar is null ? "" : $" (did you mean {DataFile.Quote(similar)}?)";
+            throw new DataException($"{file}: target column {DataFile.Quote(targetName)} not found{hint}; the header has {ListColumns(columns)}");
         }
 
         if (ignoredColumns is not null && ignoredColumns.Contains(targetName))
         {
-            throw new DataException($"{file}: target column '{targetName}' is also marked as ignored");
+            throw new DataException($"{file}: target column {DataFile.Quote(targetName)} is also marked as ignored");
         }
 
         _role = new int[columns.Count];
@@ -84,14 +89,15 @@ internal sealed class TableBuilder
 
         if (features.Count == 0)
         {
-            throw new DataException($"{file}: no feature columns besides the target '{targetName}'");
+            throw new DataException($"{file}: no feature columns besides the target {DataFile.Quote(targetName)}");
         }
 
         _featureNames = [.. features];
         _firstValues = new float[_featureNames.Length];
         _varies = new bool[_featureNames.Length];
-        _features = new float[_featureNames.Length * 4096];
-        _classOfRow = new byte[4096];
+        var initialRows = (int)Math.Min(InitialRows, Math.Min(limits.MaxRows, Math.Max(1, limits.MaxValues / _featureNames.Length)));
+        _features = new float[_featureNames.Length * initialRows];
+        _classOfRow = new byte[initialRows];
         _classLookup = _classes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -103,15 +109,32 @@ internal sealed class TableBuilder
     {
         _line = line;
         _column = 0;
-        _rowFeatureStart = _rows * _featureNames.Length;
-        if (_rowFeatureStart + _featureNames.Length > _features.Length)
+        if (_rows == _limits.MaxRows)
         {
-            Array.Resize(ref _features, _features.Length * 2);
+            throw new DataException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_file}: line {line}: more than {_limits.MaxRows} data rows, the limit; {DataLimits.Raise(nameof(DataLimits.MaxRows))}"));
+        }
+
+        var width = _featureNames.Length;
+        if ((long)(_rows + 1) * width > _limits.MaxValues)
+        {
+            throw new DataException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_file}: line {line}: more than {_limits.MaxValues} feature values ({_rows} rows x {width} features), the limit; {DataLimits.Raise(nameof(DataLimits.MaxValues))}"));
+        }
+
+        _rowFeatureStart = _rows * width;
+        if (_rowFeatureStart + width > _features.Length)
+        {
+            // Doubling, but never past the limit: the table never holds more than MaxValues values.
+            var rows = Math.Min((long)_features.Length / width * 2, Math.Min(_limits.MaxRows, _limits.MaxValues / width));
+            Array.Resize(ref _features, (int)(rows * width));
         }
 
         if (_rows == _classOfRow.Length)
         {
-            Array.Resize(ref _classOfRow, _classOfRow.Length * 2);
+            Array.Resize(ref _classOfRow, (int)Math.Min((long)_classOfRow.Length * 2, _limits.MaxRows));
         }
     }
 
@@ -175,8 +198,8 @@ internal sealed class TableBuilder
         if (_column != _role.Length)
         {
             var detail = _column < _role.Length
-                ? $"no value for column '{_columns[_column]}'"
-                : $"more fields than columns after '{_columns[^1]}'";
+                ? $"no value for column {DataFile.Quote(_columns[_column])}"
+                : $"more fields than columns after {DataFile.Quote(_columns[^1])}";
             throw new DataException($"{_file}: line {_line} has {_column} fields, expected {_role.Length} ({detail})");
         }
 
@@ -194,17 +217,18 @@ internal sealed class TableBuilder
         var constant = Enumerable.Range(0, _featureNames.Length).Where(f => !_varies[f]).ToList();
         if (constant.Count > 0)
         {
-            var names = string.Join(", ", constant.Select(f => $"'{_featureNames[f]}' (always {_firstValues[f].ToString(CultureInfo.InvariantCulture)})"));
-            throw new DataException($"{_file}: constant feature column{(constant.Count > 1 ? "s" : "")} {names}; a constant column carries no information, remove it");
+            var names = string.Join(", ", constant.Take(MaxColumnsListed).Select(f => $"{DataFile.Quote(_featureNames[f])} (always {_firstValues[f].ToString(CultureInfo.InvariantCulture)})"));
+            var more = constant.Count > MaxColumnsListed ? $", ... ({constant.Count} in all)" : string.Empty;
+            throw new DataException($"{_file}: constant feature column{(constant.Count > 1 ? "s" : "")} {names}{more}; a constant column carries no information, remove it");
         }
 
         if (_classNames.Count < 2)
         {
-            throw OneClass($"'{_classNames[0]}'");
+            throw OneClass(DataFile.Quote(_classNames[0]));
         }
 
         var mapping = BinaryLabelRule.Choose(_classNames[0], _classNames[1])
-            ?? throw OneClass($"'{_classNames[0]}' and '{_classNames[1]}' are the same number");
+            ?? throw OneClass($"{DataFile.Quote(_classNames[0])} and {DataFile.Quote(_classNames[1])} are the same number");
         var positiveClass = _classNames[0] == mapping.Positive ? 0 : 1;
 
         var labels = new float[_rows];
@@ -228,7 +252,7 @@ internal sealed class TableBuilder
         {
             throw CellError(
                 column,
-                $"third distinct target value {DataFile.Quote(text)} after '{_classNames[0]}' and '{_classNames[1]}'; binary classification needs exactly two classes");
+                $"third distinct target value {DataFile.Quote(text)} after {DataFile.Quote(_classNames[0])} and {DataFile.Quote(_classNames[1])}; binary classification needs exactly two classes");
         }
 
         var name = text.ToString();
@@ -239,10 +263,10 @@ internal sealed class TableBuilder
     }
 
     private DataException OneClass(string values) =>
-        new($"{_file}: target column '{_targetName}' has one class only ({values}) in {_rows} rows; binary classification needs two");
+        new($"{_file}: target column {DataFile.Quote(_targetName)} has one class only ({values}) in {_rows} rows; binary classification needs two");
 
     private DataException CellError(int column, string problem) =>
-        new($"{_file}: line {_line}, column '{_columns[column]}': {problem}");
+        new($"{_file}: line {_line}, column {DataFile.Quote(_columns[column])}: {problem}");
 
     private void CheckColumnNames()
     {
@@ -257,7 +281,7 @@ internal sealed class TableBuilder
 
             if (!seen.TryAdd(name, c))
             {
-                throw new DataException($"{_file}: duplicate column name '{name}' (columns {seen[name] + 1} and {c + 1})");
+                throw new DataException($"{_file}: duplicate column name {DataFile.Quote(name)} (columns {seen[name] + 1} and {c + 1})");
             }
         }
     }
@@ -275,9 +299,35 @@ internal sealed class TableBuilder
         return -1;
     }
 
+    /// <summary>
+    /// "3 columns: 'a', 'b', 'c'": a few names, each escaped and cut short. Never the whole header: read from a file
+    /// that is not a table (<c>/proc/self/environ</c>), the "names" are its content, and messages reach logs and status.
+    /// </summary>
     private static string ListColumns(IReadOnlyList<string> columns)
     {
-        var shown = string.Join(", ", columns.Take(MaxColumnsListed));
-        return columns.Count > MaxColumnsListed ? $"{shown}, ... ({columns.Count} in all)" : shown;
+        var shown = string.Join(", ", columns.Take(MaxColumnsListed).Select(c => DataFile.Quote(c)));
+        var count = columns.Count == 1 ? "1 column" : $"{columns.Count} columns";
+        return columns.Count > MaxColumnsListed ? $"{count}, starting {shown}, ..." : $"{count}: {shown}";
+    }
+
+    /// <summary>Splits a header line into trimmed column names, refusing more than <see cref="DataLimits.MaxColumns"/> before it splits.</summary>
+    public static string[] SplitHeader(string file, string header, char separator, DataLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(limits);
+        CheckColumnCount(file, header.AsSpan().Count(separator) + 1, limits);
+        return header.Split(separator).Select(name => name.Trim()).ToArray();
+    }
+
+    /// <summary>Refuses a header (or an ARFF attribute list) with more than <see cref="DataLimits.MaxColumns"/> columns.</summary>
+    public static void CheckColumnCount(string file, int columns, DataLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (columns > limits.MaxColumns)
+        {
+            throw new DataException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{file}: {columns} columns, more than the limit of {limits.MaxColumns}; {DataLimits.Raise(nameof(DataLimits.MaxColumns))}"));
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using LearnedActivation.Grains.Hosting;
+using LearnedActivation.Grains.Training;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +24,7 @@ public static class SiloHostBuilderExtensions
     /// machines form one cluster and a run whose silo dies is re-activated elsewhere by its reminder;
     /// with Storage:Provider = AzureBlob every silo shares one blob container.
     /// Configuration sections: "Silo" (<see cref="SiloHostOptions"/>), "Storage" (<see cref="Grains.Storage.BlobStoreOptions"/>),
-    /// "Training" (slots), "Membership" (Orleans' ClusterMembershipOptions, to tune failure detection).
+    /// "Training" (slots), "Data" (data root, required on a cluster, and reader limits), "Membership" (Orleans' ClusterMembershipOptions, to tune failure detection).
     /// <paramref name="configureSilo"/> registers the training backend and the artifact assembler.
     /// Used by learnact-silo's Program.cs and by the CLI's embedded mode.
     /// </summary>
@@ -45,6 +46,9 @@ public static class SiloHostBuilderExtensions
             if (host.Clustering == ClusteringMode.Redis)
             {
                 UseRedisCluster(silo, host);
+
+                // A cluster takes specs from any client: its silos read local data only under Data:Root.
+                silo.Services.PostConfigure<DataAccessOptions>(o => o.RequireRoot = true);
             }
             else
             {

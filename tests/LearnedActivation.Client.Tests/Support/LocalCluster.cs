@@ -259,6 +259,9 @@ internal sealed class LocalCluster : IAsyncDisposable
                 ["LEARNACT_Storage__ConnectionString"] = cluster.Azurite.ConnectionString,
                 ["LEARNACT_Training__Slots"] = slots.ToString(CultureInfo.InvariantCulture),
 
+                // Cluster silos read data only under their data root; the tests write their data into the work folder.
+                ["LEARNACT_Data__Root"] = cluster.WorkFolder,
+
                 // Dead silos are noticed in about 10 s (production defaults take longer); loose enough that a silo busy training is not voted dead.
                 ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
                 ["LEARNACT_Membership__NumMissedProbesLimit"] = "3",

@@ -21,6 +21,7 @@ public sealed class FakeTrainingBackend : ITrainingBackend
     private readonly ConcurrentDictionary<string, int> _failAfter = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _epochs = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int StartEpoch, string? Checkpoint)>> _calls = new();
+    private readonly ConcurrentDictionary<string, bool> _undefinedAuc = new();
 
     /// <summary>
     /// Runs of <paramref name="sweepId"/> wait before training epoch <paramref name="beforeEpoch"/> until the gate
@@ -34,6 +35,9 @@ public sealed class FakeTrainingBackend : ITrainingBackend
 
     public void Heal(RunKey run) => _failAfter.TryRemove(run.ToString(), out _);
 
+    /// <summary>Runs of <paramref name="sweepId"/> report every ROC AUC as NaN, as a split with one class would give.</summary>
+    public void ReportUndefinedAuc(string sweepId) => _undefinedAuc[sweepId] = true;
+
     /// <summary>Epochs trained for the run, in order, over all its executions.</summary>
     public IReadOnlyList<int> EpochsTrained(RunKey run) => _epochs.TryGetValue(run.ToString(), out var q) ? [.. q] : [];
 
@@ -41,13 +45,13 @@ public sealed class FakeTrainingBackend : ITrainingBackend
     public IReadOnlyList<(int StartEpoch, string? Checkpoint)> Calls(RunKey run) => _calls.TryGetValue(run.ToString(), out var q) ? [.. q] : [];
 
     /// <summary>What the real backend stores for the report: here the "learned" function is the base function.</summary>
-    private static RunSummary Summary(TrainingRequest request)
+    private static RunSummary Summary(TrainingRequest request, double valAuc, double testAuc)
     {
         var epochs = request.Work.Budget.Epochs;
         var x = XRange.Default.Linspace(101);
         double[] Series(Func<int, double> f) => [.. Enumerable.Range(1, epochs).Select(f)];
         return new RunSummary(
-            request.Model, request.Work.Run.Seed, request.Work.Run.ConfigName, ReportOutcome.Completed, null, epochs, epochs, 0.9, 0.95, 0.8, 0.85, TimeSpan.FromSeconds(0.01 * epochs),
+            request.Model, request.Work.Run.Seed, request.Work.Run.ConfigName, ReportOutcome.Completed, null, epochs, epochs, 0.9, valAuc, 0.8, testAuc, TimeSpan.FromSeconds(0.01 * epochs),
             BaseCurves.Of(request.Model.Base, x, "learned"),
             new EpochSeries(request.Work.Run.ConfigName, Series(e => 1.0 / e), Series(e => 1.1 / e), Series(e => 0.5 + (0.4 * e / epochs))));
     }
@@ -65,6 +69,7 @@ public sealed class FakeTrainingBackend : ITrainingBackend
             throw new InvalidOperationException($"resumed at {request.StartEpoch} with checkpoint '{received}'");
         }
 
+        var undefinedAuc = _undefinedAuc.ContainsKey(run.SweepId);
         for (var epoch = request.StartEpoch + 1; epoch <= request.Work.Budget.Epochs; epoch++)
         {
             if (_gates.TryGetValue(run.SweepId, out var gate) && epoch >= gate.BeforeEpoch)
@@ -75,7 +80,7 @@ public sealed class FakeTrainingBackend : ITrainingBackend
             cancellationToken.ThrowIfCancellationRequested();
             _epochs.GetOrAdd(name, _ => new()).Enqueue(epoch);
             var accuracy = 0.5 + (0.4 * epoch / request.Work.Budget.Epochs);
-            var metrics = new EpochReport(epoch, 1.0 / epoch, 1.1 / epoch, accuracy, accuracy + 0.05, 0.01);
+            var metrics = new EpochReport(epoch, 1.0 / epoch, 1.1 / epoch, accuracy, undefinedAuc ? double.NaN : accuracy + 0.05, 0.01);
             observer.EpochCompleted(metrics, Encoding.UTF8.GetBytes(CheckpointText(run, epoch)));
             if (_failAfter.TryGetValue(name, out var failAt) && failAt == epoch)
             {
@@ -87,9 +92,9 @@ public sealed class FakeTrainingBackend : ITrainingBackend
         {
             ["activation.txt"] = Encoding.UTF8.GetBytes($"learned activation of {name}"),
             [request.Model.ActivationPlotFileName] = [0x89, 0x50, 0x4E, 0x47],
-            [RunArtifactNames.Summary] = Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(Summary(request))),
+            [RunArtifactNames.Summary] = Encoding.UTF8.GetBytes(RunSummaryJson.Serialize(Summary(request, undefinedAuc ? double.NaN : 0.95, undefinedAuc ? double.NaN : 0.85))),
         };
-        return new TrainingResult(new TestMetrics(0.8, 0.85), artifacts);
+        return new TrainingResult(new TestMetrics(0.8, undefinedAuc ? double.NaN : 0.85), artifacts);
     }
 
     /// <summary>Holds runs until opened; tells which runs are waiting at it.</summary>

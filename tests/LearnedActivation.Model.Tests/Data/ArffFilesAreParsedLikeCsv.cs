@@ -85,7 +85,7 @@ public sealed class ArffFilesAreParsedLikeCsv : IDisposable
     public void TargetValueOutsideTheDeclaredSetIsRejected()
     {
         var message = Error(WriteArff("2596,221,1,1\n2590,3,2,0\n"));
-        Assert.Contains("line 11, column 'Y': value '0' is not one of the declared values {1,-1}", message, StringComparison.Ordinal);
+        Assert.Contains("line 11, column 'Y': value '0' is not one of the declared values '{1,-1}'", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ArffFilesAreParsedLikeCsv : IDisposable
     {
         var path = DataFiles.Write(_dir.File("n.arff"), "@relation r\n@attribute when date 'yyyy-MM-dd'\n@attribute x numeric\n@attribute y {a,b}\n@data\n");
         var message = Error(path, "y");
-        Assert.Contains("feature attribute 'when' is date", message, StringComparison.Ordinal);
+        Assert.Contains("feature attribute 'when' is 'date'", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class ArffFilesAreParsedLikeCsv : IDisposable
         var ragged = Error(WriteArff("5,221,1,1\n6,222,-1\n"));
         Assert.Contains("line 11 has 3 fields, expected 4", ragged, StringComparison.Ordinal);
         var absent = Error(WriteArff("5,221,1,1\n"), "class");
-        Assert.Contains("available columns: Elevation, Hill shade, row id, Y", absent, StringComparison.Ordinal);
+        Assert.Contains("the header has 4 columns: 'Elevation', 'Hill shade', 'row id', 'Y'", absent, StringComparison.Ordinal);
         var noRows = Error(WriteArff(""));
         Assert.Contains("no data rows", noRows, StringComparison.Ordinal);
     }

@@ -113,7 +113,7 @@ public sealed class BadCsvInputIsRejectedWithOneLineErrors : IDisposable
         var message = DataFiles.CsvError(DataFiles.Write(_dir.File("t.csv"), "alpha,beta,Class\n1,2,0\n3,4,1\n"), "class");
         Assert.Contains("target column 'class' not found", message, StringComparison.Ordinal);
         Assert.Contains("did you mean 'Class'", message, StringComparison.Ordinal);
-        Assert.Contains("available columns: alpha, beta, Class", message, StringComparison.Ordinal);
+        Assert.Contains("the header has 3 columns: 'alpha', 'beta', 'Class'", message, StringComparison.Ordinal);
     }
 
     [Fact]
