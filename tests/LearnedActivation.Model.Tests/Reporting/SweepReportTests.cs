@@ -29,7 +29,7 @@ public sealed class SweepReportTests : IDisposable
             "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png",
             "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png",
             "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png",
-            "results.csv", "results.md", "report.md",
+            "results.csv", "results.md", "report.html", "report.md",
         ];
         Assert.Equal(expected, result.Files.Select(Path.GetFileName));
         Assert.Equal(expected.Order(), Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order());
@@ -157,7 +157,7 @@ public sealed class SweepReportTests : IDisposable
 
         var result = SweepReport.Write(_directory.Path, "broken", SweepRunsFixture.Study, runs);
 
-        Assert.Equal(13, result.Files.Count);
+        Assert.Equal(14, result.Files.Count);
         Assert.All(result.Files, f => Assert.True(File.Exists(f), $"{f} was not written"));
         PngFile.AssertValid(_directory.File("grid_tanh.png"), 1350, 1100);
         PngFile.AssertValid(_directory.File("overlay_tanh.png"), 1000, 650);
@@ -202,7 +202,7 @@ public sealed class SweepReportTests : IDisposable
 
         var result = SweepReport.Write(_directory.Path, "nothing", SweepRunsFixture.Study, runs);
 
-        Assert.Equal(13, result.Files.Count);
+        Assert.Equal(14, result.Files.Count);
         Assert.Equal(27, result.MissingRuns.Count);
         PngFile.AssertValid(_directory.File("grid_gelu.png"), 1350, 1100);
         Assert.Contains("0 of 27 runs completed; 3 failed, 24 missing.", File.ReadAllText(_directory.File("report.md")), StringComparison.Ordinal);
@@ -216,7 +216,7 @@ public sealed class SweepReportTests : IDisposable
         var result = SweepReport.Write(_directory.Path, "subset", configs, [.. configs.Select(c => SweepRunsFixture.Completed(c))]);
 
         Assert.Equal(
-            ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "results.csv", "results.md", "report.md"],
+            ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "results.csv", "results.md", "report.html", "report.md"],
             result.Files.Select(Path.GetFileName));
         Assert.Equal(result.Files.Order(), Directory.GetFiles(_directory.Path).Order());
 
@@ -329,7 +329,7 @@ public sealed class SweepReportTests : IDisposable
         SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, runs);
 
         Assert.Contains("None: every run completed.", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
-        Assert.Equal(13, Directory.GetFiles(_directory.Path).Length);
+        Assert.Equal(14, Directory.GetFiles(_directory.Path).Length);
         Assert.Empty(Directory.GetFiles(_directory.Path, "*.tmp"));
     }
 

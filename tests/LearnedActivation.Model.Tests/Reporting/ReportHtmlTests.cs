@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using LearnedActivation.Model.Reporting;
+
+namespace LearnedActivation.Model.Tests.Reporting;
+
+public sealed partial class ReportHtmlTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void PageIsSelfContainedAndForbidsOutsideLoads()
+    {
+        SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, SweepRunsFixture.AllCompleted());
+        var html = File.ReadAllText(_directory.File(SweepReport.ReportHtmlFile));
+
+        Assert.Contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:;", html, StringComparison.Ordinal);
+        var sources = SourceAttribute().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(sources);
+        Assert.All(sources, s => Assert.StartsWith("data:", s, StringComparison.Ordinal));
+
+        // 10 report figures (reference + 3 per base) and one figure per run, each a PNG.
+        Assert.Equal(10 + 27, sources.Count(s => s.StartsWith("data:image/png;base64,", StringComparison.Ordinal)));
+        var links = LinkAttribute().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.All(links, l => Assert.True(l.StartsWith('#') || l.StartsWith("data:", StringComparison.Ordinal), $"link {l} leaves the file"));
+    }
+
+    [Fact]
+    public void PageHoldsEveryReportSectionAndLinksEachRunToItsFigure()
+    {
+        SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, SweepRunsFixture.AllCompleted());
+        var html = File.ReadAllText(_directory.File(SweepReport.ReportHtmlFile));
+        var markdown = File.ReadAllText(_directory.File("report.md"));
+
+        foreach (var heading in markdown.Split('\n').Where(l => l.StartsWith('#')).Select(l => l.TrimStart('#').Trim()))
+        {
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(heading), html, StringComparison.Ordinal);
+        }
+
+        foreach (var run in SweepRunsFixture.AllCompleted())
+        {
+            Assert.Contains($"<a href=\"#run-{run.RunName}\">{run.RunName}</a>", html, StringComparison.Ordinal);
+            Assert.Contains($"id=\"run-{run.RunName}\"", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void RawHtmlInARunErrorIsShownAsText()
+    {
+        var runs = SweepRunsFixture.Study.Select((c, i) => i == 0 ? SweepRunsFixture.Failed(c, "<script>alert(1)</script>") : SweepRunsFixture.Completed(c)).ToList();
+        SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, runs);
+        var html = File.ReadAllText(_directory.File(SweepReport.ReportHtmlFile));
+
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<img src=\"([^\"]*)\"")]
+    private static partial Regex SourceAttribute();
+
+    [GeneratedRegex("<a href=\"([^\"]*)\"")]
+    private static partial Regex LinkAttribute();
+}
