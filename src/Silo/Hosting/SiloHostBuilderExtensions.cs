@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using LearnedActivation.Grains.Hosting;
+using LearnedActivation.Silo.Dashboard;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -59,6 +61,8 @@ public static class SiloHostBuilderExtensions
 
             silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Membership");
             silo.AddLearnedActivationGrains();
+            silo.Services.TryAddSingleton(TimeProvider.System);
+            silo.Services.AddHostedService<SlotsReporter>();
             configureSilo?.Invoke(silo);
         });
         return builder;
