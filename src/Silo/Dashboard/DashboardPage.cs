@@ -15,6 +15,7 @@ internal static class DashboardPage
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>learnact sweep dashboard</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="dashboard.css">
         <script src="dashboard.js" defer></script>
         </head>
