@@ -22,6 +22,9 @@ public sealed partial class ReportHtmlTests : IDisposable
 
         // 10 report figures (reference + 3 per base) and one figure per run, each a PNG.
         Assert.Equal(10 + 27, sources.Count(s => s.StartsWith("data:image/png;base64,", StringComparison.Ordinal)));
+        var styles = StyleAttribute().Matches(html).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(styles);
+        Assert.All(styles, s => Assert.Contains(s, ReportHtml.AlignmentStyles));
         var links = LinkAttribute().Matches(html).Select(m => m.Groups[1].Value).ToList();
         Assert.All(links, l => Assert.True(l.StartsWith('#') || l.StartsWith("data:", StringComparison.Ordinal), $"link {l} leaves the file"));
     }
@@ -58,6 +61,9 @@ public sealed partial class ReportHtmlTests : IDisposable
 
     [GeneratedRegex("<img src=\"([^\"]*)\"")]
     private static partial Regex SourceAttribute();
+
+    [GeneratedRegex(" style=\"([^\"]*)\"")]
+    private static partial Regex StyleAttribute();
 
     [GeneratedRegex("<a href=\"([^\"]*)\"")]
     private static partial Regex LinkAttribute();
