@@ -92,8 +92,11 @@ public static class DashboardHosting
     private static void Listen(WebApplicationBuilder builder, DashboardOptions options)
     {
         var address = IPAddress.Parse(options.Address);
-        var port = options.Port ?? (IsFree(address, DashboardOptions.DefaultPort) ? DashboardOptions.DefaultPort : 0);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
+
+        // Probed when the server starts, right before it binds: silos started together on one machine then take
+        // the default port one at a time, and the others a free one.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(address, options.Port ?? (IsFree(address, DashboardOptions.DefaultPort) ? DashboardOptions.DefaultPort : 0)));
     }
 
     private static bool IsFree(IPAddress address, int port)

@@ -114,6 +114,9 @@ public sealed class SweepPagesWorkInChromium : IDisposable
         Assert.Equal(spec.ConfigNames.Count(c => c.StartsWith(chosen + "_", StringComparison.Ordinal)), shownBases.Count);
         Assert.All(shownBases, b => Assert.Equal(chosen, b));
 
+        await table.ScrollIntoViewIfNeededAsync();
+        await SystemChromium.ScreenshotAsync(page, "report.png");
+
         // Each run's figure is reachable from its row.
         var link = table.Locator("tbody tr:not([hidden]) a").First;
         var target = (await link.GetAttributeAsync("href"))!;
@@ -122,7 +125,6 @@ public sealed class SweepPagesWorkInChromium : IDisposable
         await Assertions.Expect(page.Locator($"[id='{target[1..]}']")).ToBeInViewportAsync();
 
         await SystemChromium.AssertAccessibleAsync(page);
-        await SystemChromium.ScreenshotAsync(page, "report.png");
         Assert.Empty(errors);
     }
 

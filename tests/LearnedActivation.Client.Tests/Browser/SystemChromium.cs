@@ -48,7 +48,7 @@ internal static class SystemChromium
         if (Environment.GetEnvironmentVariable("LEARNACT_SCREENSHOTS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = System.IO.Path.Combine(folder, name), FullPage = true });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = System.IO.Path.Combine(folder, name), FullPage = false });
         }
     }
 }
