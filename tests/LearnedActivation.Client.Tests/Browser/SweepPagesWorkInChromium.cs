@@ -75,6 +75,16 @@ public sealed class SweepPagesWorkInChromium : IDisposable
             Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
             await CheckReportAsync(browser, new SweepStore(_work.File("runs"), spec.Id).Artifact("report.html"), spec);
         }
+
+        // After the sweep, `learnact dashboard` serves the same page and data for it from the store.
+        var again = FreePort();
+        await using var dashboard = LearnactProcess.Start(_work.Path, _ports, "dashboard", spec.Id, "--port", again.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Eventually.WaitAsync(() => Answers(again) ? "yes" : null, "learnact dashboard to answer", dashboard, Timeout);
+        using var client = new HttpClient();
+        var finished = await client.GetStringAsync(new Uri($"http://127.0.0.1:{again}/api/sweeps/live"));
+        Assert.Contains("\"phase\":\"finished\"", finished, StringComparison.Ordinal);
+        Assert.All(spec.ConfigNames, c => Assert.Contains($"\"name\":\"{c}\",\"phase\":\"completed\"", finished, StringComparison.Ordinal));
+        Assert.Contains("<title>learnact sweep dashboard</title>", await client.GetStringAsync(new Uri($"http://127.0.0.1:{again}/")), StringComparison.Ordinal);
     }
 
     private static async Task CheckReportAsync(IBrowser browser, string report, SweepSpecFile spec)
