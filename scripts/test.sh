@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need on a fresh Debian machine (a sans font for the
-# plots, redis-server and Azurite for the blob-store and cluster tests), then runs
+# plots, redis-server and Azurite for the blob-store and cluster tests, chromium for the browser tests), then runs
 #   dotnet test LearnedActivation.sln [extra dotnet test arguments]
 # The tests start their own Redis and Azurite processes on free loopback ports and stop them; nothing
 # needs to be running beforehand. Installing needs root (apt-get, npm -g); already installed tools are kept.
@@ -22,6 +22,8 @@ apt_install() {
 # Plots need a sans font (SkiaSharp falls back to nothing useful without one).
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || apt_install fonts-dejavu-core fontconfig
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+# The browser tests drive Debian's chromium through Playwright (which downloads no browser of its own).
+[ -x /usr/bin/chromium ] || apt_install chromium
 # Azurite 3.35 is the last that runs on Node 20 (3.36+ needs Node 21+).
 if ! command -v azurite-blob >/dev/null 2>&1; then
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm

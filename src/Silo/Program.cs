@@ -1,3 +1,4 @@
+using LearnedActivation.Silo.Dashboard;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -5,9 +6,20 @@ using Microsoft.Extensions.Hosting;
 // A stand-alone silo: alone on this machine by default, or one of a cluster (Silo:Clustering=Redis).
 // Configuration, later wins: appsettings.json, LEARNACT_ environment variables (e.g. LEARNACT_Training__Slots=2),
 // command line (--Silo:Clustering=Redis --Storage:Provider=AzureBlob ...). Options are validated on start.
-var builder = Host.CreateApplicationBuilder(args);
+// The sweep dashboard (section "Dashboard": Port, 0 = off; Address, loopback unless AllowRemote) is served by this host.
+var settings = new ConfigurationManager();
+settings.AddEnvironmentVariables("LEARNACT_").AddCommandLine(args);
+var dashboard = DashboardSettings.Read(settings);
+var builder = DashboardHosting.CreateSiloBuilder(dashboard, args);
 builder.Configuration.AddEnvironmentVariables("LEARNACT_");
 builder.Configuration.AddCommandLine(args);
 builder.AddLearnedActivationLogging(builder.Configuration["Silo:LogFile"] ?? Path.Combine("logs", "learnact-silo.clef"));
-builder.AddLearnedActivationSilo();
-await builder.Build().RunAsync();
+builder.AddLearnedActivationSilo(silo => DashboardHosting.ConfigureSilo(silo, dashboard));
+using var host = DashboardHosting.Build(builder, new DashboardSweeps());
+await host.StartAsync();
+if (DashboardHosting.UrlOf(host) is { } url)
+{
+    Console.WriteLine($"Dashboard: {url}");
+}
+
+await host.WaitForShutdownAsync();

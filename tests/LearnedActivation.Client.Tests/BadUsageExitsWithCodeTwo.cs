@@ -19,6 +19,7 @@ public sealed class BadUsageExitsWithCodeTwo
     [InlineData("status")]
     [InlineData("results")]
     [InlineData("cancel")]
+    [InlineData("dashboard")]
     public async Task ASweepIdThatIsAPathIsRejectedBeforeTouchingTheStore(string command)
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, ".."));
@@ -33,6 +34,17 @@ public sealed class BadUsageExitsWithCodeTwo
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--out", "/proc/learnact-cannot-create", "--data", "missing.csv", "--target", "t"));
         Assert.Contains("--out", line, StringComparison.Ordinal);
         Assert.Contains("/proc/learnact-cannot-create", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sweep", "--dashboard-port", "70000")]
+    [InlineData("sweep", "--dashboard-port", "-1")]
+    [InlineData("dashboard", "--port", "0")]
+    [InlineData("dashboard", "--address", "not-an-ip")]
+    public async Task ABadDashboardPortOrAddressIsRefusedNamingTheOption(string command, string option, string value)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, option, value));
+        Assert.Contains(option, line, StringComparison.Ordinal);
     }
 
     [Fact]

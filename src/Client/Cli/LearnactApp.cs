@@ -61,6 +61,9 @@ public static class LearnactApp
         config.AddCommand<ResultsCommand>("results")
             .WithDescription("Copy a sweep's report, figures, table and run outputs out of the store.")
             .WithExample("results", "study", "--out", "study-results");
+        config.AddCommand<DashboardCommand>("dashboard")
+            .WithDescription("Serve the sweep dashboard (runs, curves, learned activations, silos) for a running or finished sweep.")
+            .WithExample("dashboard", "study");
         config.AddCommand<AnalyzeCommand>("analyze")
             .WithDescription("Measure a saved learned activation: extrema, slopes, tails and the nearest known function.")
             .WithExample("analyze", "runs/train/tanh_small_small")

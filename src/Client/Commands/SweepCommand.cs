@@ -3,6 +3,7 @@ using LearnedActivation.Client.Embedded;
 using LearnedActivation.Client.Views;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Silo.Dashboard;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -36,7 +37,13 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     {
         console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
 
-        await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, cancellationToken);
+        await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, cancellationToken, new DashboardOptions { Port = settings.DashboardPort });
+        silo.Sweeps.Add(spec.Id);
+        if (silo.DashboardUrl is { } dashboard)
+        {
+            console.MarkupLineInterpolated($"Dashboard: {dashboard.ToString()}?sweep={Uri.EscapeDataString(spec.Id)}");
+        }
+
         await WarmUpDataAsync(silo, spec, cancellationToken);
 
         var sweep = silo.Grains.GetGrain<ISweepGrain>(spec.Id);

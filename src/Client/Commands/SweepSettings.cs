@@ -47,6 +47,10 @@ public sealed class SweepSettings : StoreSettings
     [TypeConverter(typeof(SlotsOption))]
     public int? Slots { get; init; }
 
+    [CommandOption("--dashboard-port <PORT>")]
+    [Description("Port of the live dashboard on loopback (printed at start); 0 turns it off. Default: 8265, or a free port when that one is taken.")]
+    public int? DashboardPort { get; init; }
+
     [CommandOption("--detach")]
     [Description("With --cluster: return once the sweep is submitted instead of following it.")]
     public bool Detach { get; init; }
@@ -58,6 +62,11 @@ public sealed class SweepSettings : StoreSettings
 
     public override ValidationResult Validate()
     {
+        if (DashboardPort is < 0 or > 65535)
+        {
+            return ValidationResult.Error($"--dashboard-port: must be between 0 and 65535 (got {DashboardPort})");
+        }
+
         if (Epochs is <= 0)
         {
             return ValidationResult.Error($"--max-epochs: must be a positive number (got {Epochs})");

@@ -2,6 +2,7 @@ using System.Globalization;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Training;
+using LearnedActivation.Silo.Dashboard;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,15 +28,23 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     /// <summary>The store whose gateway note this silo wrote (a training silo), null for a status-only one.</summary>
     private readonly string? _noteIn;
 
-    private EmbeddedSilo(IHost host, StoreLock storeLock, string? noteIn)
+    private EmbeddedSilo(IHost host, StoreLock storeLock, string? noteIn, DashboardSweeps sweeps)
     {
         _host = host;
         _lock = storeLock;
         _noteIn = noteIn;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
+        Sweeps = sweeps;
+        DashboardUrl = DashboardHosting.UrlOf(host);
     }
 
     public IGrainFactory Grains { get; }
+
+    /// <summary>Where this process serves the sweep dashboard; null when it is off.</summary>
+    public Uri? DashboardUrl { get; }
+
+    /// <summary>Sweeps the dashboard lists besides the active ones (add the one this process is about).</summary>
+    public DashboardSweeps Sweeps { get; }
 
     /// <summary>
     /// The silo of <c>learnact sweep</c>: trains, listens on the configured ports (LEARNACT_Silo__SiloPort,
@@ -44,15 +53,16 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     /// <param name="storeRoot">Root of the blob store (grain state, checkpoints, artifacts).</param>
     /// <param name="slots">Concurrent trainings; null keeps the silo default (one per core).</param>
     /// <param name="cancellationToken">Aborts start-up.</param>
-    public static Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, CancellationToken cancellationToken) =>
-        StartAsync(storeRoot, slots, train: true, cancellationToken);
+    /// <param name="dashboard">Where to serve the sweep dashboard; null or port 0: nowhere.</param>
+    public static Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, CancellationToken cancellationToken, DashboardOptions? dashboard = null) =>
+        StartAsync(storeRoot, slots, train: true, dashboard, cancellationToken);
 
     /// <summary>
     /// A status-only silo on a store no process trains on (for <c>status</c>, <c>cancel</c>): it takes no
     /// runs and listens on free ports, so it never clashes with a sweep on another store.
     /// </summary>
-    public static Task<EmbeddedSilo> StartReaderAsync(string storeRoot, CancellationToken cancellationToken) =>
-        StartAsync(storeRoot, slots: null, train: false, cancellationToken);
+    public static Task<EmbeddedSilo> StartReaderAsync(string storeRoot, CancellationToken cancellationToken, DashboardOptions? dashboard = null) =>
+        StartAsync(storeRoot, slots: null, train: false, dashboard, cancellationToken);
 
     /// <summary>
     /// Loads and splits <paramref name="data"/> for every seed into the silo's cache, which its runs then share.
@@ -68,7 +78,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         }
     }
 
-    private static async Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, bool train, CancellationToken cancellationToken)
+    private static async Task<EmbeddedSilo> StartAsync(string storeRoot, int? slots, bool train, DashboardOptions? dashboard, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(storeRoot);
         Directory.CreateDirectory(root);
@@ -81,8 +91,9 @@ public sealed class EmbeddedSilo : IAsyncDisposable
                 GatewayNote.RemoveFrom(root);
             }
 
-            var (host, gateway) = await BuildAndStartAsync(root, slots, train, cancellationToken);
-            var silo = new EmbeddedSilo(host, storeLock, train ? root : null);
+            var sweeps = new DashboardSweeps();
+            var (host, gateway) = await BuildAndStartAsync(root, slots, train, dashboard ?? new DashboardOptions { Port = 0 }, sweeps, cancellationToken);
+            var silo = new EmbeddedSilo(host, storeLock, train ? root : null, sweeps);
             if (train)
             {
                 try
@@ -105,9 +116,10 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         }
     }
 
-    private static async Task<(IHost Host, GatewayNote Gateway)> BuildAndStartAsync(string root, int? slots, bool train, CancellationToken cancellationToken)
+    private static async Task<(IHost Host, GatewayNote Gateway)> BuildAndStartAsync(
+        string root, int? slots, bool train, DashboardOptions dashboard, DashboardSweeps sweeps, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = root });
+        var builder = DashboardHosting.CreateSiloBuilder(dashboard, [], root);
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Root"] = root,
@@ -146,13 +158,13 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             PortCheck.EnsureFree(silo.GatewayPort, EnvironmentPrefix + "Silo__GatewayPort");
         }
 
-        builder.AddLearnedActivationSilo();
-        var host = builder.Build();
+        builder.AddLearnedActivationSilo(s => DashboardHosting.ConfigureSilo(s, dashboard));
+        var host = DashboardHosting.Build(builder, sweeps);
         await host.StartAsync(cancellationToken);
         return (host, new GatewayNote(silo.GatewayPort, silo.ClusterId, silo.ServiceId));
     }
 
-    private static SiloHostOptions SiloOptions(ConfigurationManager configuration) =>
+    private static SiloHostOptions SiloOptions(IConfiguration configuration) =>
         configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
 
     public async ValueTask DisposeAsync()

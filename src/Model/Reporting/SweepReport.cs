@@ -7,7 +7,8 @@ namespace LearnedActivation.Model.Reporting;
 /// <summary>
 /// Assembles a finished sweep's comparison: per base activation a grid of learned functions, an overlay of
 /// their normalised shapes and their learning curves; the reference functions; the results table (CSV and
-/// Markdown); and report.md tying them together. Runs without a result leave gaps and are listed, never
+/// Markdown); report.md tying them together, and report.html, the same as one self-contained page. Runs
+/// without a result leave gaps and are listed, never
 /// stop the rest from being written.
 /// </summary>
 public static class SweepReport
@@ -17,6 +18,9 @@ public static class SweepReport
 
     /// <summary>The results table as Markdown, with per-base summary and missing runs.</summary>
     public const string ResultsMarkdownFile = ResultsTable.MarkdownFileName;
+
+    /// <summary>report.md as one self-contained web page: figures inline, results table sortable and filterable.</summary>
+    public const string ReportHtmlFile = ReportHtml.FileName;
 
     /// <summary>
     /// Writes the report into <paramref name="directory"/> (created if needed; existing files of the same
@@ -67,7 +71,9 @@ public static class SweepReport
 
         AtomicFile.WriteAllText(PathOf(ResultsTable.CsvFileName), ResultsTable.Csv(sweep));
         AtomicFile.WriteAllText(PathOf(ResultsTable.MarkdownFileName), ResultsTable.Markdown(sweepId, sweep));
-        AtomicFile.WriteAllText(PathOf(ReportMarkdown.FileName), ReportMarkdown.Build(sweepId, sweep));
+        var markdown = ReportMarkdown.Build(sweepId, sweep);
+        AtomicFile.WriteAllText(PathOf(ReportHtml.FileName), ReportHtml.Build(markdown, directory, sweep));
+        AtomicFile.WriteAllText(PathOf(ReportMarkdown.FileName), markdown);
 
         return new SweepReportResult(files, [.. sweep.NotCompleted.Select(r => r.RunName)], sweep.Rows);
     }

@@ -2,8 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using LearnedActivation.Grains.Hosting;
 using LearnedActivation.Grains.Training;
+using LearnedActivation.Silo.Dashboard;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -63,6 +65,8 @@ public static class SiloHostBuilderExtensions
 
             silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration("Membership");
             silo.AddLearnedActivationGrains();
+            silo.Services.TryAddSingleton(TimeProvider.System);
+            silo.Services.AddHostedService<SlotsReporter>();
             configureSilo?.Invoke(silo);
         });
         return builder;

@@ -34,7 +34,7 @@ public sealed class SweepReportTests : IDisposable
             "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "functions_by_seed_tanh.png", "shape_heatmaps_tanh.png",
             "grid_relu.png", "overlay_relu.png", "learning_curves_relu.png", "functions_by_seed_relu.png", "shape_heatmaps_relu.png",
             "grid_gelu.png", "overlay_gelu.png", "learning_curves_gelu.png", "functions_by_seed_gelu.png", "shape_heatmaps_gelu.png",
-            "function_distances.png", "results.csv", "results.md", "report.md",
+            "function_distances.png", "results.csv", "results.md", "report.html", "report.md",
         ];
         Assert.Equal(expected, result.Files.Select(Path.GetFileName));
         Assert.Equal(expected.Order(), Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order());
@@ -191,7 +191,7 @@ public sealed class SweepReportTests : IDisposable
 
         var result = SweepReport.Write(_directory.Path, "broken", SweepRunsFixture.Study, runs);
 
-        Assert.Equal(20, result.Files.Count);
+        Assert.Equal(21, result.Files.Count);
         Assert.All(result.Files, f => Assert.True(File.Exists(f), $"{f} was not written"));
         PngFile.AssertValid(_directory.File("grid_tanh.png"), 1350, 1100);
         PngFile.AssertValid(_directory.File("overlay_tanh.png"), 1000, 650);
@@ -237,7 +237,7 @@ public sealed class SweepReportTests : IDisposable
         var result = SweepReport.Write(_directory.Path, "nothing", SweepRunsFixture.Study, runs);
 
         // Nothing to compare: no distance matrix.
-        Assert.Equal(19, result.Files.Count);
+        Assert.Equal(20, result.Files.Count);
         Assert.DoesNotContain(result.Files, f => Path.GetFileName(f) == "function_distances.png");
         Assert.Equal(27, result.MissingRuns.Count);
         PngFile.AssertValid(_directory.File("grid_gelu.png"), 1350, 1100);
@@ -253,7 +253,7 @@ public sealed class SweepReportTests : IDisposable
 
         Assert.Equal(
             ["reference_functions.png", "grid_tanh.png", "overlay_tanh.png", "learning_curves_tanh.png", "functions_by_seed_tanh.png", "shape_heatmaps_tanh.png",
-             "function_distances.png", "results.csv", "results.md", "report.md"],
+             "function_distances.png", "results.csv", "results.md", "report.html", "report.md"],
             result.Files.Select(Path.GetFileName));
         Assert.Equal(result.Files.Order(), Directory.GetFiles(_directory.Path).Order());
 
@@ -369,7 +369,7 @@ public sealed class SweepReportTests : IDisposable
         SweepReport.Write(_directory.Path, "study", SweepRunsFixture.Study, runs);
 
         Assert.Contains("None: every run completed.", File.ReadAllText(_directory.File("results.md")), StringComparison.Ordinal);
-        Assert.Equal(20, Directory.GetFiles(_directory.Path).Length);
+        Assert.Equal(21, Directory.GetFiles(_directory.Path).Length);
         Assert.Empty(Directory.GetFiles(_directory.Path, "*.tmp"));
     }
 
