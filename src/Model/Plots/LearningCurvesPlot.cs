@@ -2,22 +2,33 @@ using ScottPlot;
 
 namespace LearnedActivation.Model.Plots;
 
-/// <summary>Validation accuracy per epoch of several runs on one plot, for comparing configurations.</summary>
+/// <summary>
+/// Validation accuracy per epoch of several configurations on one plot: each configuration's mean over its seeds
+/// as a line, and the range across its seeds as a translucent band of the same colour (a single seed is a line).
+/// </summary>
 public static class LearningCurvesPlot
 {
-    public static void Save(string path, string title, IReadOnlyList<EpochSeries> runs, int width = 1000, int height = 600)
+    public static void Save(string path, string title, IReadOnlyList<SeedBand> configurations, int width = 1000, int height = 600)
     {
-        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(configurations);
         PngOutput.ValidateTarget(path, width, height);
         using var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        for (var i = 0; i < runs.Count; i++)
+        for (var i = 0; i < configurations.Count; i++)
         {
-            var run = runs[i];
-            LearningCurvePlot.AddSeries(plot, run.ValidationAccuracy, run.Name, palette.GetColor(i), LinePatternFor(i), plot.Axes.Left);
+            var band = configurations[i];
+            var color = palette.GetColor(i);
+            if (band.HasSpread)
+            {
+                var fill = plot.Add.FillY(EpochSeries.Epochs(band.Mean.Length), band.Low, band.High);
+                fill.FillColor = color.WithAlpha(0.15);
+                fill.LineWidth = 0;
+            }
+
+            LearningCurvePlot.AddSeries(plot, band.Mean, band.Name, color, LinePatternFor(i), plot.Axes.Left);
         }
 
-        if (runs.All(r => r.ValidationAccuracy.Length == 0))
+        if (configurations.All(r => r.Mean.Length == 0))
         {
             plot.Add.Annotation("no runs with validation accuracy", Alignment.MiddleCenter);
         }
@@ -31,7 +42,7 @@ public static class LearningCurvesPlot
         PngOutput.Save(plot, path, width, height);
     }
 
-    // Ten colours, then the cycle repeats dashed, so up to twenty runs (the sweep has 27 in all but a
-    // figure shows one base's 9) stay distinguishable.
+    // Ten colours, then the cycle repeats dashed, so up to twenty configurations (a base has 9 learned and 3 fixed)
+    // stay distinguishable.
     private static LinePattern LinePatternFor(int index) => (index / 10) % 2 == 0 ? LinePattern.Solid : LinePattern.Dashed;
 }

@@ -28,7 +28,9 @@ internal static class SweepFigures
         new("overlay", name => $"normalised learned activations, {name} base",
             "The same functions overlaid, each shifted and scaled to zero mean and unit spread (and flipped to rise), "
             + "since the next layer absorbs any scale, offset or sign: what differs is shape.", SaveOverlay),
-        new("learning_curves", name => $"validation accuracy, {name} base", "Validation accuracy per epoch:", SaveLearningCurves),
+        new("learning_curves", name => $"validation accuracy, {name} base",
+            "Validation accuracy per epoch: each configuration's mean over its seeds (line) and the range across seeds (band); "
+            + "after a seed stops early, the mean is of the seeds still training:", SaveLearningCurves),
         new("functions_by_seed", name => $"learned activations of every seed in z-units, {name} base",
             "Every seed's function (thin) and their median (thick), x in units of the pre-activations (z = (x - p50) / (p75 - p25)), "
             + "each normalised to zero mean and unit spread and turned to rise; bars: where the inputs fall:", SaveSeedFunctions),
@@ -83,8 +85,17 @@ internal static class SweepFigures
     }
 
     /// <summary>Every run of the base that recorded curves, named by run, for the learning-curves figure.</summary>
-    public static IReadOnlyList<EpochSeries> LearningCurves(SweepRuns runs, BaseActivation baseActivation) =>
-        [.. runs.OfBase(baseActivation).Where(r => r.Curves is not null).Select(r => r.Curves! with { Name = r.RunName })];
+    /// <summary>One band per configuration (arm included) of this base: its seeds' validation accuracy, in the sweep's order.</summary>
+    public static IReadOnlyList<SeedBand> LearningCurves(SweepRuns runs, BaseActivation baseActivation) =>
+        [.. runs.OfBase(baseActivation)
+            .Where(r => r.Curves is not null)
+            .GroupBy(r => r.Config)
+            .Select(g =>
+            {
+                var seeds = g.Count();
+                var name = seeds > 1 ? $"{g.Key.Name} ({seeds} seeds)" : g.First().RunName;
+                return SeedBand.Of(name, [.. g.Select(r => r.Curves!.ValidationAccuracy)]);
+            })];
 
     public static void SaveGrid(string path, string sweepId, SweepRuns runs, BaseActivation baseActivation)
     {

@@ -77,13 +77,28 @@ public sealed class FigureTests : IDisposable
     {
         var sizes = Enum.GetValues<SizePreset>();
         var runs = sizes.SelectMany(o => sizes.Select(a => new ModelConfig(BaseActivation.Gelu, o, a)))
-            .Select((config, i) => SyntheticRuns.Run(config.Name, 20, 0.74 + (0.005 * i)))
+            .Select((config, i) => SeedBand.Of(config.Name, [
+                SyntheticRuns.Run(config.Name, 20, 0.74 + (0.005 * i)).ValidationAccuracy,
+                SyntheticRuns.Run(config.Name, 14, 0.73 + (0.005 * i)).ValidationAccuracy]))
             .ToArray();
         var path = _directory.File("learning_curves_gelu.png");
 
         LearningCurvesPlot.Save(path, "validation accuracy: gelu base", runs);
 
         PngFile.AssertValid(path, 1000, 600);
+    }
+
+    [Fact]
+    public void SeedBandIsTheMeanAndRangeOfTheSeedsThatTrainedEachEpoch()
+    {
+        var band = SeedBand.Of("tanh_small_small", [[0.70, 0.74, 0.76], [0.72, 0.78], [0.68]]);
+
+        Assert.Equal([0.70, 0.76, 0.76], band.Mean.Select(m => Math.Round(m, 12)));
+        Assert.Equal([0.68, 0.74, 0.76], band.Low);
+        Assert.Equal([0.72, 0.78, 0.76], band.High);
+        Assert.Equal([3, 2, 1], band.SeedsAt);
+        Assert.True(band.HasSpread);
+        Assert.False(SeedBand.Of("one seed", [[0.7, 0.8]]).HasSpread);
     }
 
     [Fact]
