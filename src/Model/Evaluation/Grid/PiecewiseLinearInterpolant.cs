@@ -7,19 +7,43 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// <summary>
 /// A piecewise-linear function given by two sample points inside each piece: on piece p the value is the line
 /// through (Left[p], values[2p]) and (Right[p], values[2p+1]). For a function that is linear on each piece (a
-/// relu network between its bends) this is exact, value and gradients. Reproducible: the AVX2 path and the
-/// scalar path perform the same float operations, and sums run in element order.
+/// relu network between its bends) this is exact, value and gradients. Where AVX-512 is accelerated and there are at
+/// most <see cref="PieceLookup512.MaxPieces"/> pieces, <see cref="PieceLookup512"/> computes it with its tables in
+/// registers; elsewhere an AVX2 path finds pieces through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
+/// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
+/// element order.
 /// </summary>
-internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpolant
+/// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
+internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true) : IInterpolant
 {
     private const int Lanes = 8;
 
+    private readonly PieceLookup512? _registers = allowVector512 && PieceLookup512.Supports(pieces.Count) ? new PieceLookup512(pieces) : null;
+
     public float[] Points { get; } = pieces.SamplePoints();
 
-    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output) => Forward(x, Rows(values), pieces, output);
+    /// <summary>Whether this instance runs the AVX-512 path.</summary>
+    public bool UsesVector512 => _registers is not null;
+
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output)
+    {
+        if (_registers is not null)
+        {
+            _registers.Forward(values, x, output);
+            return;
+        }
+
+        Forward(x, Rows(values), pieces, output);
+    }
 
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
     {
+        if (_registers is not null)
+        {
+            _registers.Backward(values, x, upstream, gradX, gradValues);
+            return;
+        }
+
         // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
         // would make every add wait for the one before. The lanes are added up in order at the end.
         var sums = new float[4 * Lanes * pieces.Count];
@@ -123,7 +147,8 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpo
 /// <summary>
 /// The pieces of [low, high] between the bends, with two sample points inside each, and a bucket table for
 /// finding a point's piece: a bucket that lies clearly inside one piece names it; one near a bend (a few in
-/// a thousand) says "search", and a binary search over the bends decides.
+/// a thousand) says "search", and a binary search over the bends decides. The table is built on first use: the
+/// AVX-512 path (<see cref="PieceLookup512"/>) does without it.
 /// </summary>
 internal sealed class LinearPieces
 {
@@ -131,9 +156,12 @@ internal sealed class LinearPieces
     private const int Search = -1;
 
     private readonly float[] _bends;
-    private readonly int[] _bucketPiece;
+    private readonly double _lowBound;
+    private readonly double _highBound;
+    private readonly double[] _bendBounds;
     private readonly float _low;
     private readonly float _bucketsPerUnit;
+    private int[]? _bucketPiece;
 
     public LinearPieces(double low, double high, double[] bends)
     {
@@ -153,26 +181,13 @@ internal sealed class LinearPieces
 
         _low = (float)low;
         _bucketsPerUnit = (float)(Buckets / (high - low));
-
-        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
-        var bucketWidth = (high - low) / Buckets;
-        var margin = bucketWidth / 10;
-        _bucketPiece = new int[Buckets + 1];
-        var piece = 0;
-        for (var b = 0; b <= Buckets; b++)
-        {
-            var bucketStart = low + (b * bucketWidth);
-            while (piece < bends.Length && bends[piece] < bucketStart - margin)
-            {
-                piece++;
-            }
-
-            var near = piece < bends.Length && bends[piece] <= bucketStart + bucketWidth + margin;
-            _bucketPiece[b] = near ? Search : piece;
-        }
+        (_lowBound, _highBound, _bendBounds) = (low, high, bends);
     }
 
     public int Count { get; }
+
+    /// <summary>The bends as floats, ascending: piece p holds the points with exactly p of them at or below.</summary>
+    public float[] Bends => _bends;
 
     public float[] Left { get; }
 
@@ -203,7 +218,7 @@ internal sealed class LinearPieces
         // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
         var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
         Avx.Store(offsets, Avx.ConvertToVector256Int32WithTruncation(scaled));
-        fixed (int* table = _bucketPiece)
+        fixed (int* table = BucketPieces())
         {
             for (var lane = 0; lane < 8; lane++)
             {
@@ -218,7 +233,7 @@ internal sealed class LinearPieces
     public int Find(float x)
     {
         var bucket = (int)Math.Clamp((x - _low) * _bucketsPerUnit, 0f, Buckets);
-        var piece = _bucketPiece[bucket];
+        var piece = BucketPieces()[bucket];
         if (piece != Search)
         {
             return piece;
@@ -239,5 +254,31 @@ internal sealed class LinearPieces
         }
 
         return below;
+    }
+
+    /// <summary>Per bucket its piece, or <see cref="Search"/> where a bend lies in or near it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int[] BucketPieces() => _bucketPiece ?? BuildBuckets();
+
+    private int[] BuildBuckets()
+    {
+        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
+        var bucketWidth = (_highBound - _lowBound) / Buckets;
+        var margin = bucketWidth / 10;
+        var table = new int[Buckets + 1];
+        var piece = 0;
+        for (var b = 0; b <= Buckets; b++)
+        {
+            var bucketStart = _lowBound + (b * bucketWidth);
+            while (piece < _bendBounds.Length && _bendBounds[piece] < bucketStart - margin)
+            {
+                piece++;
+            }
+
+            var near = piece < _bendBounds.Length && _bendBounds[piece] <= bucketStart + bucketWidth + margin;
+            table[b] = near ? Search : piece;
+        }
+
+        return _bucketPiece = table;
     }
 }
