@@ -34,7 +34,7 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     private const long SavedStateBudgetBytes = 2_000_000;
 
     private readonly int[] _widths;           // [1, h1, ..., hk, 1]
-    private readonly float[] _parameters;     // pinned: W0, b0, W1, b1, ... ([out, in] row-major)
+    private readonly float[] _parameters;     // W0, b0, W1, b1, ... ([out, in] row-major); fixed while a range runs
     private readonly int[] _weightOffsets;
     private readonly int[] _biasOffsets;
     private readonly int[] _unitOffsets;      // floats from the start of a block buffer to hidden layer l's units
@@ -55,7 +55,9 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             total += biases[l].Length;
         }
 
-        _parameters = GC.AllocateUninitializedArray<float>(total, pinned: true);
+        // Not on the pinned heap: a kernel is made per call, and pinned-heap allocations measured ~25 us each (they
+        // are collected with generation 2 only); the ranges fix the array while they run instead.
+        _parameters = GC.AllocateUninitializedArray<float>(total);
         for (var l = 0; l < layers; l++)
         {
             weights[l].CopyTo(_parameters, _weightOffsets[l]);
@@ -115,8 +117,6 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
 
     private int LayerCount => _weightOffsets.Length;
 
-    private float* Parameters => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_parameters));
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardRange(float* xs, float* ys, int count, float* saved, int firstSaved)
     {
@@ -125,24 +125,27 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
         var slopes = stackalloc float*[LayerCount - 1];
         try
         {
-            var h = scratch;
-            var xBlock = h + _hiddenFloats;
-            var yBlock = xBlock + Block;
-            for (var n = 0; n < count; n += Block)
+            fixed (float* parameters = _parameters)
             {
-                // With saved state, the kept hidden layers are written straight into it (with their slopes where kept).
-                var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, null, kept, kept != null && SavesSlopes, firstSaved);
-                var rest = Math.Min(Block, count - n);
-                if (rest == Block)
+                var h = scratch;
+                var xBlock = h + _hiddenFloats;
+                var yBlock = xBlock + Block;
+                for (var n = 0; n < count; n += Block)
                 {
-                    ForwardBlock(xs + n, values, slopes, ys + n, LayerCount - 1);
-                }
-                else
-                {
-                    Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, values, slopes, yBlock, LayerCount - 1);
-                    new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                    // With saved state, the kept hidden layers are written straight into it (with their slopes where kept).
+                    var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
+                    Layout(values, slopes, h, null, kept, kept != null && SavesSlopes, firstSaved);
+                    var rest = Math.Min(Block, count - n);
+                    if (rest == Block)
+                    {
+                        ForwardBlock(parameters, xs + n, values, slopes, ys + n, LayerCount - 1);
+                    }
+                    else
+                    {
+                        Pad(xs + n, rest, xBlock);
+                        ForwardBlock(parameters, xBlock, values, slopes, yBlock, LayerCount - 1);
+                        new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                    }
                 }
             }
         }
@@ -199,28 +202,31 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             var values = stackalloc float*[LayerCount - 1];
             var slopes = stackalloc float*[LayerCount - 1];
             var blocks = 0;
-            for (var n = 0; n < count; n += Block)
+            fixed (float* parameters = _parameters)
             {
-                var rest = Math.Min(Block, count - n);
-                var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, d, kept, SavesSlopes, firstSaved);
-                if (rest == Block)
+                for (var n = 0; n < count; n += Block)
                 {
-                    BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
-                }
-                else
-                {
-                    // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
-                    Pad(xs + n, rest, xBlock);
-                    Pad(gs + n, rest, gBlock);
-                    BackwardBlock(xBlock, gBlock, dxBlock, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
-                    new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
-                }
+                    var rest = Math.Min(Block, count - n);
+                    var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
+                    Layout(values, slopes, h, d, kept, SavesSlopes, firstSaved);
+                    if (rest == Block)
+                    {
+                        BackwardBlock(parameters, xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
+                    }
+                    else
+                    {
+                        // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
+                        Pad(xs + n, rest, xBlock);
+                        Pad(gs + n, rest, gBlock);
+                        BackwardBlock(parameters, xBlock, gBlock, dxBlock, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
+                        new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
+                    }
 
-                if (++blocks == FlushBlocks)
-                {
-                    Flush(laneGrads, laneTotals, parameterCount);
-                    blocks = 0;
+                    if (++blocks == FlushBlocks)
+                    {
+                        Flush(laneGrads, laneTotals, parameterCount);
+                        blocks = 0;
+                    }
                 }
             }
 
@@ -289,9 +295,8 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     /// values[l] and, where slopes[l] is not null, their slopes there (backward: the layers before the saved ones,
     /// or all), then the output to <paramref name="y"/> unless that is null (backward needs no output).
     /// </summary>
-    private void ForwardBlock(float* x, float** values, float** slopes, float* y, int hiddenLayers)
+    private void ForwardBlock(float* parameters, float* x, float** values, float** slopes, float* y, int hiddenLayers)
     {
-        var parameters = Parameters;
         if (hiddenLayers == 0)
         {
             return;
@@ -460,10 +465,9 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     /// Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients. Deltas
     /// (dL/dz) go to d, layer by layer, never over saved state.
     /// </summary>
-    private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
+    private void BackwardBlock(float* parameters, float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
     {
-        ForwardBlock(x, values, slopes, null, hiddenLayers);
-        var parameters = Parameters;
+        ForwardBlock(parameters, x, values, slopes, null, hiddenLayers);
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
         var last = LayerCount - 1;
