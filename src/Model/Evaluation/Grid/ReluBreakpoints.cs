@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LearnedActivation.Model.Evaluation.Grid;
 
 /// <summary>
@@ -83,20 +85,28 @@ internal static class ReluBreakpoints
                         }
                     }
 
-                    // Only active units pass anything on: inactive ones are relu(z) = 0 throughout the piece.
+                    // Only active units pass anything on: inactive ones are relu(z) = 0 throughout the piece. Each
+                    // output sums over the active units in order; the outputs advance together, so their sums do not
+                    // wait on one another.
+                    var first = nextSlopes.Count;
                     for (var o = 0; o < nextWidth; o++)
                     {
-                        double slope = 0, offset = nextBias[o];
-                        var row = o * width;
-                        for (var k = 0; k < active; k++)
-                        {
-                            var i = activeUnits[k];
-                            slope += next[row + i] * slopes[at + i];
-                            offset += next[row + i] * offsets[at + i];
-                        }
+                        nextSlopes.Add(0);
+                        nextOffsets.Add(nextBias[o]);
+                    }
 
-                        nextSlopes.Add(slope);
-                        nextOffsets.Add(offset);
+                    var slopeSums = CollectionsMarshal.AsSpan(nextSlopes).Slice(first, nextWidth);
+                    var offsetSums = CollectionsMarshal.AsSpan(nextOffsets).Slice(first, nextWidth);
+                    for (var k = 0; k < active; k++)
+                    {
+                        var i = activeUnits[k];
+                        var (slope, offset) = (slopes[at + i], offsets[at + i]);
+                        for (var o = 0; o < nextWidth; o++)
+                        {
+                            var w = next[(o * width) + i];
+                            slopeSums[o] += w * slope;
+                            offsetSums[o] += w * offset;
+                        }
                     }
 
                     nextBoundaries.Add(cut);
