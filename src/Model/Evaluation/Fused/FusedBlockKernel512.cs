@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -197,7 +198,7 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             var dxBlock = gBlock + Block;
             var laneGrads = dxBlock + Block;
             new Span<float>(laneGrads, parameterCount * Lanes).Clear();
-            new Span<double>(laneTotals, parameterCount * Lanes).Clear();
+            var flushed = false; // laneTotals is cleared on the first flush: calls of FlushBlocks blocks or fewer never need it
 
             var values = stackalloc float*[LayerCount - 1];
             var slopes = stackalloc float*[LayerCount - 1];
@@ -222,12 +223,24 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
                         new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
                     }
 
-                    if (++blocks == FlushBlocks)
+                    if (++blocks == FlushBlocks && n + Block < count)
                     {
+                        if (!flushed)
+                        {
+                            new Span<double>(laneTotals, parameterCount * Lanes).Clear();
+                            flushed = true;
+                        }
+
                         Flush(laneGrads, laneTotals, parameterCount);
                         blocks = 0;
                     }
                 }
+            }
+
+            if (!flushed)
+            {
+                // One flush into cleared totals would widen each float exactly: widening in the reduction is the same.
+                return Totals(laneGrads);
             }
 
             Flush(laneGrads, laneTotals, parameterCount);
@@ -259,7 +272,8 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     }
 
     /// <summary>Each parameter's 16 lane totals added in lane order, split back into weights and biases per layer.</summary>
-    private (double[][] Weights, double[][] Biases) Totals(double* laneTotals)
+    private (double[][] Weights, double[][] Biases) Totals<T>(T* laneTotals)
+        where T : unmanaged, INumberBase<T>
     {
         var weights = new double[LayerCount][];
         var biases = new double[LayerCount][];
@@ -272,7 +286,8 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
         return (weights, biases);
     }
 
-    private static double[] Reduce(double* laneTotals, int offset, int count)
+    private static double[] Reduce<T>(T* laneTotals, int offset, int count)
+        where T : unmanaged, INumberBase<T>
     {
         // Four parameters at a time: each sum still runs over its lanes in order, but four chains of adds overlap
         // instead of each waiting on the one before (on small calls, the grid's, this reduction was a visible cost).
@@ -284,10 +299,10 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (var lane = 0; lane < Lanes; lane++)
             {
-                s0 += lanes[lane];
-                s1 += lanes[Lanes + lane];
-                s2 += lanes[(2 * Lanes) + lane];
-                s3 += lanes[(3 * Lanes) + lane];
+                s0 += double.CreateTruncating(lanes[lane]);
+                s1 += double.CreateTruncating(lanes[Lanes + lane]);
+                s2 += double.CreateTruncating(lanes[(2 * Lanes) + lane]);
+                s3 += double.CreateTruncating(lanes[(3 * Lanes) + lane]);
             }
 
             (result[p], result[p + 1], result[p + 2], result[p + 3]) = (s0, s1, s2, s3);
@@ -299,7 +314,7 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             var sum = 0.0;
             for (var lane = 0; lane < Lanes; lane++)
             {
-                sum += lanes[lane];
+                sum += double.CreateTruncating(lanes[lane]);
             }
 
             result[p] = sum;
