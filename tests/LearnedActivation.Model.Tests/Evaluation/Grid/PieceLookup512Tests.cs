@@ -6,9 +6,9 @@ namespace LearnedActivation.Model.Tests.Evaluation.Grid;
 
 /// <summary>
 /// The piecewise-linear interpolant's two code paths: the AVX-512 register tables (<see cref="PieceLookup512"/>, up to
-/// 128 pieces) and the AVX2 bucket table. The relu grid tests hold whichever path this machine runs to exact; these
-/// hold the two paths to each other for every register-table size, on points exactly on the bends and beside them,
-/// with a partial last vector. On CPUs without AVX-512 they report as skipped: there is no second path to compare.
+/// 128 pieces) and the AVX2 path (bends counted in registers up to 63, else the bucket table). The relu grid tests
+/// hold whichever path this machine runs to exact; these hold the two paths to each other for every register-table
+/// size, on points exactly on the bends and beside them, with a partial last vector. On CPUs without AVX-512 they report as skipped: there is no second path to compare.
 /// </summary>
 public sealed class PieceLookup512Tests
 {
@@ -95,14 +95,14 @@ public sealed class PieceLookup512Tests
     /// Bends in [-4, 4], values at the sample points, and inputs: a third exactly on bends, a third one float
     /// step beside one, the rest uniform over the range, with a zero and the two ends among them.
     /// </summary>
-    private static (LinearPieces Pieces, float[] Values, float[] X, float[] Upstream) Case(int bends, int count, int seed)
+    internal static (LinearPieces Pieces, float[] Values, float[] X, float[] Upstream) Case(int bends, int count, int seed, bool searchInRegisters = true)
     {
         var random = new Random(seed);
         const double low = -4, high = 4;
         // One bend in each of `bends` equal cells, placed at random within its middle 60 %: distinct and in order.
         var cell = (high - low) / Math.Max(1, bends);
         var cuts = Enumerable.Range(0, bends).Select(k => low + ((k + 0.2 + (0.6 * random.NextDouble())) * cell)).ToArray();
-        var pieces = new LinearPieces(low, high, cuts);
+        var pieces = new LinearPieces(low, high, cuts, searchInRegisters);
         var values = Enumerable.Range(0, 2 * pieces.Count).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
         var x = new float[count];
         for (var i = 0; i < count; i++)
@@ -138,7 +138,7 @@ public sealed class PieceLookup512Tests
         return [.. sums.Select(s => (float)s)];
     }
 
-    private static (float[] Y, float[] GradX, float[] GradValues) Run(PiecewiseLinearInterpolant interpolant, float[] values, float[] x, float[] upstream)
+    internal static (float[] Y, float[] GradX, float[] GradValues) Run(PiecewiseLinearInterpolant interpolant, float[] values, float[] x, float[] upstream)
     {
         var y = new float[x.Length];
         var gradX = new float[x.Length];
