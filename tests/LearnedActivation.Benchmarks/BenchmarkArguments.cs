@@ -13,7 +13,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -24,6 +24,9 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
             {
                 case "--quick":
                     result = result with { Quick = true };
+                    break;
+                case "--cpu-time":
+                    result = result with { CpuTime = true };
                     break;
                 case "--grid-errors":
                     result = result with { Mode = BenchmarkMode.GridErrors };

@@ -16,16 +16,17 @@ internal static class StepBenchmark
     private const int Batch = 512;
     private const int Features = 10;
 
-    private static readonly SizePreset[] Sizes = [SizePreset.Small, SizePreset.Medium, SizePreset.Large];
+    private static readonly SizePreset[] AllSizes = [SizePreset.Small, SizePreset.Medium, SizePreset.Large];
 
-    public static void Run(TextWriter output, BenchmarkOptions options, IReadOnlyList<ActivationEvaluation> modes)
+    /// <param name="sizes">Outer and activation size together (small/small, ...); null: all three.</param>
+    public static void Run(TextWriter output, BenchmarkOptions options, IReadOnlyList<ActivationEvaluation> modes, IReadOnlyList<SizePreset>? sizes = null)
     {
         output.WriteLine($"## Training step, batch {Batch} (median ms over {options.Repetitions} interleaved repetitions of {options.StepsPerSample} steps)");
         output.WriteLine();
         var header = "| outer/act | base | fixed | " + string.Join(" | ", modes.Select(Names.Of)) + " | " + string.Join(" | ", modes.Select(m => $"{Names.Of(m)} / fixed")) + " |";
         output.WriteLine(header);
         output.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", 1 + (2 * modes.Count))));
-        foreach (var size in Sizes)
+        foreach (var size in sizes ?? AllSizes)
         {
             foreach (var baseActivation in Enum.GetValues<BaseActivation>())
             {

@@ -16,7 +16,7 @@ internal static class TimedModes
         {
             for (var v = 0; v < variants.Count; v++)
             {
-                var clock = Stopwatch.StartNew();
+                var start = Now(options.CpuTime);
                 for (var s = 0; s < options.StepsPerSample; s++)
                 {
                     variants[v]();
@@ -24,11 +24,13 @@ internal static class TimedModes
 
                 if (repetition >= options.WarmupRepetitions)
                 {
-                    samples[v].Add(clock.Elapsed.TotalMilliseconds / options.StepsPerSample);
+                    samples[v].Add((Now(options.CpuTime) - start).TotalMilliseconds / options.StepsPerSample);
                 }
             }
         }
 
         return [.. samples.Select(Benchmarks.Medians.Of)];
     }
+
+    private static TimeSpan Now(bool cpuTime) => cpuTime ? ThreadCpuClock.Now() : Stopwatch.GetElapsedTime(0);
 }

@@ -25,7 +25,7 @@ internal sealed unsafe class FusedActivationKernel
     private readonly float[][] _weights;  // layer l: [out, in] row-major, as nn.Linear stores it
     private readonly float[][] _biases;
     private readonly IFusedKernelPath _path;
-    private readonly ReluSegmentedKernel? _segmented;
+    private readonly Lazy<ReluSegmentedKernel>? _segmented; // built on the first call large enough for it: the grid's calls never are
 
     /// <param name="allowVector512">
     /// Use the AVX-512 block kernel where the hardware accelerates it (the default); false keeps the AVX2 path,
@@ -42,7 +42,7 @@ internal sealed unsafe class FusedActivationKernel
         _weights = weights;
         _biases = biases;
         _path = FusedKernelPaths.Create(definition, weights, biases, allowVector512);
-        _segmented = segmentRelu && definition.ReluShaped && weights.Length >= 3 ? new ReluSegmentedKernel(weights, biases, allowVector512) : null;
+        _segmented = segmentRelu && definition.ReluShaped && weights.Length >= 3 ? new Lazy<ReluSegmentedKernel>(() => new ReluSegmentedKernel(weights, biases, allowVector512)) : null;
     }
 
     /// <summary>Whether this instance runs the AVX-512 block kernel.</summary>
@@ -75,7 +75,9 @@ internal sealed unsafe class FusedActivationKernel
     /// <paramref name="count"/> scalars: the segmented relu's grouping where that path runs, else the AVX-512 path's
     /// hidden layers (0 where nothing is kept: the AVX2 path, or one hidden layer).
     /// </summary>
-    public int SavedFloats(int count) => Segmented(count) ? _segmented!.SavedFloats(count) : _path.SavedFloats(count);
+    public int SavedFloats(int count) => Segmented(count) ? Segments.SavedFloats(count) : _path.SavedFloats(count);
+
+    private ReluSegmentedKernel Segments => _segmented!.Value;
 
     /// <summary>Whether a call on <paramref name="count"/> scalars goes to <see cref="ReluSegmentedKernel"/>.</summary>
     private bool Segmented(int count) => _segmented is not null && count >= ReluSegmentedKernel.MinScalars;
@@ -177,13 +179,13 @@ internal sealed unsafe class FusedActivationKernel
     /// </summary>
     private bool SegmentedForward(ReadOnlySpan<float> x, Span<float> y, int threads, Span<float> saved)
     {
-        var temporary = saved.IsEmpty ? ArrayPool<float>.Shared.Rent(_segmented!.SavedFloats(x.Length)) : null;
+        var temporary = saved.IsEmpty ? ArrayPool<float>.Shared.Rent(Segments.SavedFloats(x.Length)) : null;
         try
         {
-            var plan = temporary is null ? saved : temporary.AsSpan(0, _segmented!.SavedFloats(x.Length));
-            if (_segmented!.TryPlan(x, plan))
+            var plan = temporary is null ? saved : temporary.AsSpan(0, Segments.SavedFloats(x.Length));
+            if (Segments.TryPlan(x, plan))
             {
-                _segmented.Forward(y, threads, plan);
+                Segments.Forward(y, threads, plan);
                 return true;
             }
 
@@ -204,14 +206,14 @@ internal sealed unsafe class FusedActivationKernel
     {
         if (!saved.IsEmpty)
         {
-            return MemoryMarshal.Cast<float, int>(saved)[0] == NoPlan ? null : _segmented!.Backward(upstream, gradX, threads, saved);
+            return MemoryMarshal.Cast<float, int>(saved)[0] == NoPlan ? null : Segments.Backward(upstream, gradX, threads, saved);
         }
 
-        var temporary = ArrayPool<float>.Shared.Rent(_segmented!.SavedFloats(x.Length));
+        var temporary = ArrayPool<float>.Shared.Rent(Segments.SavedFloats(x.Length));
         try
         {
-            var plan = temporary.AsSpan(0, _segmented.SavedFloats(x.Length));
-            return _segmented.TryPlan(x, plan) ? _segmented.Backward(upstream, gradX, threads, plan) : null;
+            var plan = temporary.AsSpan(0, Segments.SavedFloats(x.Length));
+            return Segments.TryPlan(x, plan) ? Segments.Backward(upstream, gradX, threads, plan) : null;
         }
         finally
         {

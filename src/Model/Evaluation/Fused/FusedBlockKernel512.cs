@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -34,7 +35,7 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     private const long SavedStateBudgetBytes = 2_000_000;
 
     private readonly int[] _widths;           // [1, h1, ..., hk, 1]
-    private readonly float[] _parameters;     // pinned: W0, b0, W1, b1, ... ([out, in] row-major)
+    private readonly float[] _parameters;     // W0, b0, W1, b1, ... ([out, in] row-major); fixed while a range runs
     private readonly int[] _weightOffsets;
     private readonly int[] _biasOffsets;
     private readonly int[] _unitOffsets;      // floats from the start of a block buffer to hidden layer l's units
@@ -55,7 +56,9 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             total += biases[l].Length;
         }
 
-        _parameters = GC.AllocateUninitializedArray<float>(total, pinned: true);
+        // Not on the pinned heap: a kernel is made per call, and pinned-heap allocations measured ~25 us each (they
+        // are collected with generation 2 only); the ranges fix the array while they run instead.
+        _parameters = GC.AllocateUninitializedArray<float>(total);
         for (var l = 0; l < layers; l++)
         {
             weights[l].CopyTo(_parameters, _weightOffsets[l]);
@@ -115,8 +118,6 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
 
     private int LayerCount => _weightOffsets.Length;
 
-    private float* Parameters => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_parameters));
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardRange(float* xs, float* ys, int count, float* saved, int firstSaved)
     {
@@ -125,24 +126,27 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
         var slopes = stackalloc float*[LayerCount - 1];
         try
         {
-            var h = scratch;
-            var xBlock = h + _hiddenFloats;
-            var yBlock = xBlock + Block;
-            for (var n = 0; n < count; n += Block)
+            fixed (float* parameters = _parameters)
             {
-                // With saved state, the kept hidden layers are written straight into it (with their slopes where kept).
-                var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, null, kept, kept != null && SavesSlopes, firstSaved);
-                var rest = Math.Min(Block, count - n);
-                if (rest == Block)
+                var h = scratch;
+                var xBlock = h + _hiddenFloats;
+                var yBlock = xBlock + Block;
+                for (var n = 0; n < count; n += Block)
                 {
-                    ForwardBlock(xs + n, values, slopes, ys + n, LayerCount - 1);
-                }
-                else
-                {
-                    Pad(xs + n, rest, xBlock);
-                    ForwardBlock(xBlock, values, slopes, yBlock, LayerCount - 1);
-                    new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                    // With saved state, the kept hidden layers are written straight into it (with their slopes where kept).
+                    var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
+                    Layout(values, slopes, h, null, kept, kept != null && SavesSlopes, firstSaved);
+                    var rest = Math.Min(Block, count - n);
+                    if (rest == Block)
+                    {
+                        ForwardBlock(parameters, xs + n, values, slopes, ys + n, LayerCount - 1);
+                    }
+                    else
+                    {
+                        Pad(xs + n, rest, xBlock);
+                        ForwardBlock(parameters, xBlock, values, slopes, yBlock, LayerCount - 1);
+                        new ReadOnlySpan<float>(yBlock, rest).CopyTo(new Span<float>(ys + n, rest));
+                    }
                 }
             }
         }
@@ -194,34 +198,49 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
             var dxBlock = gBlock + Block;
             var laneGrads = dxBlock + Block;
             new Span<float>(laneGrads, parameterCount * Lanes).Clear();
-            new Span<double>(laneTotals, parameterCount * Lanes).Clear();
+            var flushed = false; // laneTotals is cleared on the first flush: calls of FlushBlocks blocks or fewer never need it
 
             var values = stackalloc float*[LayerCount - 1];
             var slopes = stackalloc float*[LayerCount - 1];
             var blocks = 0;
-            for (var n = 0; n < count; n += Block)
+            fixed (float* parameters = _parameters)
             {
-                var rest = Math.Min(Block, count - n);
-                var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
-                Layout(values, slopes, h, d, kept, SavesSlopes, firstSaved);
-                if (rest == Block)
+                for (var n = 0; n < count; n += Block)
                 {
-                    BackwardBlock(xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
-                }
-                else
-                {
-                    // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
-                    Pad(xs + n, rest, xBlock);
-                    Pad(gs + n, rest, gBlock);
-                    BackwardBlock(xBlock, gBlock, dxBlock, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
-                    new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
-                }
+                    var rest = Math.Min(Block, count - n);
+                    var kept = saved == null ? null : saved + ((long)n * SavedFloatsPerScalar(firstSaved));
+                    Layout(values, slopes, h, d, kept, SavesSlopes, firstSaved);
+                    if (rest == Block)
+                    {
+                        BackwardBlock(parameters, xs + n, gs + n, dxs + n, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
+                    }
+                    else
+                    {
+                        // Padding gets a zero upstream gradient, so it adds nothing to the weight gradients.
+                        Pad(xs + n, rest, xBlock);
+                        Pad(gs + n, rest, gBlock);
+                        BackwardBlock(parameters, xBlock, gBlock, dxBlock, values, slopes, d, laneGrads, kept == null ? LayerCount - 1 : firstSaved);
+                        new ReadOnlySpan<float>(dxBlock, rest).CopyTo(new Span<float>(dxs + n, rest));
+                    }
 
-                if (++blocks == FlushBlocks)
-                {
-                    Flush(laneGrads, laneTotals, parameterCount);
-                    blocks = 0;
+                    if (++blocks == FlushBlocks && n + Block < count)
+                    {
+                        if (!flushed)
+                        {
+                            new Span<double>(laneTotals, parameterCount * Lanes).Clear();
+                            flushed = true;
+                        }
+
+                        Flush(laneGrads, laneTotals, parameterCount);
+                        blocks = 0;
+                    }
                 }
+            }
+
+            if (!flushed)
+            {
+                // One flush into cleared totals would widen each float exactly: widening in the reduction is the same.
+                return Totals(laneGrads);
             }
 
             Flush(laneGrads, laneTotals, parameterCount);
@@ -253,7 +272,8 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     }
 
     /// <summary>Each parameter's 16 lane totals added in lane order, split back into weights and biases per layer.</summary>
-    private (double[][] Weights, double[][] Biases) Totals(double* laneTotals)
+    private (double[][] Weights, double[][] Biases) Totals<T>(T* laneTotals)
+        where T : unmanaged, INumberBase<T>
     {
         var weights = new double[LayerCount][];
         var biases = new double[LayerCount][];
@@ -266,16 +286,35 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
         return (weights, biases);
     }
 
-    private static double[] Reduce(double* laneTotals, int offset, int count)
+    private static double[] Reduce<T>(T* laneTotals, int offset, int count)
+        where T : unmanaged, INumberBase<T>
     {
+        // Four parameters at a time: each sum still runs over its lanes in order, but four chains of adds overlap
+        // instead of each waiting on the one before (on small calls, the grid's, this reduction was a visible cost).
         var result = new double[count];
-        for (var p = 0; p < count; p++)
+        var p = 0;
+        for (; p + 4 <= count; p += 4)
+        {
+            var lanes = laneTotals + ((offset + p) * Lanes);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                s0 += double.CreateTruncating(lanes[lane]);
+                s1 += double.CreateTruncating(lanes[Lanes + lane]);
+                s2 += double.CreateTruncating(lanes[(2 * Lanes) + lane]);
+                s3 += double.CreateTruncating(lanes[(3 * Lanes) + lane]);
+            }
+
+            (result[p], result[p + 1], result[p + 2], result[p + 3]) = (s0, s1, s2, s3);
+        }
+
+        for (; p < count; p++)
         {
             var lanes = laneTotals + ((offset + p) * Lanes);
             var sum = 0.0;
             for (var lane = 0; lane < Lanes; lane++)
             {
-                sum += lanes[lane];
+                sum += double.CreateTruncating(lanes[lane]);
             }
 
             result[p] = sum;
@@ -289,9 +328,8 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     /// values[l] and, where slopes[l] is not null, their slopes there (backward: the layers before the saved ones,
     /// or all), then the output to <paramref name="y"/> unless that is null (backward needs no output).
     /// </summary>
-    private void ForwardBlock(float* x, float** values, float** slopes, float* y, int hiddenLayers)
+    private void ForwardBlock(float* parameters, float* x, float** values, float** slopes, float* y, int hiddenLayers)
     {
-        var parameters = Parameters;
         if (hiddenLayers == 0)
         {
             return;
@@ -460,10 +498,9 @@ internal sealed unsafe class FusedBlockKernel512<TBase> : IFusedKernelPath
     /// Backward pass of one block with upstream gradient g: writes dL/dx, adds to the per-lane gradients. Deltas
     /// (dL/dz) go to d, layer by layer, never over saved state.
     /// </summary>
-    private void BackwardBlock(float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
+    private void BackwardBlock(float* parameters, float* x, float* g, float* dx, float** values, float** slopes, float* d, float* laneGrads, int hiddenLayers)
     {
-        ForwardBlock(x, values, slopes, null, hiddenLayers);
-        var parameters = Parameters;
+        ForwardBlock(parameters, x, values, slopes, null, hiddenLayers);
 
         // Last layer: dL/dw_i = g h_k,i; dL/db = g; delta_k,i = g w_i sigma'(z_k,i).
         var last = LayerCount - 1;

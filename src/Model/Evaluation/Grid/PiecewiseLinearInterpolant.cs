@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -7,19 +8,44 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// <summary>
 /// A piecewise-linear function given by two sample points inside each piece: on piece p the value is the line
 /// through (Left[p], values[2p]) and (Right[p], values[2p+1]). For a function that is linear on each piece (a
-/// relu network between its bends) this is exact, value and gradients. Reproducible: the AVX2 path and the
-/// scalar path perform the same float operations, and sums run in element order.
+/// relu network between its bends) this is exact, value and gradients. Where AVX-512 is accelerated and there are at
+/// most <see cref="PieceLookup512.MaxPieces"/> pieces, <see cref="PieceLookup512"/> computes it with its tables in
+/// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
+/// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
+/// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
+/// element order.
 /// </summary>
-internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpolant
+/// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
+internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true) : IInterpolant
 {
     private const int Lanes = 8;
 
+    private readonly PieceLookup512? _registers = allowVector512 && PieceLookup512.Supports(pieces.Count) ? new PieceLookup512(pieces) : null;
+
     public float[] Points { get; } = pieces.SamplePoints();
 
-    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output) => Forward(x, Rows(values), pieces, output);
+    /// <summary>Whether this instance runs the AVX-512 path.</summary>
+    public bool UsesVector512 => _registers is not null;
+
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output)
+    {
+        if (_registers is not null)
+        {
+            _registers.Forward(values, x, output);
+            return;
+        }
+
+        Forward(x, Rows(values), pieces, output);
+    }
 
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
     {
+        if (_registers is not null)
+        {
+            _registers.Backward(values, x, upstream, gradX, gradValues);
+            return;
+        }
+
         // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
         // would make every add wait for the one before. The lanes are added up in order at the end.
         var sums = new float[4 * Lanes * pieces.Count];
@@ -60,7 +86,21 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpo
         var n = 0;
         fixed (float* xs = x, table = rows, outs = output)
         {
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && pieces.SearchesInRegisters)
+            {
+                var offsets = stackalloc int[8];
+                fixed (float* groupEnds = pieces.GroupEnds, columns = pieces.GroupColumns)
+                {
+                    for (; n + 8 <= x.Length; n += 8)
+                    {
+                        var xv = Avx.LoadVector256(xs + n);
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(LinearPieces.CountBends(xv, groupEnds, columns, pieces.Groups), 2));
+                        Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
+                        Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
+                    }
+                }
+            }
+            else if (Avx2.IsSupported)
             {
                 var offsets = stackalloc int[8];
                 for (; n + 8 <= x.Length; n += 8)
@@ -86,7 +126,23 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpo
         var n = 0;
         fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
         {
-            if (Avx2.IsSupported)
+            if (Avx2.IsSupported && pieces.SearchesInRegisters)
+            {
+                var offsets = stackalloc int[8];
+                var sumOffsets = stackalloc int[8];
+                fixed (float* groupEnds = pieces.GroupEnds, columns = pieces.GroupColumns)
+                {
+                    for (; n + 8 <= x.Length; n += 8)
+                    {
+                        var xv = Avx.LoadVector256(xs + n);
+                        var piece = LinearPieces.CountBends(xv, groupEnds, columns, pieces.Groups);
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
+                        Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(piece, 5) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
+                        Step(xv, n, table, offsets, sumOffsets, gs, dxs, totals);
+                    }
+                }
+            }
+            else if (Avx2.IsSupported)
             {
                 var offsets = stackalloc int[8];
                 var sumOffsets = stackalloc int[8];
@@ -95,13 +151,7 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpo
                     var xv = Avx.LoadVector256(xs + n);
                     pieces.RowOffsets(xv, xs + n, offsets);
                     Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(Avx.LoadVector256(offsets), 3) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
-                    Rows4.Load(table, offsets, out _, out var rise, out var left, out var inverseWidth);
-                    var u = (xv - left) * inverseWidth;
-                    var g = Avx.LoadVector256(gs + n);
-                    Avx.Store(dxs + n, g * rise * inverseWidth);
-
-                    // d value / d y0 = 1 - u and d value / d y1 = u, added back lane by lane in element order.
-                    Rows4.Add(totals, sumOffsets, g * (Vector256<float>.One - u), g * u, Vector256<float>.Zero, Vector256<float>.Zero);
+                    Step(xv, n, table, offsets, sumOffsets, gs, dxs, totals);
                 }
             }
 
@@ -118,12 +168,27 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces) : IInterpo
             }
         }
     }
+
+    /// <summary>Backward for 8 scalars whose rows and per-lane sum rows are at the given offsets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Step(Vector256<float> xv, int n, float* table, int* offsets, int* sumOffsets, float* gs, float* dxs, float* totals)
+    {
+        Rows4.Load(table, offsets, out _, out var rise, out var left, out var inverseWidth);
+        var u = (xv - left) * inverseWidth;
+        var g = Avx.LoadVector256(gs + n);
+        Avx.Store(dxs + n, g * rise * inverseWidth);
+
+        // d value / d y0 = 1 - u and d value / d y1 = u, added back lane by lane in element order.
+        Rows4.Add(totals, sumOffsets, g * (Vector256<float>.One - u), g * u, Vector256<float>.Zero, Vector256<float>.Zero);
+    }
 }
 
 /// <summary>
 /// The pieces of [low, high] between the bends, with two sample points inside each, and a bucket table for
 /// finding a point's piece: a bucket that lies clearly inside one piece names it; one near a bend (a few in
-/// a thousand) says "search", and a binary search over the bends decides.
+/// a thousand) says "search", and a binary search over the bends decides. The table is built on first use, and only
+/// for more bends than <see cref="CountBends"/> takes: building it (8,193 entries) cost more per call than the
+/// lookups it saved on the grid's few dozen bends. The AVX-512 path (<see cref="PieceLookup512"/>) does without it.
 /// </summary>
 internal sealed class LinearPieces
 {
@@ -131,11 +196,19 @@ internal sealed class LinearPieces
     private const int Search = -1;
 
     private readonly float[] _bends;
-    private readonly int[] _bucketPiece;
+    private readonly double _lowBound;
+    private readonly double _highBound;
+    private readonly double[] _bendBounds;
     private readonly float _low;
     private readonly float _bucketsPerUnit;
+    private int[]? _bucketPiece;
 
-    public LinearPieces(double low, double high, double[] bends)
+    /// <param name="searchInRegisters">
+    /// Where there are at most <see cref="MaxRegisterBends"/> bends, count them with register compares
+    /// (<see cref="CountBends"/>) instead of the bucket table (the default); false keeps the bucket table (tests
+    /// compare the two).
+    /// </param>
+    public LinearPieces(double low, double high, double[] bends, bool searchInRegisters = true)
     {
         _bends = [.. bends.Select(b => (float)b)];
         Count = bends.Length + 1;
@@ -153,26 +226,47 @@ internal sealed class LinearPieces
 
         _low = (float)low;
         _bucketsPerUnit = (float)(Buckets / (high - low));
+        (_lowBound, _highBound, _bendBounds) = (low, high, bends);
 
-        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
-        var bucketWidth = (high - low) / Buckets;
-        var margin = bucketWidth / 10;
-        _bucketPiece = new int[Buckets + 1];
-        var piece = 0;
-        for (var b = 0; b <= Buckets; b++)
+        if (searchInRegisters && bends.Length <= MaxRegisterBends)
         {
-            var bucketStart = low + (b * bucketWidth);
-            while (piece < bends.Length && bends[piece] < bucketStart - margin)
+            // Groups of 8 bends padded with +inf (no finite x is at or above it), at least one pad in the last group.
+            Groups = (bends.Length / 8) + 1;
+            GroupEnds = new float[Groups];
+            GroupColumns = new float[8 * 8];
+            GroupColumns.AsSpan().Fill(float.PositiveInfinity);
+            for (var b = 0; b < _bends.Length; b++)
             {
-                piece++;
+                GroupColumns[(8 * (b % 8)) + (b / 8)] = _bends[b];
             }
 
-            var near = piece < bends.Length && bends[piece] <= bucketStart + bucketWidth + margin;
-            _bucketPiece[b] = near ? Search : piece;
+            for (var g = 0; g < Groups; g++)
+            {
+                GroupEnds[g] = GroupColumns[(8 * 7) + g];
+            }
         }
     }
 
+    /// <summary>The most bends <see cref="CountBends"/> takes: 8 groups of 8, the last with room for a +inf pad.</summary>
+    public const int MaxRegisterBends = 63;
+
+    /// <summary>Whether points find their pieces by <see cref="CountBends"/> (else through the bucket table).</summary>
+    [MemberNotNullWhen(true, nameof(GroupEnds), nameof(GroupColumns))]
+    public bool SearchesInRegisters => GroupEnds is not null;
+
+    /// <summary>Groups of 8 bends (the last padded with +inf) for <see cref="CountBends"/>.</summary>
+    public int Groups { get; }
+
+    /// <summary>Per group its last bend (+inf for a padded one).</summary>
+    public float[]? GroupEnds { get; }
+
+    /// <summary>8 columns of 8: entry g of column j is bend 8g + j (+inf past the last bend).</summary>
+    public float[]? GroupColumns { get; }
+
     public int Count { get; }
+
+    /// <summary>The bends as floats, ascending: piece p holds the points with exactly p of them at or below.</summary>
+    public float[] Bends => _bends;
 
     public float[] Left { get; }
 
@@ -203,7 +297,7 @@ internal sealed class LinearPieces
         // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
         var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
         Avx.Store(offsets, Avx.ConvertToVector256Int32WithTruncation(scaled));
-        fixed (int* table = _bucketPiece)
+        fixed (int* table = BucketPieces())
         {
             for (var lane = 0; lane < 8; lane++)
             {
@@ -217,13 +311,51 @@ internal sealed class LinearPieces
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(float x)
     {
+        if (SearchesInRegisters)
+        {
+            return BinarySearch(x);
+        }
+
         var bucket = (int)Math.Clamp((x - _low) * _bucketsPerUnit, 0f, Buckets);
-        var piece = _bucketPiece[bucket];
+        var piece = BucketPieces()[bucket];
         if (piece != Search)
         {
             return piece;
         }
 
+        return BinarySearch(x);
+    }
+
+    /// <summary>
+    /// For 8 points, the number of bends at or below each (its piece, as <see cref="Find"/> counts): first the
+    /// group of 8 bends it falls in (the groups whose last bend is at or below it), then the bends of that group,
+    /// fetched per lane by a register permute. Compare-and-count, no branches and no memory table per point.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<int> CountBends(Vector256<float> x, float* groupEnds, float* columns, int groups)
+    {
+        // Compares give -1 where true: subtracting them counts. The last group's end is +inf and never counts.
+        var group = Vector256<int>.Zero;
+        for (var g = 0; g + 1 < groups; g++)
+        {
+            group -= Avx.CompareGreaterThanOrEqual(x, Vector256.Create(groupEnds[g])).AsInt32();
+        }
+
+        var count = Avx2.ShiftLeftLogical(group, 3);
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 8), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 16), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 24), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 32), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 40), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 48), group)).AsInt32();
+        count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 56), group)).AsInt32();
+        return count;
+    }
+
+    /// <summary>Binary search: the number of bends at or below <paramref name="x"/>.</summary>
+    private int BinarySearch(float x)
+    {
         int below = 0, above = _bends.Length;
         while (below < above)
         {
@@ -239,5 +371,31 @@ internal sealed class LinearPieces
         }
 
         return below;
+    }
+
+    /// <summary>Per bucket its piece, or <see cref="Search"/> where a bend lies in or near it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int[] BucketPieces() => _bucketPiece ?? BuildBuckets();
+
+    private int[] BuildBuckets()
+    {
+        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
+        var bucketWidth = (_highBound - _lowBound) / Buckets;
+        var margin = bucketWidth / 10;
+        var table = new int[Buckets + 1];
+        var piece = 0;
+        for (var b = 0; b <= Buckets; b++)
+        {
+            var bucketStart = _lowBound + (b * bucketWidth);
+            while (piece < _bendBounds.Length && _bendBounds[piece] < bucketStart - margin)
+            {
+                piece++;
+            }
+
+            var near = piece < _bendBounds.Length && _bendBounds[piece] <= bucketStart + bucketWidth + margin;
+            table[b] = near ? Search : piece;
+        }
+
+        return _bucketPiece = table;
     }
 }

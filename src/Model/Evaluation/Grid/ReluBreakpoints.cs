@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace LearnedActivation.Model.Evaluation.Grid;
 
 /// <summary>
@@ -5,7 +8,9 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// network is piecewise linear in its scalar input: it bends exactly where some hidden unit's pre-activation
 /// crosses zero. Found layer by layer: on each piece found so far every unit of the next layer is affine in x,
 /// so its zero crossing (if any) inside the piece is one division, and it splits the piece.
-/// Computed in double from the float weights; runs once per evaluation, so it avoids allocating per piece.
+/// Computed in double from the float weights; runs once per evaluation, so it avoids allocating per piece, sums
+/// four outputs per vector (the same operations per output as one at a time) and skips the output layer's pieces,
+/// which only the last hidden layer's cuts decide.
 /// </summary>
 internal static class ReluBreakpoints
 {
@@ -36,13 +41,15 @@ internal static class ReluBreakpoints
         var cuts = new List<double>();
         for (var layer = 0; layer + 1 < weights.Length; layer++)
         {
+            // The last hidden layer's cuts are the last bends: the output's own pieces are never needed.
+            var lastLayer = layer + 2 == weights.Length;
             var nextWidth = biases[layer + 1].Length;
-            var next = weights[layer + 1];
             var nextBias = biases[layer + 1];
             var nextBoundaries = new List<double>(boundaries.Count * 2) { low };
             var activeUnits = new int[width];
-            var nextSlopes = new List<double>(boundaries.Count * 2 * nextWidth);
-            var nextOffsets = new List<double>(boundaries.Count * 2 * nextWidth);
+            var nextSlopes = new List<double>(lastLayer ? 0 : boundaries.Count * 2 * nextWidth);
+            var nextOffsets = new List<double>(lastLayer ? 0 : boundaries.Count * 2 * nextWidth);
+            var transposed = lastLayer ? [] : Transposed(weights[layer + 1], nextWidth, width);
             for (var p = 0; p + 1 < boundaries.Count; p++)
             {
                 var start = boundaries[p];
@@ -71,6 +78,13 @@ internal static class ReluBreakpoints
                         continue;
                     }
 
+                    nextBoundaries.Add(cut);
+                    if (lastLayer)
+                    {
+                        from = cut;
+                        continue;
+                    }
+
                     // No unit changes sign inside [from, cut]: each is active or not throughout, so its relu is
                     // affine there, and so is the next layer's pre-activation W relu(z) + b.
                     var middle = (from + cut) / 2;
@@ -83,23 +97,21 @@ internal static class ReluBreakpoints
                         }
                     }
 
-                    // Only active units pass anything on: inactive ones are relu(z) = 0 throughout the piece.
+                    var first = nextSlopes.Count;
                     for (var o = 0; o < nextWidth; o++)
                     {
-                        double slope = 0, offset = nextBias[o];
-                        var row = o * width;
-                        for (var k = 0; k < active; k++)
-                        {
-                            var i = activeUnits[k];
-                            slope += next[row + i] * slopes[at + i];
-                            offset += next[row + i] * offsets[at + i];
-                        }
-
-                        nextSlopes.Add(slope);
-                        nextOffsets.Add(offset);
+                        nextSlopes.Add(0);
+                        nextOffsets.Add(nextBias[o]);
                     }
 
-                    nextBoundaries.Add(cut);
+                    NextLayer(
+                        transposed,
+                        nextWidth,
+                        activeUnits.AsSpan(0, active),
+                        slopes.AsSpan(at, width),
+                        offsets.AsSpan(at, width),
+                        CollectionsMarshal.AsSpan(nextSlopes).Slice(first, nextWidth),
+                        CollectionsMarshal.AsSpan(nextOffsets).Slice(first, nextWidth));
                     from = cut;
                 }
             }
@@ -122,5 +134,61 @@ internal static class ReluBreakpoints
         }
 
         return [.. bends];
+    }
+
+    /// <summary>W [out, in] as doubles, transposed to [in, out]: one unit's weights to all outputs side by side.</summary>
+    private static double[] Transposed(float[] weights, int outputs, int inputs)
+    {
+        var result = new double[outputs * inputs];
+        for (var o = 0; o < outputs; o++)
+        {
+            for (var i = 0; i < inputs; i++)
+            {
+                result[(i * outputs) + o] = weights[(o * inputs) + i];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The next layer's pre-activations on one piece: per output o, slope and offset summed over the active units in
+    /// order (inactive ones are relu(z) = 0 throughout the piece and pass nothing on), added to
+    /// <paramref name="slopeSums"/> (zeros) and <paramref name="offsetSums"/> (the biases). Four outputs per vector,
+    /// each lane the same multiply, then add, in the same order as one output at a time: the same bits.
+    /// </summary>
+    private static void NextLayer(double[] transposed, int nextWidth, ReadOnlySpan<int> activeUnits, ReadOnlySpan<double> slopes, ReadOnlySpan<double> offsets, Span<double> slopeSums, Span<double> offsetSums)
+    {
+        var o = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; o + Vector256<double>.Count <= nextWidth; o += Vector256<double>.Count)
+            {
+                var slopeSum = Vector256.Create<double>(slopeSums.Slice(o));
+                var offsetSum = Vector256.Create<double>(offsetSums.Slice(o));
+                foreach (var i in activeUnits)
+                {
+                    var w = Vector256.Create<double>(transposed.AsSpan((i * nextWidth) + o));
+                    slopeSum += w * slopes[i];
+                    offsetSum += w * offsets[i];
+                }
+
+                slopeSum.CopyTo(slopeSums.Slice(o));
+                offsetSum.CopyTo(offsetSums.Slice(o));
+            }
+        }
+
+        for (; o < nextWidth; o++)
+        {
+            double slopeSum = slopeSums[o], offsetSum = offsetSums[o];
+            foreach (var i in activeUnits)
+            {
+                var w = transposed[(i * nextWidth) + o];
+                slopeSum += w * slopes[i];
+                offsetSum += w * offsets[i];
+            }
+
+            (slopeSums[o], offsetSums[o]) = (slopeSum, offsetSum);
+        }
     }
 }

@@ -1,0 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LearnedActivation.Model.Evaluation.Grid;
+
+/// <summary>
+/// The AVX-512 path of <see cref="PiecewiseLinearInterpolant"/> for up to <see cref="MaxPieces"/> pieces: 16 scalars
+/// at a time, with every table in registers. A scalar's piece (the number of bends at or below it, as
+/// <see cref="LinearPieces.Find"/> counts) comes from a branch-free binary search over the bends stored level by level
+/// (the root, then 2, 4, ... nodes), each level one register permute and one compare; the piece's row (y at Left,
+/// rise, Left, 1 / width) is another permute per column. No memory table is looked up per scalar, nothing depends on
+/// a bucket table being built first, and the float operations on each scalar are those of the AVX2 path, so values
+/// and dL/dx agree with it bit for bit. dL/d values is summed in double per piece and lane (16 rows per piece, in
+/// element order) and the lanes added in order at the end: deterministic, and closer to a double-precision sum than
+/// the AVX2 path's float sums.
+/// </summary>
+internal sealed unsafe class PieceLookup512
+{
+    /// <summary>The most pieces the register tables hold (127 bends: 7 levels of the search).</summary>
+    public const int MaxPieces = 128;
+
+    private const int Lanes = 16;
+    private const int Columns = 4; // y at Left, rise, Left, 1 / width
+    private const int Block = 512; // scalars per pass of backward (a multiple of Lanes; its buffers stay in L1)
+
+    private readonly LinearPieces _pieces;
+    private readonly int _levels;
+    private readonly Vector512<float>[] _tree;
+
+    public PieceLookup512(LinearPieces pieces)
+    {
+        if (pieces.Count > MaxPieces)
+        {
+            throw new ArgumentException($"{pieces.Count} pieces; the register tables hold {MaxPieces}", nameof(pieces));
+        }
+
+        _pieces = pieces;
+        _levels = Math.Max(4, 32 - int.LeadingZeroCount(pieces.Count - 1)); // 2^levels >= Count, 16 entries at least
+        _tree = Tree(pieces.Bends, _levels);
+    }
+
+    /// <summary>Whether this CPU runs this path for <paramref name="pieces"/> pieces.</summary>
+    public static bool Supports(int pieces) => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && pieces <= MaxPieces;
+
+    private int Entries => 1 << _levels;
+
+    private int VectorsPerColumn => Entries / Lanes;
+
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output)
+    {
+        var rows = Rows(values);
+        fixed (Vector512<float>* tree = _tree, table = rows)
+        fixed (float* xs = x, ys = output)
+        {
+            switch (_levels)
+            {
+                case 4: Forward<Pieces16>(tree, table, xs, ys, x.Length); break;
+                case 5: Forward<Pieces32>(tree, table, xs, ys, x.Length); break;
+                case 6: Forward<Pieces64>(tree, table, xs, ys, x.Length); break;
+                default: Forward<Pieces128>(tree, table, xs, ys, x.Length); break;
+            }
+        }
+    }
+
+    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
+    {
+        var rows = Rows(values);
+        var sums = new double[2 * Lanes * _pieces.Count]; // (d y0, d y1) per piece and lane
+        fixed (Vector512<float>* tree = _tree, table = rows)
+        fixed (float* xs = x, gs = upstream, dxs = gradX)
+        fixed (double* totals = sums)
+        {
+            switch (_levels)
+            {
+                case 4: Backward<Pieces16>(tree, table, xs, gs, dxs, totals, x.Length); break;
+                case 5: Backward<Pieces32>(tree, table, xs, gs, dxs, totals, x.Length); break;
+                case 6: Backward<Pieces64>(tree, table, xs, gs, dxs, totals, x.Length); break;
+                default: Backward<Pieces128>(tree, table, xs, gs, dxs, totals, x.Length); break;
+            }
+        }
+
+        for (var p = 0; p < _pieces.Count; p++)
+        {
+            double first = 0, second = 0;
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                first += sums[2 * ((p * Lanes) + lane)];
+                second += sums[(2 * ((p * Lanes) + lane)) + 1];
+            }
+
+            gradValues[2 * p] = (float)first;
+            gradValues[(2 * p) + 1] = (float)second;
+        }
+    }
+
+    /// <summary>
+    /// The bends as a complete binary search tree stored level by level, padded with +infinity to 2^levels - 1 nodes:
+    /// node j of level l is the sorted bend at (2j + 1) 2^(levels - 1 - l) - 1. Vector 0 holds the root in every lane,
+    /// vectors 1-4 levels 1-4, 5-6 level 5 (32 nodes), 7-10 level 6 (64 nodes).
+    /// </summary>
+    private static Vector512<float>[] Tree(float[] bends, int levels)
+    {
+        var nodes = new float[11 * Lanes];
+        int[] firstVector = [0, 1, 2, 3, 4, 5, 7];
+        for (var level = 0; level < levels; level++)
+        {
+            for (var j = 0; j < 1 << level; j++)
+            {
+                var sorted = (((2 * j) + 1) << (levels - 1 - level)) - 1;
+                nodes[(firstVector[level] * Lanes) + j] = sorted < bends.Length ? bends[sorted] : float.PositiveInfinity;
+            }
+        }
+
+        var tree = new Vector512<float>[11];
+        tree[0] = Vector512.Create(nodes[0]);
+        for (var v = 1; v < tree.Length; v++)
+        {
+            tree[v] = Vector512.Create(nodes, v * Lanes);
+        }
+
+        return tree;
+    }
+
+    /// <summary>The four columns, each <see cref="VectorsPerColumn"/> vectors of <see cref="Entries"/> pieces (unused ones zero).</summary>
+    private Vector512<float>[] Rows(ReadOnlySpan<float> values)
+    {
+        var entries = Entries;
+        var columns = new float[Columns * entries];
+        for (var p = 0; p < _pieces.Count; p++)
+        {
+            columns[p] = values[2 * p];
+            columns[entries + p] = values[(2 * p) + 1] - values[2 * p];
+            columns[(2 * entries) + p] = _pieces.Left[p];
+            columns[(3 * entries) + p] = _pieces.InverseWidth[p];
+        }
+
+        var rows = new Vector512<float>[Columns * VectorsPerColumn];
+        for (var v = 0; v < rows.Length; v++)
+        {
+            rows[v] = Vector512.Create(columns, v * Lanes);
+        }
+
+        return rows;
+    }
+
+    // value = y0 + u * rise with u = (x - left) * inverseWidth, as in the AVX2 path.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, int count)
+        where TSize : struct, IPieceTableSize
+    {
+        var column = TSize.Entries / Lanes;
+        var n = 0;
+        for (; n + Lanes <= count; n += Lanes)
+        {
+            var x = Vector512.Load(xs + n);
+            Vector512.Store(Value<TSize>(tree, rows, column, x), ys + n);
+        }
+
+        if (n < count)
+        {
+            // The tail through one padded vector: the padding repeats a real input and its outputs are dropped.
+            var padded = stackalloc float[Lanes];
+            new Span<float>(padded, Lanes).Fill(xs[n]);
+            new ReadOnlySpan<float>(xs + n, count - n).CopyTo(new Span<float>(padded, Lanes));
+            var tail = Value<TSize>(tree, rows, column, Vector512.Load(padded));
+            Vector512.Store(tail, padded);
+            new ReadOnlySpan<float>(padded, count - n).CopyTo(new Span<float>(ys + n, count - n));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Value<TSize>(Vector512<float>* tree, Vector512<float>* rows, int column, Vector512<float> x)
+        where TSize : struct, IPieceTableSize
+    {
+        var piece = Piece<TSize>(tree, x);
+        var y0 = Lookup<TSize>(rows, piece);
+        var rise = Lookup<TSize>(rows + column, piece);
+        var left = Lookup<TSize>(rows + (2 * column), piece);
+        var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
+        return y0 + (((x - left) * inverseWidth) * rise);
+    }
+
+    // Two passes per block of scalars: vectors find the pieces and the (d y0, d y1) pairs, then a scalar loop adds
+    // each pair to its piece's row for its lane. Adding straight from the vector registers was slower: each lane's
+    // read of a just-stored vector waited on the store.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, float* dxs, double* sums, int count)
+        where TSize : struct, IPieceTableSize
+    {
+        var column = TSize.Entries / Lanes;
+        var rowOffsets = stackalloc int[Block];
+        var pairs = stackalloc double[Block];
+        var padded = stackalloc float[2 * Lanes];
+        var laneOffsets = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var lowerPairs = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var upperPairs = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        for (var start = 0; start < count; start += Block)
+        {
+            var size = Math.Min(Block, count - start);
+            for (var v = 0; v < size; v += Lanes)
+            {
+                var n = start + v;
+                var lanes = Math.Min(Lanes, count - n);
+                Vector512<float> x, g;
+                if (lanes == Lanes)
+                {
+                    x = Vector512.Load(xs + n);
+                    g = Vector512.Load(gs + n);
+                }
+                else
+                {
+                    // The tail: padded with a real input and a zero gradient; its extra lanes are dropped below.
+                    new Span<float>(padded, 2 * Lanes).Clear();
+                    new Span<float>(padded, Lanes).Fill(xs[n]);
+                    new ReadOnlySpan<float>(xs + n, lanes).CopyTo(new Span<float>(padded, Lanes));
+                    new ReadOnlySpan<float>(gs + n, lanes).CopyTo(new Span<float>(padded + Lanes, Lanes));
+                    x = Vector512.Load(padded);
+                    g = Vector512.Load(padded + Lanes);
+                }
+
+                var piece = Piece<TSize>(tree, x);
+                var rise = Lookup<TSize>(rows + column, piece);
+                var left = Lookup<TSize>(rows + (2 * column), piece);
+                var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
+                var u = (x - left) * inverseWidth;
+                var dx = g * rise * inverseWidth;
+
+                // d value / d y0 = 1 - u and d value / d y1 = u, interleaved in lane order.
+                var first = g * (Vector512<float>.One - u);
+                var second = g * u;
+                Vector512.Store(Avx512F.PermuteVar16x32x2(first, lowerPairs, second), (float*)(pairs + v));
+                Vector512.Store(Avx512F.PermuteVar16x32x2(first, upperPairs, second), (float*)(pairs + v + (Lanes / 2)));
+                Vector512.Store((piece << 5) + laneOffsets, rowOffsets + v);
+                if (lanes == Lanes)
+                {
+                    Vector512.Store(dx, dxs + n);
+                }
+                else
+                {
+                    Vector512.Store(dx, padded);
+                    new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(dxs + n, lanes));
+                }
+            }
+
+            // Each pair to the row of its piece and lane, in element order, summed in double.
+            for (var i = 0; i < size; i++)
+            {
+                var row = sums + rowOffsets[i];
+                Vector128.Store(Vector128.Load(row) + Sse2.ConvertToVector128Double(Vector128.CreateScalarUnsafe(pairs[i]).AsSingle()), row);
+            }
+        }
+    }
+
+    /// <summary>The number of bends at or below each lane (its piece): one tree level per step, NaN to piece 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Piece<TSize>(Vector512<float>* tree, Vector512<float> x)
+        where TSize : struct, IPieceTableSize
+    {
+        var j = Descend(Vector512<int>.Zero, x, tree[0]);
+        j = Descend(j, x, Avx512F.PermuteVar16x32(tree[1], j));
+        j = Descend(j, x, Avx512F.PermuteVar16x32(tree[2], j));
+        j = Descend(j, x, Avx512F.PermuteVar16x32(tree[3], j));
+        if (TSize.Entries > 16)
+        {
+            j = Descend(j, x, Avx512F.PermuteVar16x32(tree[4], j));
+        }
+
+        if (TSize.Entries > 32)
+        {
+            j = Descend(j, x, Avx512F.PermuteVar16x32x2(tree[5], j, tree[6]));
+        }
+
+        if (TSize.Entries > 64)
+        {
+            j = Descend(j, x, Lookup64(tree + 7, j));
+        }
+
+        return j;
+    }
+
+    /// <summary>Left child 2j where x is below the node, right child 2j + 1 where it is at or above it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Descend(Vector512<int> j, Vector512<float> x, Vector512<float> node) =>
+        (j + j) - Vector512.GreaterThanOrEqual(x, node).AsInt32();
+
+    /// <summary>Entry <paramref name="index"/> of a column of <typeparamref name="TSize"/> entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lookup<TSize>(Vector512<float>* column, Vector512<int> index)
+        where TSize : struct, IPieceTableSize
+    {
+        if (TSize.Entries == 16)
+        {
+            return Avx512F.PermuteVar16x32(column[0], index);
+        }
+
+        if (TSize.Entries == 32)
+        {
+            return Avx512F.PermuteVar16x32x2(column[0], index, column[1]);
+        }
+
+        if (TSize.Entries == 64)
+        {
+            return Lookup64(column, index);
+        }
+
+        var upper = Vector512.Equals(index & Vector512.Create(64), Vector512.Create(64));
+        return Vector512.ConditionalSelect(upper.AsSingle(), Lookup64(column + 4, index), Lookup64(column, index));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lookup64(Vector512<float>* column, Vector512<int> index)
+    {
+        var upper = Vector512.Equals(index & Vector512.Create(32), Vector512.Create(32));
+        return Vector512.ConditionalSelect(upper.AsSingle(), Avx512F.PermuteVar16x32x2(column[2], index, column[3]), Avx512F.PermuteVar16x32x2(column[0], index, column[1]));
+    }
+}
+
+/// <summary>How many entries the register tables of <see cref="PieceLookup512"/> have: the JIT compiles its loops once per size.</summary>
+internal interface IPieceTableSize
+{
+    static abstract int Entries { get; }
+}
+
+internal readonly struct Pieces16 : IPieceTableSize
+{
+    public static int Entries => 16;
+}
+
+internal readonly struct Pieces32 : IPieceTableSize
+{
+    public static int Entries => 32;
+}
+
+internal readonly struct Pieces64 : IPieceTableSize
+{
+    public static int Entries => 64;
+}
+
+internal readonly struct Pieces128 : IPieceTableSize
+{
+    public static int Entries => 128;
+}
