@@ -84,7 +84,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         Assert.Contains(csvKey, status.ArtifactKeys);
         var csv = System.Text.Encoding.UTF8.GetString((await fixture.Store.GetAsync(csvKey))!);
         Assert.Equal(1 + 4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("tanh_small_large,tanh,small,large,0,completed,2,", csv, StringComparison.Ordinal);
+        Assert.Contains("tanh_small_large,tanh,small,large,learned,0,completed,2,", csv, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(0, 64, "epochs: must be positive (got 0)")]
+    [InlineData(0, 64, "maxEpochs: must be positive (got 0)")]
     [InlineData(2, -1, "batchSize: must be positive (got -1)")]
     public async Task BadSpecIsRejectedAndNothingIsStored(int epochs, int batch, string expected)
     {
