@@ -16,6 +16,12 @@ internal sealed record SweepSpecFile(
 
     public IReadOnlyList<long> Seeds { get; init; } = [0];
 
+    /// <summary>
+    /// The stopping rule's patience; by default the cap itself, so a test's runs train exactly <see cref="Epochs"/>
+    /// epochs (what these tests time their kills, signals and status calls by) and never stop on a plateau.
+    /// </summary>
+    public int Patience { get; init; } = Epochs;
+
     /// <summary>The configuration names the sweep's runs get: {base}_{outer}_{activation} (one seed).</summary>
     [JsonIgnore]
     public IReadOnlyList<string> ConfigNames =>
