@@ -14,8 +14,11 @@ public sealed class SweepProcessStopsCleanlyOnSigterm : IDisposable
 {
     private const int Rows = 20_000;
 
-    /// <summary>Long enough that the run is still training after the status call (a second or two).</summary>
-    private const int Epochs = 20;
+    /// <summary>
+    /// Long enough that the run is still training after the status call: an epoch of these rows takes ~50 ms and
+    /// the status call several seconds (at 20 epochs the run could finish before the signal came).
+    /// </summary>
+    private const int Epochs = 250;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     private readonly TempDirectory _work = new();

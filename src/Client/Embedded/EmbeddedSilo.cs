@@ -120,6 +120,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         string root, int? slots, bool train, DashboardOptions dashboard, DashboardSweeps sweeps, CancellationToken cancellationToken)
     {
         var builder = DashboardHosting.CreateSiloBuilder(dashboard, [], root);
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Root"] = root,

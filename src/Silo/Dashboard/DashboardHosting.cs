@@ -68,6 +68,7 @@ public static class DashboardHosting
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         Listen(builder, options);
+        builder.Services.AddSingleton<IHostLifetime, Hosting.CallerOwnedLifetime>();
         builder.Services.AddSingleton(grains);
         if (store is not null)
         {
