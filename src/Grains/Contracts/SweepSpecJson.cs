@@ -137,12 +137,14 @@ public static class SweepSpecJson
             }
 
             var values = new List<T>();
+            var seen = new HashSet<T>();
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
                 var path = $"{field}[{index++}]";
                 var value = item(element, path);
-                if (values.Contains(value))
+                // A set, not the list: a spec may list many thousands of seeds.
+                if (!seen.Add(value))
                 {
                     throw Error(path, $"duplicate {Show(element)}");
                 }

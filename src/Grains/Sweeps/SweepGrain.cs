@@ -36,8 +36,11 @@ public sealed partial class SweepGrain(
 
     private ISweepBoardGrain Board => GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Reports are not stored here: the runs that were executing know their progress better than this state.
+        await _watch.CatchUpAsync(Id, S);
+
         // An assembly that a crash interrupted is redone.
         if (S.Phase == SweepPhase.Assembling || S.ReadyToAssemble())
         {
@@ -49,8 +52,6 @@ public sealed partial class SweepGrain(
             // Re-activated after a crash: runs of silos that died with it go back to the queue right away.
             Watch(TimeSpan.Zero);
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<SweepStatus> StartAsync(SweepSpec spec)
@@ -87,7 +88,8 @@ public sealed partial class SweepGrain(
 
     public Task<SweepStatus> GetStatusAsync() => Task.FromResult(S.ToStatus(Id, time.GetUtcNow()) with { Storage = _storage.Condition() });
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync() => Task.FromResult(S.CurvesCopy());
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync() =>
+        (await RecordsAsync()).ToDictionary(r => r.Key, r => r.Value.Curve);
 
     public async Task<RunClaim?> ClaimAsync(WorkerSilo silo)
     {
@@ -103,9 +105,11 @@ public sealed partial class SweepGrain(
             catch (InvalidOperationException)
             {
                 // Not queued after all (it ended, e.g. a cancel that half failed): take its record as the truth, try the next.
+                // A poison run that ran out of attempts ends here too (Failed): it may have been the last one.
                 S.ClaimRefused(name);
-                S.Record((await Run(name).ObserveAsync(Guid.Empty)).Outcome);
+                S.Record(await Run(name).GetOutcomeAsync());
                 await WriteAsync();
+                AssembleIfAllEnded();
                 continue;
             }
 
@@ -148,11 +152,23 @@ public sealed partial class SweepGrain(
         await WriteAsync();
     }
 
-    public Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch) =>
-        S.AcceptEpoch(executionId, status, epoch) ? WriteAsync() : Task.CompletedTask;
+    /// <summary>
+    /// Not stored: the run's record has stored it already, and storing the sweep (every run's status) on each
+    /// report would make a report cost grow with the sweep. What status shows is kept in memory; a sweep
+    /// activated afresh catches up from its assigned runs' records (<see cref="AssignmentWatch"/>).
+    /// </summary>
+    public Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch)
+    {
+        S.AcceptEpoch(executionId, status, epoch);
+        return Task.CompletedTask;
+    }
 
-    public Task ReportStatusAsync(Guid executionId, RunStatus status) =>
-        S.AcceptStatus(executionId, status) ? WriteAsync() : Task.CompletedTask;
+    /// <summary>Not stored, as an epoch report.</summary>
+    public Task ReportStatusAsync(Guid executionId, RunStatus status)
+    {
+        S.AcceptStatus(executionId, status);
+        return Task.CompletedTask;
+    }
 
     public async Task RunEndedAsync(Guid executionId, RunOutcome outcome)
     {
@@ -224,7 +240,20 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private void Assemble() => _assembly.Schedule(this, S, Id, WriteAsync, FinishedAsync);
+    private void Assemble() => _assembly.Schedule(this, S, Id, WriteAsync, FinishedAsync, RecordsAsync);
+
+    /// <summary>Every run's own record (curve and artifact keys live there, not in the sweep's state), keyed by configuration name.</summary>
+    private async Task<IReadOnlyDictionary<string, RunOutcome>> RecordsAsync()
+    {
+        if (S.Spec is null)
+        {
+            return new Dictionary<string, RunOutcome>();
+        }
+
+        var names = S.Spec.Runs().Select(r => r.ConfigName).ToList();
+        var outcomes = await Task.WhenAll(names.Select(n => Run(n).GetOutcomeAsync()));
+        return names.Zip(outcomes).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
 
     /// <summary>A finished sweep leaves the board and needs no watch.</summary>
     private async Task FinishedAsync()
