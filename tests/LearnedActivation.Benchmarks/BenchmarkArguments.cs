@@ -9,10 +9,11 @@ internal enum BenchmarkMode
     GridErrors,
     Accuracy,
     Sweep,
+    Coordination,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Runs = null, int? Slots = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -32,6 +33,17 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--sweep":
                     result = result with { Mode = BenchmarkMode.Sweep };
+                    break;
+                case "--coordination":
+                    result = result with { Mode = BenchmarkMode.Coordination };
+                    break;
+                case "--runs" when i + 1 < args.Count && TryPositive(args[i + 1], out var runs):
+                    result = result with { Runs = runs };
+                    i++;
+                    break;
+                case "--slots" when i + 1 < args.Count && TryPositive(args[i + 1], out var slots):
+                    result = result with { Slots = slots };
+                    i++;
                     break;
                 case "--epochs" when i + 1 < args.Count && TryPositive(args[i + 1], out var epochs):
                     result = result with { Epochs = epochs };

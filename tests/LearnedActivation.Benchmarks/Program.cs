@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 //   ... -- --grid-errors                                                                grid error by knot count
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
+//   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8]                         a sweep coordinated, nothing trained
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N]");
     return 2;
 }
 
@@ -24,6 +25,10 @@ switch (options.Mode)
     case BenchmarkMode.Accuracy:
         MachineDescription.Write(Console.Out);
         AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Sizes?.Select(Names.ParseSize).ToArray());
+        break;
+    case BenchmarkMode.Coordination:
+        MachineDescription.Write(Console.Out);
+        await LearnedActivation.Benchmarks.Coordination.CoordinationBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 27, options.Epochs ?? 10, options.Slots ?? 8);
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);

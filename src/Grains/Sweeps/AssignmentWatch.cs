@@ -97,14 +97,14 @@ public sealed partial class AssignmentWatch(
     }
 
     /// <summary>
-    /// The assigned runs' statuses from their own records: the sweep does not store the reports of executing
-    /// runs, so a sweep activated afresh learns their progress here. A record that cannot be read now is
-    /// left to the watch's next look.
+    /// The statuses of the runs the sweep is unsure of (<see cref="SweepState.Uncertain"/>) from their own
+    /// records: the sweep stores no progress, and stores statuses only now and then, so a sweep activated afresh
+    /// learns them here. A record that cannot be read now is left to the watch's next look.
     /// </summary>
     public async Task CatchUpAsync(string sweepId, SweepState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var names = state.Assignments.Keys.ToList();
+        var names = state.Uncertain();
         var seen = await Task.WhenAll(names.Select(async name =>
         {
             try

@@ -17,6 +17,7 @@ namespace LearnedActivation.Grains.Sweeps;
 [GrainType(StoreLayout.SweepGrainType)]
 public sealed partial class SweepGrain(
     [PersistentState(StoreLayout.SweepStateName, StorageNames.Sweeps)] IPersistentState<SweepState> state,
+    [PersistentState(StoreLayout.SweepRunsStateName, StorageNames.Sweeps)] IPersistentState<SweepRuns> runs,
     ISweepArtifactAssembler assembler,
     IBlobStore store,
     IGrainFactory grains,
@@ -30,6 +31,9 @@ public sealed partial class SweepGrain(
     private readonly SweepAssembly _assembly = new(assembler, time, logger);
     private readonly AssignmentWatch _watch = new(grains, membership, scheduling.Value, policy, logger);
 
+    /// <summary>The <see cref="SweepState.RunsChanged"/> count that <c>runs</c> holds in the store.</summary>
+    private int _runsStored;
+
     private SweepState S => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -38,7 +42,16 @@ public sealed partial class SweepGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Reports are not stored here: the runs that were executing know their progress better than this state.
+        if (S.AdoptRuns(runs.State.Runs))
+        {
+            // A state of an earlier version: its statuses move to their own blob, then leave the sweep's.
+            await StoreRunsAsync();
+            await WriteAsync(cancellationToken);
+        }
+
+        _runsStored = S.RunsChanged;
+
+        // Progress is not stored here: the runs that were executing (or ended unstored) know better than this state.
         await _watch.CatchUpAsync(Id, S);
 
         // An assembly that a crash interrupted is redone.
@@ -77,6 +90,7 @@ public sealed partial class SweepGrain(
         await Board.AddAsync(Id);
         S.Started(spec, outcomes, policy, now);
         await WriteAsync();
+        await StoreRunsAsync();
         await _watch.StartAsync(this, WatchAsync);
         if (S.ReadyToAssemble())
         {
@@ -150,6 +164,7 @@ public sealed partial class SweepGrain(
         Watch(TimeSpan.Zero);
         await _watch.CancelAsync(Id, S, toStop);
         await WriteAsync();
+        await StoreRunsAsync();
     }
 
     /// <summary>
@@ -212,9 +227,23 @@ public sealed partial class SweepGrain(
         }
 
         await ReconcileAsync();
+        await StoreRunsAsync();
         if (!S.NeedsWatching())
         {
             await _watch.StopAsync(this);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StoreRunsAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not lost: each run's record holds its status, and the next activation asks the runs it is unsure of.
+            LogRunsNotStored(e, Id);
         }
     }
 
@@ -232,6 +261,24 @@ public sealed partial class SweepGrain(
     /// <summary>Writes the state; a failure is shown in status (until a write succeeds) and rethrown, so callers retry.</summary>
     private Task WriteAsync(CancellationToken cancellationToken = default) => _storage.WriteAsync(() => state.WriteStateAsync(cancellationToken));
 
+    /// <summary>Stores the runs' statuses when they changed since last stored (see <see cref="SweepRuns"/> for when that is).</summary>
+    private async Task StoreRunsAsync()
+    {
+        var changed = S.RunsChanged;
+        if (changed != _runsStored)
+        {
+            await _storage.WriteAsync(() => runs.WriteStateAsync());
+            _runsStored = changed;
+        }
+    }
+
+    /// <summary>The statuses, then the state: what an assembly stores at each step.</summary>
+    private async Task WriteBothAsync(CancellationToken cancellationToken)
+    {
+        await StoreRunsAsync();
+        await WriteAsync(cancellationToken);
+    }
+
     private void AssembleIfAllEnded()
     {
         if (S.ReadyToAssemble() && !_assembly.Scheduled)
@@ -240,7 +287,7 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private void Assemble() => _assembly.Schedule(this, S, Id, WriteAsync, FinishedAsync, RecordsAsync);
+    private void Assemble() => _assembly.Schedule(this, S, Id, WriteBothAsync, FinishedAsync, RecordsAsync);
 
     /// <summary>Every run's own record (curve and artifact keys live there, not in the sweep's state), keyed by configuration name.</summary>
     private async Task<IReadOnlyDictionary<string, RunOutcome>> RecordsAsync()
@@ -263,6 +310,9 @@ public sealed partial class SweepGrain(
     }
 
     private ITrainingRunGrain Run(string configName) => grains.RunGrain(Id, configName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the runs' statuses could not be stored on deactivation; the next activation asks the runs")]
+    private partial void LogRunsNotStored(Exception e, string sweep);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: queueing {Count} of {Total} runs (the rest completed earlier or are training)")]
     private partial void LogStarting(string sweep, int count, int total);

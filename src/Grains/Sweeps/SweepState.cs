@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Scheduling;
 
@@ -5,10 +6,10 @@ namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>
 /// A sweep grain's durable state: the spec, the queue of runs waiting for a slot, which execution on which
-/// silo owns each claimed run, the last status each run reported, and the assembled artifacts. Keyed by
-/// configuration name. Curves and run artifacts live with their runs (<see cref="Runs.RunState"/>): the
-/// sweep holds what scheduling and status need, so that its size grows with the runs, never with epochs,
-/// and an epoch report changes it in memory only (see <see cref="AcceptEpoch"/>). The decisions (what a start, a claim, a report, a cancel or a
+/// silo owns each claimed run, and the assembled artifacts. Keyed by configuration name. The last status of
+/// each run (<see cref="Runs"/>) is stored apart, in <see cref="SweepRuns"/>, and curves and run artifacts
+/// live with their runs (<see cref="Grains.Runs.RunState"/>): what a claim or a run's end stores shrinks as
+/// the queue does, and an epoch report changes nothing stored here (see <see cref="AcceptEpoch"/>). The decisions (what a start, a claim, a report, a cancel or a
 /// run's end does to the sweep) live here, apart from the grain, so that they read and are tested as plain
 /// code; where a run joins the queue and which one a claim takes is the <see cref="IQueuePolicy"/>'s.
 /// Stored as JSON: members are never renamed, new ones get new [Id]s, and anything computed is a method,
@@ -26,8 +27,24 @@ public sealed class SweepState
     [Id(1)]
     public SweepPhase Phase { get; set; } = SweepPhase.Unknown;
 
-    [Id(2)]
+    /// <summary>Each run's last known status (stored in <see cref="SweepRuns"/>; see <see cref="AdoptRuns"/>).</summary>
+    [JsonIgnore]
+    [field: NonSerialized]
     public Dictionary<string, RunStatus> Runs { get; set; } = [];
+
+    /// <summary>The statuses as versions before <see cref="SweepRuns"/> stored them, here; read once (<see cref="AdoptRuns"/>), never written.</summary>
+    [Id(2)]
+    [JsonPropertyName("runs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, RunStatus>? EarlierRuns { get; set; }
+
+    /// <summary>
+    /// Counts the changes to <see cref="Runs"/> that are to be stored: a run queued, claimed, requeued, cancelled
+    /// or ended. Progress (reports, what the watch sees of executing runs) is not counted: their records hold it.
+    /// </summary>
+    [JsonIgnore]
+    [field: NonSerialized]
+    public int RunsChanged { get; private set; }
 
     // Ids 3 (every run's curve) and 4 (every run's artifact keys) were stored by earlier versions; their
     // runs' records hold both, so they are read from there (a stored state that still has them loads).
@@ -54,6 +71,39 @@ public sealed class SweepState
     /// <summary>Claimed runs: which execution on which silo owns each. Removed when the run ends or is requeued.</summary>
     [Id(11)]
     public Dictionary<string, RunAssignment> Assignments { get; set; } = [];
+
+    /// <summary>
+    /// Takes <paramref name="stored"/> (the sweep's <see cref="SweepRuns"/>) as <see cref="Runs"/>; a state of an
+    /// earlier version brings its statuses into it. Returns whether it did (both are then to be stored).
+    /// </summary>
+    public bool AdoptRuns(Dictionary<string, RunStatus> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        Runs = stored;
+        if (EarlierRuns is not { } earlier)
+        {
+            return false;
+        }
+
+        foreach (var (name, status) in earlier)
+        {
+            Runs.TryAdd(name, status);
+        }
+
+        EarlierRuns = null;
+        RunsChanged++;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs whose stored status may be behind their records: the assigned ones (progress is not stored here),
+    /// and unended ones neither queued nor assigned (a run that ended just before the sweep's silo died).
+    /// </summary>
+    public IReadOnlyList<string> Uncertain()
+    {
+        var queued = Queue.ToHashSet(StringComparer.Ordinal);
+        return [.. Assignments.Keys.Concat(Unended().Where(n => !queued.Contains(n) && !Assignments.ContainsKey(n))).Distinct(StringComparer.Ordinal)];
+    }
 
     /// <summary>True when every run of the spec has reached a terminal phase.</summary>
     public bool AllRunsEnded => Spec is not null && SpecRuns().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
@@ -154,6 +204,7 @@ public sealed class SweepState
         Queue.Remove(configName);
         Assignments[configName] = assignment;
         Runs[configName] = status;
+        RunsChanged++;
         return undo;
     }
 
@@ -163,6 +214,7 @@ public sealed class SweepState
         ArgumentNullException.ThrowIfNull(claim);
         Assignments.Remove(claim.ConfigName);
         Runs[claim.ConfigName] = claim.Previous;
+        RunsChanged++;
         Queue.Insert(Math.Clamp(claim.Position, 0, Queue.Count), claim.ConfigName);
     }
 
@@ -213,7 +265,7 @@ public sealed class SweepState
             return false;
         }
 
-        RecordStatus(status);
+        Runs[status.ConfigName] = status;
         return true;
     }
 
@@ -336,6 +388,10 @@ public sealed class SweepState
         }
 
         Runs[status.ConfigName] = status;
+        if (status.IsTerminal)
+        {
+            RunsChanged++;
+        }
     }
 
     /// <summary>A run's status as its own record answered (a cancel, a requeue).</summary>
@@ -343,6 +399,7 @@ public sealed class SweepState
     {
         ArgumentNullException.ThrowIfNull(status);
         Runs[status.ConfigName] = status;
+        RunsChanged++;
     }
 
     /// <summary>Whether <paramref name="executionId"/> is the execution the run is assigned to.</summary>
@@ -358,6 +415,7 @@ public sealed class SweepState
     {
         ArgumentNullException.ThrowIfNull(outcome);
         Runs[outcome.Status.ConfigName] = outcome.Status;
+        RunsChanged++;
     }
 
     /// <summary>The work item a silo needs to train the run.</summary>

@@ -37,10 +37,12 @@ public sealed class ReportCostTests : IDisposable
             Assert.InRange(large.Read[i], small.Read[i] - 16, small.Read[i] + 16);
         }
 
-        // The test can fail: storing the sweep's state on a report would cost more than this state's size.
-        var sweepState = (await store.GetAsync(StoreLayout.SweepState("cost-b")))!.Length;
-        Assert.True(sweepState > 20 * large.Written.Max(), $"the 800-run sweep's state ({sweepState} bytes) should dwarf a report ({large.Written.Max()} bytes)");
+        // The test can fail: storing the runs' statuses on a report would cost more than their size.
+        var statuses = (await store.GetAsync(RunsKey("cost-b")))!.Length;
+        Assert.True(statuses > 20 * large.Written.Max(), $"the 800 runs' statuses ({statuses} bytes) should dwarf a report ({large.Written.Max()} bytes)");
     }
+
+    private static string RunsKey(string sweepId) => StoreLayout.SweepState(sweepId, StoreLayout.SweepRunsStateName);
 
     private static SweepSpec Spec(string id, int seeds) =>
         TestSilos.Spec(id, Epochs) with { Axes = new SweepAxes([BaseActivation.Tanh, BaseActivation.Relu], [SizePreset.Small], [SizePreset.Small], [.. Enumerable.Range(0, seeds).Select(s => (long)s)]) };
@@ -54,6 +56,9 @@ public sealed class ReportCostTests : IDisposable
         Assert.Equal("tanh_small_small_s0", claim!.Work.Run.ConfigName);
         var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId);
         Assert.Equal(ReportVerdict.Accepted, await sink.StartedAsync(0, null));
+
+        // The claim changed a status to store, which the sweep's watch stores shortly: measured after that.
+        await Poll.UntilAsync(() => store.GetAsync(RunsKey(spec.Id)), b => b is not null && System.Text.Encoding.UTF8.GetString(b).Contains("reporter", StringComparison.Ordinal), $"the claim of {spec.Id} to be stored");
 
         var (written, read) = (new List<long>(), new List<long>());
         for (var epoch = 1; epoch <= Epochs; epoch++)

@@ -28,6 +28,10 @@ public sealed class SweepStateJsonTests
         await new BlobGrainStorage(store).ReadStateAsync("sweep", GrainId.Create(StoreLayout.SweepGrainType, "v1"), read);
 
         var state = read.State!;
+        var statuses = new Dictionary<string, RunStatus>();
+        Assert.True(state.AdoptRuns(statuses));
+        Assert.Null(state.EarlierRuns);
+        Assert.Same(statuses, state.Runs);
         Assert.Equal("v1", state.Spec!.Id);
         Assert.Equal(SweepPhase.Running, state.Phase);
         Assert.Equal(["relu_small_small"], state.Queue);
@@ -39,14 +43,17 @@ public sealed class SweepStateJsonTests
         Assert.Equal(["relu_small_small"], plan.Enqueue.Select(w => w.Run.ConfigName));
     }
 
-    /// <summary>Every run's curve and artifact keys left the sweep's state for the runs' records; all else keeps its name.</summary>
+    /// <summary>
+    /// Every run's curve and artifact keys left the sweep's state for the runs' records, and the statuses for a
+    /// blob of their own (<see cref="SweepRuns"/>); all else keeps its name.
+    /// </summary>
     [Fact]
-    public void TheStateIsStillWrittenUnderTheSameNamesLessTheCurvesAndRunArtifacts()
+    public void TheStateIsStillWrittenUnderTheSameNamesLessCurvesArtifactsAndStatuses()
     {
         using var stored = JsonDocument.Parse(Encoding.UTF8.GetString(V1));
         var written = JsonSerializer.SerializeToElement(new SweepState(), BlobGrainStorage.JsonOptions);
 
-        Assert.Equal(Names(stored.RootElement.GetProperty("state")).Except(["curves", "runArtifacts"]), Names(written));
+        Assert.Equal(Names(stored.RootElement.GetProperty("state")).Except(["curves", "runArtifacts", "runs"]), Names(written));
     }
 
     private static List<string> Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];

@@ -300,19 +300,38 @@ public sealed class SweepStateTests
     }
 
     [Fact]
-    public void TheStoredStateHoldsNoCurveHoweverManyEpochsAreReported()
+    public void ReportsChangeNothingStoredWhileClaimsAndEndsChangeTheStatusesToStore()
     {
         var state = Running();
+        var changes = state.RunsChanged;
         var execution = Assign(state, TanhS, "a");
-        var before = Json(state).Length;
+        Assert.Equal(changes + 1, state.RunsChanged);
+        var stored = Json(state);
         for (var e = 1; e <= 50; e++)
         {
             Assert.True(state.AcceptEpoch(execution, Status(TanhS, RunPhase.Running, e) with { Latest = Epoch(e) }, Epoch(e)));
         }
 
-        // One status per run (its latest epoch included), whatever the epoch count: never a curve.
-        Assert.InRange(Json(state).Length, before, before + 200);
-        Assert.DoesNotContain("curves", Json(state), StringComparison.Ordinal);
+        Assert.True(state.AcceptStatus(execution, Status(TanhS, RunPhase.Running, 50)));
+
+        // The sweep's own state holds no status and no curve; the statuses to store did not change either.
+        Assert.Equal(stored, Json(state));
+        Assert.DoesNotContain("\"runs\"", stored, StringComparison.Ordinal);
+        Assert.Equal(changes + 1, state.RunsChanged);
+        Assert.Equal(50, state.Runs[TanhS].Epoch);
+
+        state.Ended(execution, Outcome(TanhS, RunPhase.Completed, 50));
+        Assert.Equal(changes + 2, state.RunsChanged);
+    }
+
+    [Fact]
+    public void RunsTheSweepIsUnsureOfAreTheAssignedAndTheUnendedStrays()
+    {
+        var state = Running();
+        Assign(state, TanhS, "a");
+        state.ClaimRefused(ReluM);
+
+        Assert.Equal([TanhS, ReluM], state.Uncertain());
     }
 
     [Fact]
