@@ -152,7 +152,8 @@ internal static class CoordinationBenchmark
 
     private static string KindOf(string sweepId, string key) =>
         key.Contains("/checkpoints/", StringComparison.Ordinal) ? "checkpoints"
-        : key == StoreLayout.SweepState(sweepId) ? "sweep state"
+        : key == StoreLayout.SweepState(sweepId) ? "sweep state (queue, assignments)"
+        : key == StoreLayout.SweepState(sweepId, StoreLayout.SweepRunsStateName) ? "sweep's run statuses"
         : key.Contains("/state/", StringComparison.Ordinal) ? "run and board states"
         : "artifacts and other";
 
