@@ -13,7 +13,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Runs = null, int? Slots = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Runs = null, int? Slots = null, string? KeepStore = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -59,6 +59,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--modes" when i + 1 < args.Count && args[i + 1].Split(',').All(m => Names.TryParse(m, out ActivationEvaluation? _)):
                     result = result with { Modes = args[i + 1].Split(',') };
+                    i++;
+                    break;
+                case "--keep-store" when i + 1 < args.Count:
+                    result = result with { KeepStore = args[i + 1] };
                     i++;
                     break;
                 case "--data" when i + 1 < args.Count:

@@ -7,11 +7,11 @@ using static TorchSharp.torch;
 //   ... -- --grid-errors                                                                grid error by knot count
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
-//   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8]                         a sweep coordinated, nothing trained
+//   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8] [--keep-store DIR]      a sweep coordinated, nothing trained
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR]");
     return 2;
 }
 
@@ -28,7 +28,7 @@ switch (options.Mode)
         break;
     case BenchmarkMode.Coordination:
         MachineDescription.Write(Console.Out);
-        await LearnedActivation.Benchmarks.Coordination.CoordinationBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 27, options.Epochs ?? 10, options.Slots ?? 8);
+        await LearnedActivation.Benchmarks.Coordination.CoordinationBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 27, options.Epochs ?? 10, options.Slots ?? 8, options.KeepStore);
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);

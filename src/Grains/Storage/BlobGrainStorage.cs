@@ -23,6 +23,18 @@ public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>
+    /// The state a grain stored under <paramref name="key"/> (see <see cref="StoreLayout"/>), read without a
+    /// silo, for read-only views of a store; null when none is stored.
+    /// </summary>
+    public static async Task<T?> ReadStoredAsync<T>(IBlobStore store, string key, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var bytes = await store.GetAsync(key, cancellationToken);
+        return bytes is null ? null : JsonSerializer.Deserialize<Envelope<T>>(bytes, JsonOptions)?.State;
+    }
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);

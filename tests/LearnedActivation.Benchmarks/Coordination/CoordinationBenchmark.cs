@@ -35,11 +35,25 @@ internal static class CoordinationBenchmark
 
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(TextWriter output, TextWriter progress, int runs, int epochs, int slots)
+    /// <param name="keepStore">A folder (new or empty) that keeps the sweep's store afterwards, e.g. to time
+    /// <c>learnact status</c> on it again; null: a temporary folder, deleted at the end.</param>
+    public static async Task RunAsync(TextWriter output, TextWriter progress, int runs, int epochs, int slots, string? keepStore = null)
     {
         if (runs % 27 != 0)
         {
             throw new ArgumentException($"--runs must be a multiple of 27 (27 configurations x seeds), got {runs}", nameof(runs));
+        }
+
+        if (keepStore is not null)
+        {
+            if (Directory.Exists(keepStore) && Directory.EnumerateFileSystemEntries(keepStore).Any())
+            {
+                throw new ArgumentException($"--keep-store {keepStore} is not empty", nameof(keepStore));
+            }
+
+            var kept = Directory.CreateDirectory(keepStore);
+            await RunInAsync(kept.FullName, output, progress, runs, epochs, slots);
+            return;
         }
 
         var root = Directory.CreateTempSubdirectory("learnact-coordination-");
