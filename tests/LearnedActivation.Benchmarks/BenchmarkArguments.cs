@@ -10,10 +10,11 @@ internal enum BenchmarkMode
     Accuracy,
     Sweep,
     Arms,
+    Coordination,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -52,6 +53,17 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     result = result with { Parallel = parallel };
                     i++;
                     break;
+                case "--coordination":
+                    result = result with { Mode = BenchmarkMode.Coordination };
+                    break;
+                case "--runs" when i + 1 < args.Count && TryPositive(args[i + 1], out var runs):
+                    result = result with { Runs = runs };
+                    i++;
+                    break;
+                case "--slots" when i + 1 < args.Count && TryPositive(args[i + 1], out var slots):
+                    result = result with { Slots = slots };
+                    i++;
+                    break;
                 case "--epochs" when i + 1 < args.Count && TryPositive(args[i + 1], out var epochs):
                     result = result with { Epochs = epochs };
                     i++;
@@ -66,6 +78,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--modes" when i + 1 < args.Count && args[i + 1].Split(',').All(m => Names.TryParse(m, out ActivationEvaluation? _)):
                     result = result with { Modes = args[i + 1].Split(',') };
+                    i++;
+                    break;
+                case "--keep-store" when i + 1 < args.Count:
+                    result = result with { KeepStore = args[i + 1] };
                     i++;
                     break;
                 case "--data" when i + 1 < args.Count:

@@ -8,10 +8,11 @@ using static TorchSharp.torch;
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 //   ... -- --arms [--seeds N] [--sizes ...] [--rows N] [--parallel N] [--minutes N] [--data FILE]  learned from scratch vs fixed
+//   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8] [--keep-store DIR]      a sweep coordinated, nothing trained
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--cpu-time] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--cpu-time] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR]");
     return 2;
 }
 
@@ -25,6 +26,10 @@ switch (options.Mode)
     case BenchmarkMode.Accuracy:
         MachineDescription.Write(Console.Out);
         AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Sizes?.Select(Names.ParseSize).ToArray());
+        break;
+    case BenchmarkMode.Coordination:
+        MachineDescription.Write(Console.Out);
+        await LearnedActivation.Benchmarks.Coordination.CoordinationBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 27, options.Epochs ?? 10, options.Slots ?? 8, options.KeepStore);
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);

@@ -39,32 +39,37 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        await using var connection = await SweepConnection.OpenAsync(settings, settings.Sweep, cancellationToken);
-        var status = await connection.StatusAsync(settings.Sweep);
+
+        // While a process runs the sweep, its silo answers; else the store is read as it is (no silo to start).
+        await using var connection = await SweepConnection.OpenRunningAsync(settings, cancellationToken);
+        var live = connection is not null;
+        var status = connection is not null
+            ? await connection.StatusAsync(settings.Sweep)
+            : await SweepConnection.ReadStoredStatusAsync(settings, settings.Sweep, cancellationToken);
         if (settings.Json)
         {
             // "live": false means no process is training this sweep now, so "running" runs are interrupted
             // and wait for `learnact sweep` to resume them (the table shows them as "interrupted").
             var document = JsonSerializer.SerializeToNode(status, JsonOptions)!.AsObject();
-            document.Insert(0, "live", connection.IsLive);
+            document.Insert(0, "live", live);
             console.Profile.Out.Writer.WriteLine(document.ToJsonString(JsonOptions));
             return 0;
         }
 
         if (!settings.Watch)
         {
-            console.Write(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive));
+            console.Write(StatusView.Render(status, DateTimeOffset.UtcNow, live));
             return 0;
         }
 
-        await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive)).StartAsync(async live =>
+        await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow, live)).StartAsync(async view =>
         {
             // Read from the store (no sweep process), nothing will change: one look is all there is.
-            while (connection.IsLive && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
+            while (connection is not null && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 status = await connection.StatusAsync(settings.Sweep);
-                live.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow, connection.IsLive));
+                view.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow, live));
             }
         });
         return 0;

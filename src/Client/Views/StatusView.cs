@@ -14,28 +14,20 @@ internal static class StatusView
     /// interrupted, waiting for <c>learnact sweep</c> to resume them.</param>
     public static IRenderable Render(SweepStatus status, DateTimeOffset now, bool live = true)
     {
-        var table = new Table()
-            .Title($"sweep [bold]{Markup.Escape(status.SweepId)}[/]: {Phase(status.Phase)}")
-            .AddColumn("run")
-            .AddColumn("phase")
-            .AddColumn(new TableColumn("epoch").RightAligned())
-            .AddColumn(new TableColumn("val acc").RightAligned())
-            .AddColumn(new TableColumn("best val").RightAligned())
-            .AddColumn(new TableColumn("test acc").RightAligned())
-            .AddColumn(new TableColumn("test AUC").RightAligned())
-            .AddColumn("silo")
-            .AddColumn(new TableColumn("checkpoint").RightAligned());
+        var table = new PlainTable(
+            ["sweep ", new PlainCell(status.SweepId, new Style(decoration: Decoration.Bold)), $": {Phase(status.Phase)}"],
+            [("run", false), ("phase", false), ("epoch", true), ("val acc", true), ("best val", true), ("test acc", true), ("test AUC", true), ("silo", false), ("checkpoint", true)]);
         foreach (var run in status.Runs)
         {
             table.AddRow(
-                Markup.Escape(run.ConfigName),
+                run.ConfigName,
                 RunPhaseText(run, live),
                 $"{run.Epoch}/{run.TotalEpochs}",
                 F(run.Latest?.ValAccuracy),
                 F(run.BestValAccuracy),
                 F(run.Test?.Accuracy),
                 F(run.Test?.Auc),
-                Markup.Escape(Silo(run.HostSilo)),
+                Silo(run.HostSilo),
                 run.LastCheckpointAt is { } at ? Age(now - at) + " ago" : "-");
         }
 
@@ -73,20 +65,20 @@ internal static class StatusView
     /// A run with progress that is not terminal is "interrupted" when no sweep process runs (it waits for
     /// <c>learnact sweep</c>), and "cancelling" between a cancel and its execution's next epoch.
     /// </summary>
-    private static string RunPhaseText(RunStatus run, bool live) => run switch
+    private static PlainCell RunPhaseText(RunStatus run, bool live) => run switch
     {
-        { IsTerminal: false, CancelRequested: true } => "[yellow]cancelling[/]",
-        { IsTerminal: false } when !live && (run.Phase == RunPhase.Running || run.Epoch > 0) => "[yellow]interrupted[/]",
+        { IsTerminal: false, CancelRequested: true } => new("cancelling", Color.Yellow),
+        { IsTerminal: false } when !live && (run.Phase == RunPhase.Running || run.Epoch > 0) => new("interrupted", Color.Yellow),
         _ => Phase(run.Phase),
     };
 
-    private static string Phase(RunPhase phase) => phase switch
+    private static PlainCell Phase(RunPhase phase) => phase switch
     {
-        RunPhase.Completed => "[green]completed[/]",
-        RunPhase.Failed => "[red]failed[/]",
-        RunPhase.Running => "[blue]running[/]",
-        RunPhase.Cancelled => "[yellow]cancelled[/]",
-        _ => "queued",
+        RunPhase.Completed => new PlainCell("completed", Color.Green),
+        RunPhase.Failed => new("failed", Color.Red),
+        RunPhase.Running => new("running", Color.Blue),
+        RunPhase.Cancelled => new("cancelled", Color.Yellow),
+        _ => new PlainCell("queued", Style.Plain),
     };
 
     /// <summary>"Silo_0e604@127.0.0.1:11111" -> "127.0.0.1:11111": the address is what tells silos apart.</summary>

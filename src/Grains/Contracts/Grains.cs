@@ -86,6 +86,10 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     [Alias("GetStatusAsync"), AlwaysInterleave]
     Task<RunStatus> GetStatusAsync();
 
+    /// <summary>The run as it stands with its curve and artifact keys (the sweep keeps neither: they live here).</summary>
+    [Alias("GetOutcomeAsync"), AlwaysInterleave]
+    Task<RunOutcome> GetOutcomeAsync();
+
     /// <summary>
     /// A run that no execution owns ends Cancelled at once; an executing one is asked to stop (its next
     /// report is answered with <see cref="RunStatus.CancelRequested"/>; it checkpoints and reports its end).

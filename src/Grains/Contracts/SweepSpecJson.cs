@@ -169,6 +169,7 @@ public static class SweepSpecJson
             {
                 var path = $"{field}[{index++}]";
                 var value = item(element, path);
+                // A set, not the list: a spec may list many thousands of seeds.
                 if (!seen.Add(value))
                 {
                     throw Error(path, $"duplicate {Show(element)}");

@@ -26,6 +26,17 @@ public sealed class RunState
     [Id(4)]
     public List<string> ArtifactKeys { get; set; } = [];
 
+    /// <summary>
+    /// Executions assigned since a start or resume last queued the run. Counted (and stored) when one is
+    /// assigned, before it trains, so that an execution whose silo is killed mid-run counts too.
+    /// </summary>
+    [Id(5)]
+    public int Attempts { get; set; }
+
+    /// <summary>How the last execution was lost (its silo died or fell silent): the error of a run that runs out of attempts.</summary>
+    [Id(6)]
+    public string? LastLoss { get; set; }
+
     public bool IsTerminal => Status?.IsTerminal ?? false;
 
     /// <summary>Queued again (fresh, resumed after its silo died, or restarted after a failure or cancel): no execution owns it.</summary>
@@ -33,6 +44,7 @@ public sealed class RunState
     {
         Work = work;
         ExecutionId = null;
+        (Attempts, LastLoss) = (0, null);
         var status = Status ?? RunStatus.NotStarted(work.Key, work.Budget.Epochs, now);
         Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = null, Error = null, Test = null, CancelRequested = false, UpdatedAt = now };
     }
@@ -41,13 +53,33 @@ public sealed class RunState
     public void Assign(Guid executionId, string host, DateTimeOffset now)
     {
         ExecutionId = executionId;
+        Attempts++;
         Status = Status! with { Phase = RunPhase.Queued, HostSilo = host, CancelRequested = false, UpdatedAt = now };
+    }
+
+    /// <summary>Whether <paramref name="maxAttempts"/> executions were assigned already: another would exceed the limit.</summary>
+    public bool AttemptsExhausted(int maxAttempts) => Attempts >= maxAttempts;
+
+    /// <summary>A poison run (every execution was lost, e.g. it kills its silo): it ends Failed with how the last one was lost.</summary>
+    public void GiveUp(int maxAttempts, DateTimeOffset now)
+    {
+        ExecutionId = null;
+        var last = LastLoss ?? "its execution was lost";
+        Status = Status! with
+        {
+            Phase = RunPhase.Failed,
+            HostSilo = null,
+            CancelRequested = false,
+            Error = $"gave up after {Attempts} attempts (Scheduling:MaxAttempts = {maxAttempts}); the last: {last}",
+            UpdatedAt = now,
+        };
     }
 
     /// <summary>The owning execution's silo is gone: waiting for a slot again, from the last checkpoint.</summary>
     public void Requeue(DateTimeOffset now)
     {
         ExecutionId = null;
+        LastLoss = $"its execution on {Status!.HostSilo ?? "a silo"} was lost after epoch {Status.Epoch} (the silo died or stopped answering)";
         Status = Status! with { Phase = RunPhase.Queued, HostSilo = null, UpdatedAt = now };
     }
 

@@ -1,6 +1,8 @@
 using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Scheduling;
 using LearnedActivation.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LearnedActivation.Grains.Runs;
 
@@ -14,6 +16,7 @@ namespace LearnedActivation.Grains.Runs;
 public sealed partial class TrainingRunGrain(
     [PersistentState(StoreLayout.RunStateName, StorageNames.Runs)] IPersistentState<RunState> state,
     TimeProvider time,
+    IOptions<RunSchedulingOptions> scheduling,
     ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain, IRemindable
 {
     private DateTimeOffset _lastHeard = time.GetUtcNow();
@@ -51,6 +54,16 @@ public sealed partial class TrainingRunGrain(
             throw new InvalidOperationException($"run '{Key}' is not queued (phase {S.Status?.Phase.ToString() ?? "none"})");
         }
 
+        var maxAttempts = scheduling.Value.MaxAttempts;
+        if (S.AttemptsExhausted(maxAttempts))
+        {
+            // A poison run: each execution was lost (it crashed or killed its silo). It ends here, so the others go on.
+            S.GiveUp(maxAttempts, time.GetUtcNow());
+            await WriteAsync();
+            LogGaveUp(Key, S.Attempts, S.Status!.Error);
+            throw new InvalidOperationException($"run '{Key}' is not queued: {S.Status.Error}");
+        }
+
         S.Assign(executionId, host, time.GetUtcNow());
         _lastHeard = time.GetUtcNow();
         await WriteAsync();
@@ -71,6 +84,9 @@ public sealed partial class TrainingRunGrain(
 
     public Task<RunStatus> GetStatusAsync() =>
         Task.FromResult(S.Status ?? RunStatus.NotStarted(RunKey.Parse(Key), 0, time.GetUtcNow()));
+
+    public Task<RunOutcome> GetOutcomeAsync() =>
+        Task.FromResult(S.Status is null ? new RunOutcome(RunStatus.NotStarted(RunKey.Parse(Key), 0, time.GetUtcNow()), [], []) : S.Outcome());
 
     public async Task<RunStatus> CancelAsync()
     {
@@ -192,6 +208,9 @@ public sealed partial class TrainingRunGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ended {Phase} after epoch {Epoch} {Error}")]
     private partial void LogEnded(string run, RunPhase phase, int epoch, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed: {Attempts} executions were lost; {Error}")]
+    private partial void LogGaveUp(string run, int attempts, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Run}: its silo {Silo} left the cluster; queued again to resume after epoch {Epoch}")]
     private partial void LogRequeued(string run, string? silo, int epoch);

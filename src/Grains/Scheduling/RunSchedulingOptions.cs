@@ -30,6 +30,15 @@ public sealed class RunSchedulingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExecutionLease { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many executions a run gets before it ends Failed. An execution that is lost (its silo crashed or was
+    /// killed, or it fell silent past the lease) counts, so a run that crashes every silo it lands on stops
+    /// after this many. A start or resume of the sweep gives its unfinished runs this many again. An execution
+    /// that fails with an error ends its run Failed at once (retrying a deterministic error gains nothing).
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 3;
+
     /// <summary>Which queued run a claiming silo gets, and where interrupted runs rejoin the queue: a name in <see cref="QueuePolicies"/>.</summary>
     public string QueuePolicy { get; set; } = ProgressFirstPolicy.Name;
 

@@ -13,6 +13,9 @@ namespace LearnedActivation.Grains.Storage;
 /// </summary>
 public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
 {
+    /// <summary>How the envelope's ETag is spelled in JSON (<see cref="JsonOptions"/> names properties in camel case).</summary>
+    private static readonly byte[] ETagProperty = "eTag"u8.ToArray();
+
     /// <summary>
     /// Readable, and stable across renames of C# members only where names are kept: state records are append-only.
     /// NaN and infinities are written as "NaN", "Infinity": a metric may be undefined (an AUC on one class), and a
@@ -24,6 +27,18 @@ public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
         NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    /// <summary>
+    /// The state a grain stored under <paramref name="key"/> (see <see cref="StoreLayout"/>), read without a
+    /// silo, for read-only views of a store; null when none is stored.
+    /// </summary>
+    public static async Task<T?> ReadStoredAsync<T>(IBlobStore store, string key, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var bytes = await store.GetAsync(key, cancellationToken);
+        return bytes is null ? null : JsonSerializer.Deserialize<Envelope<T>>(bytes, JsonOptions)?.State;
+    }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -45,7 +60,7 @@ public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = KeyOf(stateName, grainId);
-        await CheckETagAsync<T>(key, grainState.ETag);
+        await CheckETagAsync(key, grainState.ETag);
         var envelope = new Envelope<T>(Guid.NewGuid().ToString("N"), grainState.State!);
         await store.PutAsync(key, JsonSerializer.SerializeToUtf8Bytes(envelope, JsonOptions));
         grainState.ETag = envelope.ETag;
@@ -56,7 +71,7 @@ public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = KeyOf(stateName, grainId);
-        await CheckETagAsync<T>(key, grainState.ETag);
+        await CheckETagAsync(key, grainState.ETag);
         await store.DeleteAsync(key);
         grainState.ETag = null;
         grainState.RecordExists = false;
@@ -65,13 +80,41 @@ public sealed class BlobGrainStorage(IBlobStore store) : IGrainStorage
     private static string KeyOf(string stateName, GrainId grainId) =>
         StoreLayout.GrainState(grainId.Type.ToString()!, grainId.Key.ToString()!, stateName);
 
-    private async Task CheckETagAsync<T>(string key, string? expected)
+    private async Task CheckETagAsync(string key, string? expected)
     {
-        var stored = (await ReadEnvelopeAsync<T>(key))?.ETag;
+        var bytes = await store.GetAsync(key);
+        var stored = bytes is null ? null : StoredETag(bytes);
         if (!string.Equals(stored, expected, StringComparison.Ordinal))
         {
             throw new InconsistentStateException($"state '{key}' was written by someone else (stored ETag {stored ?? "none"}, expected {expected ?? "none"})", stored, expected);
         }
+    }
+
+    /// <summary>
+    /// The envelope's ETag alone: a write checks it without deserialising the state it replaces (a sweep's
+    /// state holds every run's status).
+    /// </summary>
+    private static string? StoredETag(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("a grain-state envelope must be a JSON object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isETag = reader.ValueTextEquals(ETagProperty);
+            reader.Read();
+            if (isETag)
+            {
+                return reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+            }
+
+            reader.Skip();
+        }
+
+        return null;
     }
 
     private async Task<Envelope<T>?> ReadEnvelopeAsync<T>(string key)

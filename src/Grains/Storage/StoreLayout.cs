@@ -51,6 +51,9 @@ public static class StoreLayout
     /// <summary>The sweep grain's persistent-state name: its blob is {sweep}/state/sweep.json.</summary>
     public const string SweepStateName = "sweep";
 
+    /// <summary>The sweep grain's second persistent state, every run's last known status: {sweep}/state/runs.json.</summary>
+    public const string SweepRunsStateName = "runs";
+
     /// <summary>The run grain's persistent-state name: its blob is {sweep}/runs/{config}/state/run.json.</summary>
     public const string RunStateName = "run";
 

@@ -74,7 +74,11 @@ public sealed partial class AssignmentWatch(
             }
 
             var verdict = AssignmentCheck.Judge(seen, IsAlive(assignment.Silo), scheduling.ExecutionLease);
-            if (verdict == AssignmentVerdict.Ended)
+            if (verdict == AssignmentVerdict.Healthy)
+            {
+                state.Observed(seen.Outcome.Status);
+            }
+            else if (verdict == AssignmentVerdict.Ended)
             {
                 state.EndedUnheard(seen.Outcome);
             }
@@ -90,6 +94,33 @@ public sealed partial class AssignmentWatch(
         var toCancel = state.StillToCancel();
         await CancelAsync(sweepId, state, toCancel);
         return changed || toCancel.Count > 0;
+    }
+
+    /// <summary>
+    /// The statuses of the runs the sweep is unsure of (<see cref="SweepState.Uncertain"/>) from their own
+    /// records: the sweep stores no progress, and stores statuses only now and then, so a sweep activated afresh
+    /// learns them here. A record that cannot be read now is left to the watch's next look.
+    /// </summary>
+    public async Task CatchUpAsync(string sweepId, SweepState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var names = state.Uncertain();
+        var seen = await Task.WhenAll(names.Select(async name =>
+        {
+            try
+            {
+                return await grains.RunGrain(sweepId, name).GetStatusAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogObserveFailed(e, sweepId, name);
+                return null;
+            }
+        }));
+        foreach (var status in seen.OfType<RunStatus>())
+        {
+            state.Observed(status);
+        }
     }
 
     /// <summary>Cancels runs: queued ones end at once; executing ones are asked to stop and report their end after checkpointing.</summary>

@@ -1,3 +1,4 @@
+using LearnedActivation.Grains.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace LearnedActivation.Grains.Sweeps;
@@ -30,7 +31,13 @@ public sealed partial class SweepAssembly(ISweepArtifactAssembler assembler, Tim
     /// the way, it is tried again after <see cref="RetryDelay"/>; once the sweep is Finished and stored,
     /// <paramref name="finished"/> runs.
     /// </summary>
-    public void Schedule(IGrainBase grain, SweepState state, string sweepId, Func<CancellationToken, Task> write, Func<Task> finished)
+    public void Schedule(
+        IGrainBase grain,
+        SweepState state,
+        string sweepId,
+        Func<CancellationToken, Task> write,
+        Func<Task> finished,
+        Func<Task<IReadOnlyDictionary<string, RunOutcome>>>? records = null)
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(finished);
@@ -40,7 +47,7 @@ public sealed partial class SweepAssembly(ISweepArtifactAssembler assembler, Tim
 
         async Task AttemptAsync(CancellationToken cancellationToken)
         {
-            if (!await RunAsync(state, sweepId, () => write(cancellationToken), cancellationToken))
+            if (!await RunAsync(state, sweepId, () => write(cancellationToken), cancellationToken, records))
             {
                 Arm(RetryDelay);
                 return;
@@ -51,15 +58,24 @@ public sealed partial class SweepAssembly(ISweepArtifactAssembler assembler, Tim
         }
     }
 
-    /// <summary>True when the sweep is Finished and stored; false when the store failed on the way.</summary>
-    public async Task<bool> RunAsync(SweepState state, string sweepId, Func<Task> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the sweep is Finished and stored; false when the store failed on the way. The assembler gets
+    /// each run's curve and artifact keys from <paramref name="records"/> (the runs' own records).
+    /// </summary>
+    public async Task<bool> RunAsync(
+        SweepState state,
+        string sweepId,
+        Func<Task> write,
+        CancellationToken cancellationToken,
+        Func<Task<IReadOnlyDictionary<string, RunOutcome>>>? records = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(write);
         var before = state.Phase;
         try
         {
-            var input = state.BeginAssembly(sweepId, time.GetUtcNow());
+            var known = records is null ? null : await records();
+            var input = state.BeginAssembly(sweepId, time.GetUtcNow(), known);
             await write();
             AssemblyResult result;
             try

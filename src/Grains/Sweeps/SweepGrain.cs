@@ -17,6 +17,7 @@ namespace LearnedActivation.Grains.Sweeps;
 [GrainType(StoreLayout.SweepGrainType)]
 public sealed partial class SweepGrain(
     [PersistentState(StoreLayout.SweepStateName, StorageNames.Sweeps)] IPersistentState<SweepState> state,
+    [PersistentState(StoreLayout.SweepRunsStateName, StorageNames.Sweeps)] IPersistentState<SweepRuns> runs,
     ISweepArtifactAssembler assembler,
     IBlobStore store,
     IGrainFactory grains,
@@ -30,14 +31,29 @@ public sealed partial class SweepGrain(
     private readonly SweepAssembly _assembly = new(assembler, time, logger);
     private readonly AssignmentWatch _watch = new(grains, membership, scheduling.Value, policy, logger);
 
+    /// <summary>The <see cref="SweepState.RunsChanged"/> count that <c>runs</c> holds in the store.</summary>
+    private int _runsStored;
+
     private SweepState S => state.State;
 
     private string Id => this.GetPrimaryKeyString();
 
     private ISweepBoardGrain Board => GrainFactory.GetGrain<ISweepBoardGrain>(ISweepBoardGrain.Key);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.AdoptRuns(runs.State.Runs))
+        {
+            // A state of an earlier version: its statuses move to their own blob, then leave the sweep's.
+            await StoreRunsAsync();
+            await WriteAsync(cancellationToken);
+        }
+
+        _runsStored = S.RunsChanged;
+
+        // Progress is not stored here: the runs that were executing (or ended unstored) know better than this state.
+        await _watch.CatchUpAsync(Id, S);
+
         // An assembly that a crash interrupted is redone.
         if (S.Phase == SweepPhase.Assembling || S.ReadyToAssemble())
         {
@@ -49,8 +65,6 @@ public sealed partial class SweepGrain(
             // Re-activated after a crash: runs of silos that died with it go back to the queue right away.
             Watch(TimeSpan.Zero);
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<SweepStatus> StartAsync(SweepSpec spec)
@@ -76,6 +90,7 @@ public sealed partial class SweepGrain(
         await Board.AddAsync(Id);
         S.Started(spec, outcomes, policy, now);
         await WriteAsync();
+        await StoreRunsAsync();
         await _watch.StartAsync(this, WatchAsync);
         if (S.ReadyToAssemble())
         {
@@ -87,7 +102,8 @@ public sealed partial class SweepGrain(
 
     public Task<SweepStatus> GetStatusAsync() => Task.FromResult(S.ToStatus(Id, time.GetUtcNow()) with { Storage = _storage.Condition() });
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync() => Task.FromResult(S.CurvesCopy());
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<EpochReport>>> GetCurvesAsync() =>
+        (await RecordsAsync()).ToDictionary(r => r.Key, r => r.Value.Curve);
 
     public async Task<RunClaim?> ClaimAsync(WorkerSilo silo)
     {
@@ -103,9 +119,11 @@ public sealed partial class SweepGrain(
             catch (InvalidOperationException)
             {
                 // Not queued after all (it ended, e.g. a cancel that half failed): take its record as the truth, try the next.
+                // A poison run that ran out of attempts ends here too (Failed): it may have been the last one.
                 S.ClaimRefused(name);
-                S.Record((await Run(name).ObserveAsync(Guid.Empty)).Outcome);
+                S.Record(await Run(name).GetOutcomeAsync());
                 await WriteAsync();
+                AssembleIfAllEnded();
                 continue;
             }
 
@@ -146,13 +164,26 @@ public sealed partial class SweepGrain(
         Watch(TimeSpan.Zero);
         await _watch.CancelAsync(Id, S, toStop);
         await WriteAsync();
+        await StoreRunsAsync();
     }
 
-    public Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch) =>
-        S.AcceptEpoch(executionId, status, epoch) ? WriteAsync() : Task.CompletedTask;
+    /// <summary>
+    /// Not stored: the run's record has stored it already, and storing the sweep (every run's status) on each
+    /// report would make a report cost grow with the sweep. What status shows is kept in memory; a sweep
+    /// activated afresh catches up from its assigned runs' records (<see cref="AssignmentWatch"/>).
+    /// </summary>
+    public Task ReportEpochAsync(Guid executionId, RunStatus status, EpochReport epoch)
+    {
+        S.AcceptEpoch(executionId, status, epoch);
+        return Task.CompletedTask;
+    }
 
-    public Task ReportStatusAsync(Guid executionId, RunStatus status) =>
-        S.AcceptStatus(executionId, status) ? WriteAsync() : Task.CompletedTask;
+    /// <summary>Not stored, as an epoch report.</summary>
+    public Task ReportStatusAsync(Guid executionId, RunStatus status)
+    {
+        S.AcceptStatus(executionId, status);
+        return Task.CompletedTask;
+    }
 
     public async Task RunEndedAsync(Guid executionId, RunOutcome outcome)
     {
@@ -196,9 +227,23 @@ public sealed partial class SweepGrain(
         }
 
         await ReconcileAsync();
+        await StoreRunsAsync();
         if (!S.NeedsWatching())
         {
             await _watch.StopAsync(this);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StoreRunsAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not lost: each run's record holds its status, and the next activation asks the runs it is unsure of.
+            LogRunsNotStored(e, Id);
         }
     }
 
@@ -216,6 +261,24 @@ public sealed partial class SweepGrain(
     /// <summary>Writes the state; a failure is shown in status (until a write succeeds) and rethrown, so callers retry.</summary>
     private Task WriteAsync(CancellationToken cancellationToken = default) => _storage.WriteAsync(() => state.WriteStateAsync(cancellationToken));
 
+    /// <summary>Stores the runs' statuses when they changed since last stored (see <see cref="SweepRuns"/> for when that is).</summary>
+    private async Task StoreRunsAsync()
+    {
+        var changed = S.RunsChanged;
+        if (changed != _runsStored)
+        {
+            await _storage.WriteAsync(() => runs.WriteStateAsync());
+            _runsStored = changed;
+        }
+    }
+
+    /// <summary>The statuses, then the state: what an assembly stores at each step.</summary>
+    private async Task WriteBothAsync(CancellationToken cancellationToken)
+    {
+        await StoreRunsAsync();
+        await WriteAsync(cancellationToken);
+    }
+
     private void AssembleIfAllEnded()
     {
         if (S.ReadyToAssemble() && !_assembly.Scheduled)
@@ -224,7 +287,20 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private void Assemble() => _assembly.Schedule(this, S, Id, WriteAsync, FinishedAsync);
+    private void Assemble() => _assembly.Schedule(this, S, Id, WriteBothAsync, FinishedAsync, RecordsAsync);
+
+    /// <summary>Every run's own record (curve and artifact keys live there, not in the sweep's state), keyed by configuration name.</summary>
+    private async Task<IReadOnlyDictionary<string, RunOutcome>> RecordsAsync()
+    {
+        if (S.Spec is null)
+        {
+            return new Dictionary<string, RunOutcome>();
+        }
+
+        var names = S.Spec.Runs().Select(r => r.ConfigName).ToList();
+        var outcomes = await Task.WhenAll(names.Select(n => Run(n).GetOutcomeAsync()));
+        return names.Zip(outcomes).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
 
     /// <summary>A finished sweep leaves the board and needs no watch.</summary>
     private async Task FinishedAsync()
@@ -234,6 +310,9 @@ public sealed partial class SweepGrain(
     }
 
     private ITrainingRunGrain Run(string configName) => grains.RunGrain(Id, configName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the runs' statuses could not be stored on deactivation; the next activation asks the runs")]
+    private partial void LogRunsNotStored(Exception e, string sweep);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: queueing {Count} of {Total} runs (the rest completed earlier or are training)")]
     private partial void LogStarting(string sweep, int count, int total);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Scheduling;
 
@@ -5,8 +6,10 @@ namespace LearnedActivation.Grains.Sweeps;
 
 /// <summary>
 /// A sweep grain's durable state: the spec, the queue of runs waiting for a slot, which execution on which
-/// silo owns each claimed run, the last status each run reported, every run's curve, and the assembled
-/// artifacts. Keyed by configuration name. The decisions (what a start, a claim, a report, a cancel or a
+/// silo owns each claimed run, and the assembled artifacts. Keyed by configuration name. The last status of
+/// each run (<see cref="Runs"/>) is stored apart, in <see cref="SweepRuns"/>, and curves and run artifacts
+/// live with their runs (<see cref="Grains.Runs.RunState"/>): what a claim or a run's end stores shrinks as
+/// the queue does, and an epoch report changes nothing stored here (see <see cref="AcceptEpoch"/>). The decisions (what a start, a claim, a report, a cancel or a
 /// run's end does to the sweep) live here, apart from the grain, so that they read and are tested as plain
 /// code; where a run joins the queue and which one a claim takes is the <see cref="IQueuePolicy"/>'s.
 /// Stored as JSON: members are never renamed, new ones get new [Id]s, and anything computed is a method,
@@ -15,20 +18,36 @@ namespace LearnedActivation.Grains.Sweeps;
 [GenerateSerializer, Alias("la.SweepState")]
 public sealed class SweepState
 {
+    [NonSerialized]
+    private ExpandedSpec? _expanded;
+
     [Id(0)]
     public SweepSpec? Spec { get; set; }
 
     [Id(1)]
     public SweepPhase Phase { get; set; } = SweepPhase.Unknown;
 
-    [Id(2)]
+    /// <summary>Each run's last known status (stored in <see cref="SweepRuns"/>; see <see cref="AdoptRuns"/>).</summary>
+    [JsonIgnore]
+    [field: NonSerialized]
     public Dictionary<string, RunStatus> Runs { get; set; } = [];
 
-    [Id(3)]
-    public Dictionary<string, List<EpochReport>> Curves { get; set; } = [];
+    /// <summary>The statuses as versions before <see cref="SweepRuns"/> stored them, here; read once (<see cref="AdoptRuns"/>), never written.</summary>
+    [Id(2)]
+    [JsonPropertyName("runs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, RunStatus>? EarlierRuns { get; set; }
 
-    [Id(4)]
-    public Dictionary<string, List<string>> RunArtifacts { get; set; } = [];
+    /// <summary>
+    /// Counts the changes to <see cref="Runs"/> that are to be stored: a run queued, claimed, requeued, cancelled
+    /// or ended. Progress (reports, what the watch sees of executing runs) is not counted: their records hold it.
+    /// </summary>
+    [JsonIgnore]
+    [field: NonSerialized]
+    public int RunsChanged { get; private set; }
+
+    // Ids 3 (every run's curve) and 4 (every run's artifact keys) were stored by earlier versions; their
+    // runs' records hold both, so they are read from there (a stored state that still has them loads).
 
     [Id(5)]
     public List<string> ArtifactKeys { get; set; } = [];
@@ -53,8 +72,41 @@ public sealed class SweepState
     [Id(11)]
     public Dictionary<string, RunAssignment> Assignments { get; set; } = [];
 
+    /// <summary>
+    /// Takes <paramref name="stored"/> (the sweep's <see cref="SweepRuns"/>) as <see cref="Runs"/>; a state of an
+    /// earlier version brings its statuses into it. Returns whether it did (both are then to be stored).
+    /// </summary>
+    public bool AdoptRuns(Dictionary<string, RunStatus> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        Runs = stored;
+        if (EarlierRuns is not { } earlier)
+        {
+            return false;
+        }
+
+        foreach (var (name, status) in earlier)
+        {
+            Runs.TryAdd(name, status);
+        }
+
+        EarlierRuns = null;
+        RunsChanged++;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs whose stored status may be behind their records: the assigned ones (progress is not stored here),
+    /// and unended ones neither queued nor assigned (a run that ended just before the sweep's silo died).
+    /// </summary>
+    public IReadOnlyList<string> Uncertain()
+    {
+        var queued = Queue.ToHashSet(StringComparer.Ordinal);
+        return [.. Assignments.Keys.Concat(Unended().Where(n => !queued.Contains(n) && !Assignments.ContainsKey(n))).Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>True when every run of the spec has reached a terminal phase.</summary>
-    public bool AllRunsEnded => Spec is not null && Spec.Runs().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
+    public bool AllRunsEnded => Spec is not null && SpecRuns().All(r => Runs.TryGetValue(r.ConfigName, out var s) && s.IsTerminal);
 
     /// <summary>Runs may be queued or executing, or a cancel may still have runs to stop: the watch goes on.</summary>
     public bool NeedsWatching() => Phase == SweepPhase.Running || Assignments.Count > 0 || (Phase == SweepPhase.Cancelled && Unended().Any());
@@ -152,6 +204,7 @@ public sealed class SweepState
         Queue.Remove(configName);
         Assignments[configName] = assignment;
         Runs[configName] = status;
+        RunsChanged++;
         return undo;
     }
 
@@ -161,6 +214,7 @@ public sealed class SweepState
         ArgumentNullException.ThrowIfNull(claim);
         Assignments.Remove(claim.ConfigName);
         Runs[claim.ConfigName] = claim.Previous;
+        RunsChanged++;
         Queue.Insert(Math.Clamp(claim.Position, 0, Queue.Count), claim.ConfigName);
     }
 
@@ -185,7 +239,11 @@ public sealed class SweepState
     public IReadOnlyList<string> StillToCancel() =>
         Phase == SweepPhase.Cancelled ? [.. Unended().Where(n => !Assignments.ContainsKey(n))] : [];
 
-    /// <summary>An epoch report: applied (true) only when it comes from the execution the run is assigned to.</summary>
+    /// <summary>
+    /// An epoch report: applied (true) only when it comes from the execution the run is assigned to. Applied
+    /// in memory only, never stored by the sweep: the run's record stores it (curve included), and a sweep
+    /// activated afresh learns its assigned runs' progress from their records (<see cref="Observed"/>).
+    /// </summary>
     public bool AcceptEpoch(Guid executionId, RunStatus status, EpochReport epoch)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -198,7 +256,7 @@ public sealed class SweepState
         return true;
     }
 
-    /// <summary>A status report: applied (true) only when it comes from the execution the run is assigned to.</summary>
+    /// <summary>A status report: applied (true) only when it comes from the execution the run is assigned to; in memory only, as an epoch report.</summary>
     public bool AcceptStatus(Guid executionId, RunStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -207,7 +265,7 @@ public sealed class SweepState
             return false;
         }
 
-        RecordStatus(status);
+        Runs[status.ConfigName] = status;
         return true;
     }
 
@@ -276,7 +334,8 @@ public sealed class SweepState
             return false;
         }
 
-        var strays = Unended().Where(n => !Queue.Contains(n) && !Assignments.ContainsKey(n)).ToList();
+        var queued = Queue.ToHashSet(StringComparer.Ordinal);
+        var strays = Unended().Where(n => !queued.Contains(n) && !Assignments.ContainsKey(n)).ToList();
         foreach (var name in strays)
         {
             Readmit(name, policy);
@@ -285,11 +344,11 @@ public sealed class SweepState
         return strays.Count > 0;
     }
 
-    /// <summary>Assembly begins; returns what the assembler is given.</summary>
-    public SweepAssemblyInput BeginAssembly(string sweepId, DateTimeOffset now)
+    /// <summary>Assembly begins; returns what the assembler is given, with each run's curve and artifacts from <paramref name="records"/>, its own record.</summary>
+    public SweepAssemblyInput BeginAssembly(string sweepId, DateTimeOffset now, IReadOnlyDictionary<string, RunOutcome>? records = null)
     {
         Phase = SweepPhase.Assembling;
-        return AssemblyInput(sweepId, now);
+        return AssemblyInput(sweepId, now, records);
     }
 
     /// <summary>Finished: the assembled keys, or the assembly's error (the keys of an earlier assembly are kept then).</summary>
@@ -314,9 +373,25 @@ public sealed class SweepState
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(epoch);
         Runs[status.ConfigName] = status;
-        var curve = Curves.TryGetValue(status.ConfigName, out var c) ? c : Curves[status.ConfigName] = [];
-        curve.RemoveAll(e => e.Epoch >= epoch.Epoch);
-        curve.Add(epoch);
+    }
+
+    /// <summary>
+    /// What the watch saw of an assigned, healthy run: its record's status, newer than the sweep's when the
+    /// sweep was activated afresh (reports are not stored here). In memory only, like a report.
+    /// </summary>
+    public void Observed(RunStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (Runs.TryGetValue(status.ConfigName, out var known) && known.UpdatedAt >= status.UpdatedAt)
+        {
+            return;
+        }
+
+        Runs[status.ConfigName] = status;
+        if (status.IsTerminal)
+        {
+            RunsChanged++;
+        }
     }
 
     /// <summary>A run's status as its own record answered (a cancel, a requeue).</summary>
@@ -324,6 +399,7 @@ public sealed class SweepState
     {
         ArgumentNullException.ThrowIfNull(status);
         Runs[status.ConfigName] = status;
+        RunsChanged++;
     }
 
     /// <summary>Whether <paramref name="executionId"/> is the execution the run is assigned to.</summary>
@@ -332,44 +408,37 @@ public sealed class SweepState
 
     /// <summary>Runs of the spec that have not reached a terminal phase.</summary>
     public IEnumerable<string> Unended() =>
-        Spec?.Runs().Select(r => r.ConfigName).Where(n => !(Runs.TryGetValue(n, out var s) && s.IsTerminal)) ?? [];
+        Spec is null ? [] : SpecRuns().Select(r => r.ConfigName).Where(n => !(Runs.TryGetValue(n, out var s) && s.IsTerminal));
 
-    /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth.</summary>
+    /// <summary>Takes a run's own account (on its end, or when the sweep starts it) as the truth; its curve and artifacts stay in its record.</summary>
     public void Record(RunOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var name = outcome.Status.ConfigName;
-        Runs[name] = outcome.Status;
-        Curves[name] = [.. outcome.Curve];
-        RunArtifacts[name] = [.. outcome.ArtifactKeys];
+        Runs[outcome.Status.ConfigName] = outcome.Status;
+        RunsChanged++;
     }
 
-    /// <summary>Every run's curve, copied (the state's lists go on changing).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<EpochReport>> CurvesCopy() =>
-        Curves.ToDictionary(c => c.Key, c => (IReadOnlyList<EpochReport>)[.. c.Value]);
-
     /// <summary>The work item a silo needs to train the run.</summary>
-    public RunWorkItem WorkOf(string configName) => RunWorkItem.For(Spec!, Spec!.Runs().Single(r => r.ConfigName == configName));
+    public RunWorkItem WorkOf(string configName) =>
+        RunWorkItem.For(Spec!, SpecRuns()[SpecOrders().TryGetValue(configName, out var i) ? i : throw new KeyNotFoundException($"run '{configName}' is not in the spec")]);
 
     public SweepStatus ToStatus(string sweepId, DateTimeOffset now)
     {
-        var runs = Spec?.Runs()
+        var runs = Spec is null ? [] : SpecRuns()
             .Select(r => Runs.TryGetValue(r.ConfigName, out var s) ? s : RunStatus.NotStarted(new RunKey(sweepId, r.ConfigName), Spec.Budget.Epochs, now))
-            .ToList() ?? [];
+            .ToList();
         return new SweepStatus(sweepId, Phase, Spec, runs, SweepTotals.Of(runs), [.. MissingRuns], [.. ArtifactKeys], AssemblyError, StartedAt, FinishedAt);
     }
 
-    public SweepAssemblyInput AssemblyInput(string sweepId, DateTimeOffset now)
+    public SweepAssemblyInput AssemblyInput(string sweepId, DateTimeOffset now, IReadOnlyDictionary<string, RunOutcome>? records = null)
     {
         var status = ToStatus(sweepId, now);
-        var runs = Spec!.Runs().Zip(status.Runs, (d, s) => new AssemblyRun(
-            d,
-            s,
-            Curves.TryGetValue(d.ConfigName, out var c) ? [.. c] : [],
-            RunArtifacts.TryGetValue(d.ConfigName, out var a) ? [.. a] : []))
+        var runs = SpecRuns().Zip(status.Runs, (d, s) => records is not null && records.TryGetValue(d.ConfigName, out var record)
+                ? new AssemblyRun(d, s, [.. record.Curve], [.. record.ArtifactKeys])
+                : new AssemblyRun(d, s, [], []))
             .ToList();
         var missing = runs.Where(r => !r.Completed).Select(r => r.Definition.ConfigName).ToList();
-        return new SweepAssemblyInput(Spec, runs, missing, sweepId);
+        return new SweepAssemblyInput(Spec!, runs, missing, sweepId);
     }
 
     /// <summary>Puts a run (not queued, or queued elsewhere) in the queue where the policy readmits it; no execution owns it now.</summary>
@@ -390,8 +459,23 @@ public sealed class SweepState
     private QueuedRun View(string configName, Dictionary<string, int> specOrder) =>
         new(configName, specOrder.GetValueOrDefault(configName, int.MaxValue), Runs.TryGetValue(configName, out var s) ? s.Epoch : 0);
 
-    private Dictionary<string, int> SpecOrders() =>
-        Spec?.Runs().Select((r, i) => (r.ConfigName, i)).ToDictionary(p => p.ConfigName, p => p.i) ?? [];
+    private Dictionary<string, int> SpecOrders() => Spec is null ? [] : Expanded().Order;
+
+    /// <summary>The spec's runs, expanded once per spec rather than on every claim, report and check.</summary>
+    private IReadOnlyList<RunDefinition> SpecRuns() => Expanded().Runs;
+
+    private ExpandedSpec Expanded()
+    {
+        if (_expanded is null || !ReferenceEquals(_expanded.Spec, Spec))
+        {
+            var runs = Spec!.Runs();
+            _expanded = new ExpandedSpec(Spec, runs, runs.Select((r, i) => (r.ConfigName, i)).ToDictionary(p => p.ConfigName, p => p.i, StringComparer.Ordinal));
+        }
+
+        return _expanded;
+    }
+
+    private sealed record ExpandedSpec(SweepSpec Spec, IReadOnlyList<RunDefinition> Runs, Dictionary<string, int> Order);
 }
 
 /// <summary>

@@ -78,6 +78,53 @@ public sealed class RunStateTests
         Assert.Equal("ckpt-2", state.Status.LastCheckpointKey);
     }
 
+    [Fact]
+    public void EveryAssignedExecutionCountsAsAnAttemptAndThreeLostOnesExhaustTheLimit()
+    {
+        var state = Running(epochs: 1);
+        Assert.Equal(1, state.Attempts);
+        Assert.False(state.AttemptsExhausted(3));
+
+        state.Requeue(T0);
+        state.Assign(Guid.NewGuid(), "silo-b", T0);
+        state.Requeue(T0);
+        state.Assign(Guid.NewGuid(), "silo-c", T0);
+        state.Requeue(T0);
+
+        Assert.Equal(3, state.Attempts);
+        Assert.True(state.AttemptsExhausted(3));
+        Assert.False(state.AttemptsExhausted(4));
+    }
+
+    [Fact]
+    public void APoisonRunEndsFailedWithHowItsLastExecutionWasLost()
+    {
+        var state = Running(epochs: 2);
+        state.Requeue(T0);
+
+        state.GiveUp(1, T0.AddMinutes(1));
+
+        Assert.True(state.IsTerminal);
+        Assert.Equal(RunPhase.Failed, state.Status!.Phase);
+        Assert.Null(state.ExecutionId);
+        Assert.Equal("gave up after 1 attempts (Scheduling:MaxAttempts = 1); the last: its execution on silo was lost after epoch 2 (the silo died or stopped answering)", state.Status.Error);
+        Assert.Equal("ckpt-2", state.Status.LastCheckpointKey);
+    }
+
+    [Fact]
+    public void StartingTheSweepAgainGivesTheRunItsAttemptsBack()
+    {
+        var state = Running(epochs: 1);
+        state.Requeue(T0);
+        state.GiveUp(1, T0);
+
+        state.Enqueue(state.Work!, T0);
+
+        Assert.Equal(0, state.Attempts);
+        Assert.Null(state.LastLoss);
+        Assert.Equal(RunPhase.Queued, state.Status!.Phase);
+    }
+
     private static RunState Running(int epochs)
     {
         var spec = TestSilos.Spec("s", epochs: 5);

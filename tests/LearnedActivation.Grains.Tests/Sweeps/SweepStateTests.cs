@@ -1,5 +1,6 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Scheduling;
+using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Grains.Tests.Support;
 using LearnedActivation.Model.Configuration;
@@ -235,12 +236,11 @@ public sealed class SweepStateTests
         Assert.Equal(RunEndDecision.Stale, state.Ended(stale, Outcome(TanhS, RunPhase.Completed, 4)));
 
         Assert.Same(before, state.Runs[TanhS]);
-        Assert.False(state.Curves.TryGetValue(TanhS, out var curve) && curve.Count > 0);
         Assert.True(state.IsAssigned(TanhS, current));
     }
 
     [Fact]
-    public void EpochsOfTheAssignedExecutionReplaceTheCurveFromTheirEpochOn()
+    public void EpochsOfTheAssignedExecutionUpdateItsStatus()
     {
         var state = Running();
         var execution = Assign(state, TanhS, "a");
@@ -252,8 +252,6 @@ public sealed class SweepStateTests
         // Resumed from the checkpoint of epoch 1: epoch 2 is trained again.
         Assert.True(state.AcceptEpoch(execution, Status(TanhS, RunPhase.Running, 2), Epoch(2, loss: 0.1)));
 
-        Assert.Equal([1, 2], state.Curves[TanhS].Select(e => e.Epoch));
-        Assert.Equal(0.1, state.Curves[TanhS][1].TrainLoss);
         Assert.Equal(2, state.Runs[TanhS].Epoch);
         Assert.True(state.AcceptStatus(execution, Status(TanhS, RunPhase.Running, 2) with { HostSilo = "b" }));
         Assert.Equal("b", state.Runs[TanhS].HostSilo);
@@ -299,8 +297,75 @@ public sealed class SweepStateTests
 
         Assert.Empty(state.Assignments);
         Assert.Equal(RunPhase.Completed, state.Runs[TanhS].Phase);
-        Assert.Equal(2, state.Curves[TanhS].Count);
-        Assert.Equal(["s/runs/tanh_small_small/activation.txt"], state.RunArtifacts[TanhS]);
+    }
+
+    [Fact]
+    public void ReportsChangeNothingStoredWhileClaimsAndEndsChangeTheStatusesToStore()
+    {
+        var state = Running();
+        var changes = state.RunsChanged;
+        var execution = Assign(state, TanhS, "a");
+        Assert.Equal(changes + 1, state.RunsChanged);
+        var stored = Json(state);
+        for (var e = 1; e <= 50; e++)
+        {
+            Assert.True(state.AcceptEpoch(execution, Status(TanhS, RunPhase.Running, e) with { Latest = Epoch(e) }, Epoch(e)));
+        }
+
+        Assert.True(state.AcceptStatus(execution, Status(TanhS, RunPhase.Running, 50)));
+
+        // The sweep's own state holds no status and no curve; the statuses to store did not change either.
+        Assert.Equal(stored, Json(state));
+        Assert.DoesNotContain("\"runs\"", stored, StringComparison.Ordinal);
+        Assert.Equal(changes + 1, state.RunsChanged);
+        Assert.Equal(50, state.Runs[TanhS].Epoch);
+
+        state.Ended(execution, Outcome(TanhS, RunPhase.Completed, 50));
+        Assert.Equal(changes + 2, state.RunsChanged);
+    }
+
+    [Fact]
+    public void RunsTheSweepIsUnsureOfAreTheAssignedAndTheUnendedStrays()
+    {
+        var state = Running();
+        Assign(state, TanhS, "a");
+        state.ClaimRefused(ReluM);
+
+        Assert.Equal([TanhS, ReluM], state.Uncertain());
+    }
+
+    [Fact]
+    public void TheWatchCatchesUpWithNewerStatusesOfItsRunsOnly()
+    {
+        var state = Running();
+        Assign(state, TanhS, "a");
+        var newer = Status(TanhS, RunPhase.Running, 3) with { UpdatedAt = T0.AddMinutes(1) };
+
+        state.Observed(newer);
+        state.Observed(Status(TanhS, RunPhase.Running, 1) with { UpdatedAt = T0.AddSeconds(30) });
+
+        Assert.Same(newer, state.Runs[TanhS]);
+    }
+
+    [Fact]
+    public void TheAssemblerGetsCurvesAndArtifactsFromTheRunsRecords()
+    {
+        var state = Running();
+        foreach (var name in Names())
+        {
+            state.EndedUnheard(Outcome(name, RunPhase.Completed, 4));
+        }
+
+        var records = new Dictionary<string, RunOutcome>
+        {
+            [TanhS] = new(Status(TanhS, RunPhase.Completed, 4), [Epoch(1), Epoch(2)], ["s/runs/tanh_small_small/activation.txt"]),
+        };
+        var input = state.BeginAssembly("s", T0, records);
+
+        var tanh = input.Runs.Single(r => r.Definition.ConfigName == TanhS);
+        Assert.Equal([1, 2], tanh.Curve.Select(e => e.Epoch));
+        Assert.Equal(["s/runs/tanh_small_small/activation.txt"], tanh.ArtifactKeys);
+        Assert.Empty(input.Runs.Single(r => r.Definition.ConfigName == ReluM).Curve);
     }
 
     [Fact]
@@ -357,6 +422,8 @@ public sealed class SweepStateTests
         Assert.Equal("IOException: full", state.AssemblyError);
         Assert.Equal(Names(), state.MissingRuns);
     }
+
+    private static string Json(SweepState state) => System.Text.Json.JsonSerializer.Serialize(state, BlobGrainStorage.JsonOptions);
 
     private static string Silo(string name) => name switch
     {
