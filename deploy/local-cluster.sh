@@ -67,7 +67,8 @@ start_silo() { # index
       LEARNACT_Silo__SiloPort=$((SILO_PORT_BASE + i)) LEARNACT_Silo__GatewayPort=$((GATEWAY_PORT_BASE + i)) \
       LEARNACT_Silo__LogFile="$DIR/logs/silo-$i.clef" \
       LEARNACT_Storage__Provider=AzureBlob LEARNACT_Storage__ConnectionString="$BLOB" LEARNACT_Storage__Container=learnact \
-      LEARNACT_Training__Slots="$SLOTS" LEARNACT_Data__Root="$DATA_ROOT"
+      LEARNACT_Training__Slots="$SLOTS" LEARNACT_Data__Root="$DATA_ROOT" \
+      LEARNACT_Dashboard__Port=$((8264 + i))
     exec dotnet "$SILO_DLL" </dev/null >"$DIR/logs/silo-$i.out" 2>&1
   ) &
   echo $! >"$pid"

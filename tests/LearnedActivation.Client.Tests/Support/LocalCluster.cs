@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using LearnedActivation.Client.Cli;
 using LearnedActivation.Client.Cluster;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
@@ -65,7 +66,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             }
 
             await Task.WhenAll(cluster._silos.Select(s => s.WaitUntilListeningAsync()));
-            cluster._client = await ClusterClient.ConnectAsync(redis.ConnectionString, CancellationToken.None);
+            cluster._client = await ConnectWhenListedAsync(redis.ConnectionString);
             await cluster.WaitUntilAllJoinedAsync();
             return cluster;
         }
@@ -73,6 +74,26 @@ internal sealed class LocalCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A silo opens its gateway port a moment before it is listed as active in Redis, where clients find gateways:
+    /// until then a client finds none. Retried for a minute, as a loaded CI machine may take that long.
+    /// </summary>
+    private static async Task<GatewayClient> ConnectWhenListedAsync(string redis)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await ClusterClient.ConnectAsync(redis, CancellationToken.None);
+            }
+            catch (ClusterUnreachableException) when (clock.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(500);
+            }
         }
     }
 
@@ -261,6 +282,9 @@ internal sealed class LocalCluster : IAsyncDisposable
 
                 // Cluster silos read data only under their data root; the tests write their data into the work folder.
                 ["LEARNACT_Data__Root"] = cluster.WorkFolder,
+
+                // No dashboard: silos started together would race for its default port (the tests do not look at it).
+                ["LEARNACT_Dashboard__Port"] = "0",
 
                 // Dead silos are noticed in about 10 s (production defaults take longer); loose enough that a silo busy training is not voted dead.
                 ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
