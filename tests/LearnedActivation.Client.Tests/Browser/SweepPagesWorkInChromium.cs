@@ -125,7 +125,7 @@ public sealed class SweepPagesWorkInChromium : IDisposable
         Assert.All(shownBases, b => Assert.Equal(chosen, b));
 
         await table.ScrollIntoViewIfNeededAsync();
-        await SystemChromium.ScreenshotAsync(page, "report.png");
+        await SystemChromium.ScreenshotAsync(page, "report_html.png");
 
         // Each run's figure is reachable from its row.
         var link = table.Locator("tbody tr:not([hidden]) a").First;
