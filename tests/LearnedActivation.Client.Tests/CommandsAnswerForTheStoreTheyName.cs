@@ -50,6 +50,15 @@ public sealed class CommandsAnswerForTheStoreTheyName : IDisposable
         File.WriteAllText(Path.Combine(_work.File("other"), ".gateway"), $$"""{"gatewayPort":{{_ports["LEARNACT_Silo__GatewayPort"]}},"clusterId":"learnact","serviceId":"learnact"}""");
         await AssertFinishedAsync("status of the other store with a stale gateway note in it");
 
+        // The same with the running sweep's dashboard in the note: it answers for another cluster id, so not for this store.
+        using (var note = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work.File("runs"), ".gateway"))))
+        {
+            var dashboard = note.RootElement.GetProperty("dashboardUrl").GetString();
+            File.WriteAllText(Path.Combine(_work.File("other"), ".gateway"), $$"""{"gatewayPort":{{_ports["LEARNACT_Silo__GatewayPort"]}},"clusterId":"learnact","serviceId":"learnact","dashboardUrl":"{{dashboard}}"}""");
+        }
+
+        await AssertFinishedAsync("status of the other store with a stale note naming the running sweep's dashboard");
+
         var cancel = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "cancel", SweepId, "--store", "other");
         Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel.ToString());
         Assert.Contains("nothing to cancel", cancel.StandardOutput, StringComparison.Ordinal);
@@ -61,6 +70,7 @@ public sealed class CommandsAnswerForTheStoreTheyName : IDisposable
         // The running sweep went on untouched, and its own store still reaches it live.
         using var live = await StatusJsonAsync("status of the running sweep's store");
         Assert.True(live.RootElement.GetProperty("live").GetBoolean(), "status of the store a sweep trains on should reach that sweep's silo");
+        Assert.Equal("dashboard", live.RootElement.GetProperty("answeredBy").GetString());
         Assert.Equal("running", live.RootElement.GetProperty("phase").GetString());
         var run = Assert.Single(live.RootElement.GetProperty("runs").EnumerateArray());
         Assert.Equal(runningConfig, run.GetProperty("configName").GetString());
@@ -73,6 +83,7 @@ public sealed class CommandsAnswerForTheStoreTheyName : IDisposable
         using var status = await StatusJsonAsync(what, "--store", "other");
         var root = status.RootElement;
         Assert.False(root.GetProperty("live").GetBoolean(), $"{what}: no process trains on the other store, so status must read it, not reach the running sweep");
+        Assert.Equal("store", root.GetProperty("answeredBy").GetString());
         Assert.Equal("finished", root.GetProperty("phase").GetString());
         var run = Assert.Single(root.GetProperty("runs").EnumerateArray());
         Assert.Equal("tanh_small_small", run.GetProperty("configName").GetString());

@@ -29,30 +29,23 @@ public sealed class StatusSettings : StoreSettings
 /// <summary><c>learnact status</c>: where a sweep stands, while it runs (via its silo) or afterwards (from the store).</summary>
 public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSettings>
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
 
-        // While a process runs the sweep, its silo answers; else the store is read as it is (no silo to start).
-        await using var connection = await SweepConnection.OpenRunningAsync(settings, cancellationToken);
-        var live = connection is not null;
-        var status = connection is not null
-            ? await connection.StatusAsync(settings.Sweep)
-            : await SweepConnection.ReadStoredStatusAsync(settings, settings.Sweep, cancellationToken);
+        // While a process runs the sweep, it answers (its dashboard, else its gateway); else the store is read as it is.
+        await using var reader = await StatusReader.OpenAsync(settings, settings.Sweep, cancellationToken);
+        var status = reader.First;
+        var live = reader.IsLive;
         if (settings.Json)
         {
             // "live": false means no process is training this sweep now, so "running" runs are interrupted
-            // and wait for `learnact sweep` to resume them (the table shows them as "interrupted").
-            var document = JsonSerializer.SerializeToNode(status, JsonOptions)!.AsObject();
+            // and wait for `learnact sweep` to resume them (the table shows them as "interrupted"). "answeredBy" says
+            // what was read: the running process's dashboard or gateway, the cluster, or the store.
+            var document = JsonSerializer.SerializeToNode(status, SweepStatusJson.Options)!.AsObject();
             document.Insert(0, "live", live);
-            console.Profile.Out.Writer.WriteLine(document.ToJsonString(JsonOptions));
+            document.Insert(1, "answeredBy", reader.Source);
+            console.Profile.Out.Writer.WriteLine(document.ToJsonString(SweepStatusJson.Options));
             return 0;
         }
 
@@ -64,11 +57,17 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
 
         await console.Live(StatusView.Render(status, DateTimeOffset.UtcNow, live)).StartAsync(async view =>
         {
-            // Read from the store (no sweep process), nothing will change: one look is all there is.
-            while (connection is not null && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
+            // Read from the store (no sweep process), nothing will change: one look is all there is. A process
+            // that went away mid-watch leaves its last answer on screen.
+            while (live && status.Phase is SweepPhase.Running or SweepPhase.Assembling)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                status = await connection.StatusAsync(settings.Sweep);
+                if (await reader.NextAsync() is not { } next)
+                {
+                    break;
+                }
+
+                status = next;
                 view.UpdateTarget(StatusView.Render(status, DateTimeOffset.UtcNow, live));
             }
         });

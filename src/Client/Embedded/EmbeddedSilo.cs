@@ -162,7 +162,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         builder.AddLearnedActivationSilo(s => DashboardHosting.ConfigureSilo(s, dashboard));
         var host = DashboardHosting.Build(builder, sweeps);
         await host.StartAsync(cancellationToken);
-        return (host, new GatewayNote(silo.GatewayPort, silo.ClusterId, silo.ServiceId));
+        return (host, new GatewayNote(silo.GatewayPort, silo.ClusterId, silo.ServiceId, DashboardHosting.UrlOf(host)?.ToString()));
     }
 
     private static SiloHostOptions SiloOptions(IConfiguration configuration) =>

@@ -10,9 +10,11 @@ namespace LearnedActivation.Client.Embedded;
 /// to. <c>status</c>, <c>cancel</c> and <c>resume</c> read it to reach that process, so the store the user
 /// names decides which silo answers, never whatever listens on a default port. The cluster id is fresh for
 /// each process: a note left behind by a killed process, pointing at a port that another sweep's silo now
-/// uses, is refused by that silo's gateway (Orleans refuses a client of another cluster id).
+/// uses, is refused by that silo's gateway (Orleans refuses a client of another cluster id). When the process
+/// serves its dashboard, <see cref="DashboardUrl"/> names it: <c>status</c> asks it over HTTP, in a fraction of the
+/// time connecting an Orleans client takes, and checks that the answer carries the note's cluster id, for the same reason.
 /// </summary>
-internal sealed record GatewayNote(int GatewayPort, string ClusterId, string ServiceId)
+internal sealed record GatewayNote(int GatewayPort, string ClusterId, string ServiceId, string? DashboardUrl = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -72,11 +72,17 @@ internal sealed class SweepConnection : IAsyncDisposable
             return new SweepConnection(client.Grains, client, live: true) { IsCluster = true };
         }
 
-        settings.OpenStore("reading the store");
-        var root = Path.GetFullPath(settings.StoreRoot);
-        return GatewayNote.ReadFrom(root) is { } note && await TryConnectAsync(note, cancellationToken) is { } running
+        return RunningNote(settings) is { } note && await TryConnectAsync(note, cancellationToken) is { } running
             ? new SweepConnection(running.Grains, running, live: true)
             : null;
+    }
+
+    /// <summary>The note of the process training on the (file-system) store <paramref name="settings"/> name; null when none is there.</summary>
+    public static GatewayNote? RunningNote(StoreSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.OpenStore("reading the store");
+        return GatewayNote.ReadFrom(Path.GetFullPath(settings.StoreRoot));
     }
 
     /// <summary>

@@ -1,14 +1,17 @@
 using System.Text.Json;
+using LearnedActivation.Grains.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace LearnedActivation.Silo.Dashboard;
 
 /// <summary>
 /// The sweep dashboard's routes: the page and its script and style ("/", "/dashboard.js", "/dashboard.css"), the JSON
-/// API ("/api/sweeps", "/api/sweeps/{id}") and a server-sent event stream per sweep ("/api/sweeps/{id}/events"),
+/// API ("/api/sweeps", "/api/sweeps/{id}", "/api/sweeps/{id}/status" for <c>learnact status</c>) and a server-sent event stream per sweep ("/api/sweeps/{id}/events"),
 /// which sends the sweep's view whenever it changed, checked every <see cref="EventInterval"/>.
 /// </summary>
 public static class DashboardEndpoints
@@ -30,6 +33,7 @@ public static class DashboardEndpoints
         endpoints.MapGet("/api/sweeps/{id}", async (string id, SweepDashboardData data, CancellationToken cancellationToken) =>
             await data.GetAsync(id, cancellationToken) is { } view ? Results.Json(view, Json) : Results.NotFound(new { error = $"no sweep '{id}'" }));
         endpoints.MapGet("/api/sweeps/{id}/events", StreamAsync);
+        endpoints.MapGet("/api/sweeps/{id}/status", StatusAsync);
         return endpoints;
     }
 
@@ -74,6 +78,23 @@ public static class DashboardEndpoints
         {
             // The page went away.
         }
+    }
+
+    /// <summary>
+    /// The sweep's status as <c>learnact status --json</c> prints it, for that command to read over HTTP rather
+    /// than connect an Orleans client; the header names this cluster, so a client can tell it reached the process it meant.
+    /// </summary>
+    private static async Task<IResult> StatusAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var status = await grains.GetGrain<ISweepGrain>(id).GetStatusAsync();
+        if (context.RequestServices.GetService<IOptions<ClusterOptions>>()?.Value.ClusterId is { } cluster)
+        {
+            context.Response.Headers[SweepStatusJson.ClusterHeader] = cluster;
+        }
+
+        return status.Phase == SweepPhase.Unknown
+            ? Results.NotFound(new { error = $"no sweep '{id}'" })
+            : Results.Json(status, SweepStatusJson.Options);
     }
 
     private static IResult Page(HttpContext context, string content, string type)
