@@ -17,8 +17,11 @@ public interface ISweepGrain : IGrainWithStringKey
     /// other run not executing on a live silo is queued and continues from its last checkpoint. A different
     /// spec under the same id is refused (<see cref="ArgumentException"/>); so is a spec whose id differs
     /// from the grain's key.
+    /// Starting asks every run to queue (one grain call and one record write per run): thousands of runs take
+    /// longer than Orleans' default 30 s response timeout on a busy machine, so this call may take up to 10 minutes.
     /// </summary>
     [Alias("StartAsync")]
+    [ResponseTimeout("00:10:00")]
     Task<SweepStatus> StartAsync(SweepSpec spec);
 
     [Alias("GetStatusAsync"), AlwaysInterleave]
