@@ -42,6 +42,45 @@ public sealed class ReportCostTests : IDisposable
         Assert.True(statuses > 20 * large.Written.Max(), $"the 800 runs' statuses ({statuses} bytes) should dwarf a report ({large.Written.Max()} bytes)");
     }
 
+    [Fact]
+    public async Task AClaimStoresTheSameSchedulingStateInASweepOf8AndOf800Runs()
+    {
+        var store = new CountingBlobStore(new FileSystemBlobStore(_root.Path));
+        await using var cluster = TestSilos.Build(1, _root.Path, new FakeTrainingBackend(), store: store, acceptsRuns: false);
+        await cluster.DeployAsync();
+
+        var small = await StateSizesAfterClaimsAsync(cluster.Client, cluster.Silos[0].SiloAddress, store, Spec("claim-a", seeds: 4));
+        var large = await StateSizesAfterClaimsAsync(cluster.Client, cluster.Silos[0].SiloAddress, store, Spec("claim-b", seeds: 400));
+
+        // Each claim rewrites the sweep's scheduling state: its queue must not be stored run by run. (The spec, which
+        // lists the 400 seeds, is stored with it, and left out of the comparison: it is the sweep's, not the claim's.)
+        for (var i = 0; i < small.Count; i++)
+        {
+            Assert.InRange(large[i], small[i] - 32, small[i] + 32);
+        }
+    }
+
+    private static async Task<List<long>> StateSizesAfterClaimsAsync(IGrainFactory grains, SiloAddress silo, CountingBlobStore store, SweepSpec spec)
+    {
+        var sweep = grains.GetGrain<ISweepGrain>(spec.Id);
+        await sweep.StartAsync(spec);
+        var sizes = new List<long>();
+        var claimed = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var claim = await sweep.ClaimAsync(new WorkerSilo(silo, "claimer"));
+            claimed.Add(claim!.Work.Run.ConfigName);
+            var stored = System.Text.Json.Nodes.JsonNode.Parse(await store.GetAsync(StoreLayout.SweepState(spec.Id)))!;
+            stored["state"]!.AsObject().Remove("spec");
+            sizes.Add(stored.ToJsonString().Length);
+        }
+
+        // The stored queue reads back as the queue: the next claim after a reload is the next run in spec order.
+        var status = await sweep.GetStatusAsync();
+        Assert.Equal(status.Runs.Take(5).Select(r => r.ConfigName), claimed);
+        return sizes;
+    }
+
     private static string RunsKey(string sweepId) => StoreLayout.SweepState(sweepId, StoreLayout.SweepRunsStateName);
 
     private static SweepSpec Spec(string id, int seeds) =>

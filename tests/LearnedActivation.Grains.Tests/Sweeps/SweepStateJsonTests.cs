@@ -44,16 +44,59 @@ public sealed class SweepStateJsonTests
     }
 
     /// <summary>
-    /// Every run's curve and artifact keys left the sweep's state for the runs' records, and the statuses for a
-    /// blob of their own (<see cref="SweepRuns"/>); all else keeps its name.
+    /// Every run's curve and artifact keys left the sweep's state for the runs' records, the statuses for a
+    /// blob of their own (<see cref="SweepRuns"/>), and the queue's names for ranges of spec positions; all else keeps its name.
     /// </summary>
     [Fact]
-    public void TheStateIsStillWrittenUnderTheSameNamesLessCurvesArtifactsAndStatuses()
+    public void TheStateIsStillWrittenUnderTheSameNamesLessCurvesArtifactsStatusesAndQueuedNames()
     {
         using var stored = JsonDocument.Parse(Encoding.UTF8.GetString(V1));
-        var written = JsonSerializer.SerializeToElement(new SweepState(), BlobGrainStorage.JsonOptions);
+        var state = StateOf(stored);
+        var written = JsonSerializer.SerializeToElement(state, BlobGrainStorage.JsonOptions);
 
-        Assert.Equal(Names(stored.RootElement.GetProperty("state")).Except(["curves", "runArtifacts", "runs"]), Names(written));
+        Assert.Equal(Names(stored.RootElement.GetProperty("state")).Except(["curves", "runArtifacts", "runs", "queue"]).Append("queueRanges").Order(StringComparer.Ordinal), Names(written));
+    }
+
+    /// <summary>
+    /// The queue is stored as ranges of positions in the spec's run order, so that a claim's write does not grow
+    /// with the runs still queued; it reads back as the same names in the same order, whatever order the members come in.
+    /// </summary>
+    [Fact]
+    public void TheQueueIsStoredAsRangesOfSpecPositionsAndReadsBackAsItWas()
+    {
+        using var stored = JsonDocument.Parse(Encoding.UTF8.GetString(V1));
+        var state = StateOf(stored);
+        var runs = state.Spec!.Runs().Select(r => r.ConfigName).ToList();
+        state.Queue = [runs[1], runs[0]];
+
+        var written = JsonSerializer.SerializeToNode(state, BlobGrainStorage.JsonOptions)!.AsObject();
+        Assert.Equal("[[1,1],[0,1]]", written["queueRanges"]!.ToJsonString());
+
+        // The ranges first, the spec after them: read back once the spec is known.
+        var ranges = written["queueRanges"]!.DeepClone();
+        written.Remove("queueRanges");
+        written.Insert(0, "queueRanges", ranges);
+        var read = written.Deserialize<SweepState>(BlobGrainStorage.JsonOptions)!;
+        Assert.Equal([runs[1], runs[0]], read.Queue);
+    }
+
+    [Fact]
+    public void AQueueInSpecOrderIsOneRangeHoweverLong()
+    {
+        var order = Enumerable.Range(0, 2_700).ToDictionary(i => $"run{i}", i => i);
+        var queue = order.Keys.Skip(5).ToList();
+
+        var ranges = QueueRanges.Compress(queue, order);
+
+        Assert.Equal([5, 2_695], Assert.Single(ranges));
+        Assert.Throws<InvalidOperationException>(() => QueueRanges.Compress(["elsewhere"], order));
+    }
+
+    private static SweepState StateOf(JsonDocument stored)
+    {
+        var state = stored.RootElement.GetProperty("state").Deserialize<SweepState>(BlobGrainStorage.JsonOptions)!;
+        state.AdoptRuns([]);
+        return state;
     }
 
     private static List<string> Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
