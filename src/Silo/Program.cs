@@ -4,13 +4,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 // A stand-alone silo: alone on this machine by default, or one of a cluster (Silo:Clustering=Redis).
-// Configuration, later wins: appsettings.json, LEARNACT_ environment variables (e.g. LEARNACT_Training__Slots=2),
-// command line (--Silo:Clustering=Redis --Storage:Provider=AzureBlob ...). Options are validated on start.
+// Configuration, later wins: appsettings.json, secret files (one per key, in $LEARNACT_SECRETS_DIR when set: a compose or
+// Kubernetes secret mounted as files such as Silo__RedisConnectionString), LEARNACT_ environment variables (e.g.
+// LEARNACT_Training__Slots=2), command line (--Silo:Clustering=Redis --Storage:Provider=AzureBlob ...). Options are validated on start.
 // The sweep dashboard (section "Dashboard": Port, 0 = off; Address, loopback unless AllowRemote) is served by this host.
 var settings = new ConfigurationManager();
 settings.AddEnvironmentVariables("LEARNACT_").AddCommandLine(args);
 var dashboard = DashboardSettings.Read(settings);
 var builder = DashboardHosting.CreateSiloBuilder(dashboard, args);
+if (Environment.GetEnvironmentVariable("LEARNACT_SECRETS_DIR") is { Length: > 0 } secrets)
+{
+    builder.Configuration.AddKeyPerFile(secrets, optional: true);
+}
+
 builder.Configuration.AddEnvironmentVariables("LEARNACT_");
 builder.Configuration.AddCommandLine(args);
 builder.AddLearnedActivationLogging(builder.Configuration["Silo:LogFile"] ?? Path.Combine("logs", "learnact-silo.clef"));
