@@ -8,6 +8,9 @@ namespace LearnedActivation.Client.Tests.Support;
 internal sealed class ClusterTls : IDisposable
 {
     private const string SiloPassword = "silo-pfx-password";
+
+    /// <summary>The default 10 s is short for a 2-core CI machine that also trains and runs other silos.</summary>
+    private const string LoadedMachineHandshake = "00:00:30";
     private readonly TestCertificates _authority;
 
     public ClusterTls(string folder)
@@ -45,6 +48,7 @@ internal sealed class ClusterTls : IDisposable
             ["LEARNACT_Tls__CertificateFile"] = file,
             ["LEARNACT_Tls__CertificatePassword"] = SiloPassword,
             ["LEARNACT_Tls__CaFile"] = CaFile,
+            ["LEARNACT_Tls__HandshakeTimeout"] = LoadedMachineHandshake,
         };
     }
 
@@ -54,6 +58,7 @@ internal sealed class ClusterTls : IDisposable
         ["LEARNACT_Tls__CertificateFile"] = certificate,
         ["LEARNACT_Tls__KeyFile"] = key,
         ["LEARNACT_Tls__CaFile"] = caFile,
+        ["LEARNACT_Tls__HandshakeTimeout"] = LoadedMachineHandshake,
     };
 
     public void Dispose() => _authority.Dispose();
