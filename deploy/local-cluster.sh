@@ -11,6 +11,7 @@
 #   deploy/local-cluster.sh status        what is running
 #   deploy/local-cluster.sh env           the variables that point learnact at this cluster
 #   deploy/local-cluster.sh stop          stop everything this script started (and nothing else)
+#   deploy/local-cluster.sh certificates DIR   a throwaway CA and the secret files deploy/compose.yaml mounts
 #
 # Settings (environment): LEARNACT_CLUSTER_DIR (state, logs, data; default ./.cluster), LEARNACT_DATA_ROOT (the
 # only folder silos read data files from; default $LEARNACT_CLUSTER_DIR/data), REDIS_PORT (6390),
@@ -67,31 +68,51 @@ ensure_tools() {
   fi
 }
 
-issue() { # name extended-key-usage: a key and a certificate signed by the throwaway CA
-  local name="$1" eku="$2"
+issue() { # dir name extended-key-usage: a key and a certificate signed by the CA in dir
+  local dir="$1" name="$2" eku="$3"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=learnact-$name" \
-    -keyout "$TLS_DIR/$name.key" -out "$TLS_DIR/$name.csr" 2>/dev/null
-  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n' "$eku" >"$TLS_DIR/$name.ext"
-  openssl x509 -req -in "$TLS_DIR/$name.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAcreateserial \
-    -days 30 -sha256 -extfile "$TLS_DIR/$name.ext" -out "$TLS_DIR/$name.crt" 2>/dev/null
-  rm -f "$TLS_DIR/$name.csr" "$TLS_DIR/$name.ext"
+    -keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\nsubjectAltName=DNS:localhost,DNS:redis,IP:127.0.0.1\n' "$eku" >"$dir/$name.ext"
+  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+    -days 30 -sha256 -extfile "$dir/$name.ext" -out "$dir/$name.crt" 2>/dev/null
+  rm -f "$dir/$name.csr" "$dir/$name.ext"
 }
 
-ensure_certificates() { # a throwaway CA, its certificates for silos, the client and Redis, and Redis's password
-  [ "$TLS" = 1 ] || return 0
-  [ -f "$TLS_DIR/ca.crt" ] && return 0
+make_certificates() { # dir: a throwaway CA (30 days), certificates for silos, a client and Redis, Redis's password
+  local dir="$1"
   command -v openssl >/dev/null || { say "openssl is needed for TLS (apt-get install openssl), or run with TLS=0"; exit 1; }
-  mkdir -p "$TLS_DIR"; chmod 700 "$TLS_DIR"
+  mkdir -p "$dir"; chmod 700 "$dir"
   openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "/CN=learnact-throwaway-ca" \
     -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" 2>/dev/null
-  issue silo serverAuth,clientAuth
-  issue client clientAuth
-  issue redis serverAuth
-  openssl rand -hex 16 >"$TLS_DIR/redis.password"
-  chmod 600 "$TLS_DIR"/*.key "$TLS_DIR/redis.password"
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  issue "$dir" silo serverAuth,clientAuth
+  issue "$dir" client clientAuth
+  issue "$dir" redis serverAuth
+  openssl rand -hex 16 >"$dir/redis.password"
+  chmod 600 "$dir"/*.key "$dir/redis.password"
+}
+
+ensure_certificates() {
+  [ "$TLS" = 1 ] || return 0
+  [ -f "$TLS_DIR/ca.crt" ] && return 0
+  make_certificates "$TLS_DIR"
   REDIS="127.0.0.1:$REDIS_PORT,ssl=true,password=$(cat "$TLS_DIR/redis.password")"
   say "made a throwaway CA and certificates in $TLS_DIR"
+}
+
+compose_secrets() { # dir: what deploy/compose.yaml mounts as secrets, from a throwaway CA
+  local dir="$1"
+  [ -e "$dir/ca.crt" ] && { say "$dir already holds certificates; remove it to make new ones"; exit 1; }
+  make_certificates "$dir"
+  openssl rand -hex 16 >"$dir/Tls__CertificatePassword"
+  openssl pkcs12 -export -in "$dir/silo.crt" -inkey "$dir/silo.key" -out "$dir/silo.pfx" -passout "file:$dir/Tls__CertificatePassword"
+  printf 'redis:6379,ssl=true,password=%s' "$(cat "$dir/redis.password")" >"$dir/Silo__RedisConnectionString"
+  printf '%s' "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURE_KEY;BlobEndpoint=http://azurite:10000/devstoreaccount1;" >"$dir/Storage__ConnectionString"
+  # Compose bind-mounts secret files with their host modes, and the containers run as other users: the files are
+  # readable, the folder (mode 700) keeps other users of this machine out. The CA's key is not needed there.
+  rm -f "$dir/ca.key" "$dir/ca.srl" "$dir/silo.key"
+  chmod 644 "$dir"/*
+  say "wrote the secrets of deploy/compose.yaml to $dir (client: client.crt, client.key; CA: ca.crt)"
 }
 
 tls_vars() { # who: silo | client; the LEARNACT_Tls__ settings
@@ -198,5 +219,6 @@ case "${1:-}" in
   status) status ;;
   env) env_vars ;;
   stop) stop ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  certificates) [ -n "${2:-}" ] || { echo "usage: $0 certificates DIR"; exit 2; }; compose_secrets "$2" ;;
+  *) sed -n '2,24p' "$0"; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 using LearnedActivation.Silo.Dashboard;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 
 // A stand-alone silo: alone on this machine by default, or one of a cluster (Silo:Clustering=Redis).
@@ -12,9 +13,16 @@ var settings = new ConfigurationManager();
 settings.AddEnvironmentVariables("LEARNACT_").AddCommandLine(args);
 var dashboard = DashboardSettings.Read(settings);
 var builder = DashboardHosting.CreateSiloBuilder(dashboard, args);
-if (Environment.GetEnvironmentVariable("LEARNACT_SECRETS_DIR") is { Length: > 0 } secrets)
+if (Environment.GetEnvironmentVariable("LEARNACT_SECRETS_DIR") is { Length: > 0 } secrets && Directory.Exists(secrets))
 {
-    builder.Configuration.AddKeyPerFile(secrets, optional: true);
+    builder.Configuration.AddKeyPerFile(source =>
+    {
+        source.FileProvider = new PhysicalFileProvider(Path.GetFullPath(secrets));
+        source.Optional = true;
+
+        // Keys have no dot; files beside them that do (ca.crt, silo.pfx) are read by path (Tls:CaFile ...), not as settings.
+        source.IgnoreCondition = name => name.Contains('.', StringComparison.Ordinal);
+    });
 }
 
 builder.Configuration.AddEnvironmentVariables("LEARNACT_");
