@@ -85,7 +85,7 @@ internal static class ClusterClient
             // refused TLS handshake also ends in (the gateway closes the connection without an Orleans-level answer).
             var reason = e is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0} s" : FirstLine(e);
             var hint = certificates is null
-                ? $"if the cluster requires TLS, this client needs a certificate from the cluster's CA ({EmbeddedSilo.EnvironmentPrefix}Tls__Enabled=true, {EmbeddedSilo.EnvironmentPrefix}Tls__CertificateFile, {EmbeddedSilo.EnvironmentPrefix}Tls__CaFile)"
+                ? $"is a silo running? If the cluster requires TLS, this client needs a certificate from the cluster's CA ({EmbeddedSilo.EnvironmentPrefix}Tls__Enabled=true, {EmbeddedSilo.EnvironmentPrefix}Tls__CertificateFile, {EmbeddedSilo.EnvironmentPrefix}Tls__CaFile)"
                 : $"is a silo running, and was this client's certificate ({certificates.Local.Subject}, issued by {certificates.Local.Issuer}) issued by the cluster's CA, and is the silos' CA in {ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.CaFile)}?";
             throw new ClusterUnreachableException($"{where}: {reason}; {hint}", e);
         }

@@ -53,7 +53,8 @@ internal sealed class TestCertificates : IDisposable
 
     public void Dispose() => _authority.Dispose();
 
-    private X509Certificate2 Issue(string name, bool server)
+    /// <summary>A certificate this CA issued, with its key: server and client authentication, or client only.</summary>
+    public X509Certificate2 Issue(string name, bool server)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
