@@ -220,5 +220,5 @@ case "${1:-}" in
   env) env_vars ;;
   stop) stop ;;
   certificates) [ -n "${2:-}" ] || { echo "usage: $0 certificates DIR"; exit 2; }; compose_secrets "$2" ;;
-  *) sed -n '2,24p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac
