@@ -28,7 +28,7 @@ public class StoreSettings : CommandSettings
     public string? Cluster { get; init; }
 
     [CommandOption("--blob <CONNECTION>")]
-    [Description("The cluster's Azure Blob connection string, to copy figures and results out. Default: $LEARNACT_BLOB.")]
+    [Description("The cluster's Azure Blob connection string, or its https blob endpoint to use your Azure identity (DefaultAzureCredential), to copy figures and results out. Default: $LEARNACT_BLOB.")]
     public string? Blob { get; init; }
 
     [CommandOption("--container <NAME>")]
@@ -69,10 +69,15 @@ public class StoreSettings : CommandSettings
             return new BlobStoreOptions { Provider = BlobStoreProvider.FileSystem, Root = StoreRoot };
         }
 
+        var blob = BlobConnection ?? throw new UsageException($"{purpose} needs the cluster's blob store: pass --blob CONNECTION_STRING (or its https endpoint) or set {BlobVariable}");
+
+        // An endpoint alone (https://ACCOUNT.blob.core.windows.net) means: as the user's Azure identity.
+        var endpoint = blob.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !blob.Contains(';', StringComparison.Ordinal);
         return new BlobStoreOptions
         {
             Provider = BlobStoreProvider.AzureBlob,
-            ConnectionString = BlobConnection ?? throw new UsageException($"{purpose} needs the cluster's blob store: pass --blob CONNECTION_STRING or set {BlobVariable}"),
+            ConnectionString = endpoint ? null : blob,
+            ServiceUri = endpoint ? blob : null,
             Container = BlobContainer,
             OutageTolerance = BlobOutageTolerance,
         };
@@ -106,7 +111,7 @@ public class StoreSettings : CommandSettings
     private static string OptionOf(string property) => property switch
     {
         nameof(BlobStoreOptions.Root) => "--store",
-        nameof(BlobStoreOptions.ConnectionString) => "--blob",
+        nameof(BlobStoreOptions.ConnectionString) or nameof(BlobStoreOptions.ServiceUri) => "--blob",
         nameof(BlobStoreOptions.Container) => "--container",
         _ => $"{BlobStoreOptions.Section}:{property}",
     };

@@ -135,12 +135,14 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         var configured = SiloOptions(builder.Configuration);
 
-        // Embedded means alone with a local store, whatever cluster settings the environment holds for learnact-silo.
+        // Embedded means alone with a local store, whatever cluster settings the environment holds for learnact-silo:
+        // no TLS either (the silo listens on loopback only, and the store's gateway note is its only address).
         // A cluster id of its own lets a client that reads this store's gateway note tell this silo from any other.
         var alone = new Dictionary<string, string?>
         {
             ["Silo:Clustering"] = nameof(ClusteringMode.Localhost),
             ["Storage:Provider"] = nameof(BlobStoreProvider.FileSystem),
+            ["Tls:Enabled"] = "false",
             [$"{SiloHostOptions.Section}:{nameof(SiloHostOptions.ClusterId)}"] = $"{configured.ClusterId}-{Guid.NewGuid().ToString("N")[..12]}",
         };
         if (!train)

@@ -36,8 +36,10 @@ public sealed partial class AzureBlobStore : IBlobStore
     public AzureBlobStore(BlobStoreOptions options, ILogger<AzureBlobStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
-        var client = new BlobServiceClient(options.ConnectionString, ClientOptions());
+        // A connection string (account key or SAS) when one is given; else the endpoint as the process's Azure identity.
+        var client = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? new BlobServiceClient(new Uri(options.ServiceUri ?? throw new ArgumentException("a connection string or a service URI is required", nameof(options))), new Azure.Identity.DefaultAzureCredential(), ClientOptions())
+            : new BlobServiceClient(options.ConnectionString, ClientOptions());
         _container = client.GetBlobContainerClient(options.Container);
         _outageTolerance = options.OutageTolerance;
         _logger = logger ?? NullLogger<AzureBlobStore>.Instance;

@@ -36,6 +36,13 @@ public sealed class BlobStoreOptions : IValidatableObject
     /// <summary>AzureBlob: the storage account's connection string (Azurite: its development connection string with the blob endpoint).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// AzureBlob without a connection string: the account's blob endpoint (https://ACCOUNT.blob.core.windows.net),
+    /// reached as the identity Azure.Identity's DefaultAzureCredential finds (a managed identity, workload identity,
+    /// or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET), which needs the "Storage Blob Data Contributor" role on it.
+    /// </summary>
+    public string? ServiceUri { get; set; }
+
     /// <summary>AzureBlob: the container (created if missing). One sweep lies under "{sweepId}/" in it.</summary>
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit")]
     public string Container { get; set; } = DefaultContainer;
@@ -49,9 +56,19 @@ public sealed class BlobStoreOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider == BlobStoreProvider.AzureBlob && string.IsNullOrWhiteSpace(ConnectionString))
+        var hasConnectionString = !string.IsNullOrWhiteSpace(ConnectionString);
+        var hasServiceUri = !string.IsNullOrWhiteSpace(ServiceUri);
+        if (Provider == BlobStoreProvider.AzureBlob && !hasConnectionString && !hasServiceUri)
         {
-            yield return new ValidationResult($"required when {Section}:{nameof(Provider)} is {nameof(BlobStoreProvider.AzureBlob)}", [nameof(ConnectionString)]);
+            yield return new ValidationResult(
+                $"required when {Section}:{nameof(Provider)} is {nameof(BlobStoreProvider.AzureBlob)} (or {Section}:{nameof(ServiceUri)}, for a managed identity)",
+                [nameof(ConnectionString)]);
+        }
+
+        if (hasServiceUri && !hasConnectionString
+            && (!Uri.TryCreate(ServiceUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return new ValidationResult("must be the account's https blob endpoint, e.g. https://ACCOUNT.blob.core.windows.net", [nameof(ServiceUri)]);
         }
     }
 }

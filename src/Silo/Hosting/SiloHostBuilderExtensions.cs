@@ -3,6 +3,7 @@ using System.Net;
 using LearnedActivation.Grains.Hosting;
 using LearnedActivation.Grains.Training;
 using LearnedActivation.Silo.Dashboard;
+using LearnedActivation.Silo.Hosting.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +11,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using StackExchange.Redis;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -26,7 +26,8 @@ public static class SiloHostBuilderExtensions
     /// machines form one cluster and a run whose silo dies is re-activated elsewhere by its reminder;
     /// with Storage:Provider = AzureBlob every silo shares one blob container.
     /// Configuration sections: "Silo" (<see cref="SiloHostOptions"/>), "Storage" (<see cref="Grains.Storage.BlobStoreOptions"/>),
-    /// "Training" (slots), "Data" (data root, required on a cluster, and reader limits), "Membership" (Orleans' ClusterMembershipOptions, to tune failure detection).
+    /// "Training" (slots), "Data" (data root, required on a cluster, and reader limits), "Membership" (Orleans' ClusterMembershipOptions, to tune failure detection),
+    /// "Tls" (<see cref="ClusterTlsOptions"/>: mutual TLS for silo-to-silo and gateway connections, a private CA for Redis's TLS).
     /// <paramref name="configureSilo"/> registers the training backend and the artifact assembler.
     /// Used by learnact-silo's Program.cs and by the CLI's embedded mode.
     /// </summary>
@@ -43,11 +44,19 @@ public static class SiloHostBuilderExtensions
             throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), problems.Select(p => $"{SiloHostOptions.Section}: {p.ErrorMessage}"));
         }
 
+        // Certificates are loaded now, so that a wrong path or password stops the silo at start with one line.
+        var tls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
+        var certificates = tls.Enabled ? ClusterCertificates.Load(tls, asServer: true) : null;
         builder.UseOrleans(silo =>
         {
+            if (certificates is not null)
+            {
+                silo.UseClusterTls(certificates, tls.HandshakeTimeout);
+            }
+
             if (host.Clustering == ClusteringMode.Redis)
             {
-                UseRedisCluster(silo, host);
+                UseRedisCluster(silo, host, tls);
 
                 // A cluster takes specs from any client: its silos read local data only under Data:Root.
                 silo.Services.PostConfigure<DataAccessOptions>(o => o.RequireRoot = true);
@@ -72,12 +81,13 @@ public static class SiloHostBuilderExtensions
         return builder;
     }
 
-    private static void UseRedisCluster(ISiloBuilder silo, SiloHostOptions host)
+    private static void UseRedisCluster(ISiloBuilder silo, SiloHostOptions host, ClusterTlsOptions tls)
     {
-        var redis = host.RedisConnectionString!;
+        // Password and TLS come with the connection string (password=...,ssl=true); a private CA from Tls:RedisCaFile.
+        var redis = RedisConnection.Options(host.RedisConnectionString!, tls);
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (host.ClusterId, host.ServiceId));
-        silo.UseRedisClustering(redis);
-        silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         if (host.Kubernetes)
         {
             // Takes the pod IP and the cluster/service ids from the pod (environment set by the manifest).

@@ -6,6 +6,7 @@ using LearnedActivation.Client.Cluster;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Tests.Services;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -24,12 +25,16 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly int _slotsPerSilo;
     private GatewayClient? _client;
 
-    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo)
+    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo, ClusterTls? tls)
     {
         Redis = redis;
         Azurite = azurite;
         _slotsPerSilo = slotsPerSilo;
+        Tls = tls;
     }
+
+    /// <summary>Mutual TLS of the cluster, when it has it: the settings of its silos and of a client it admits.</summary>
+    public ClusterTls? Tls { get; }
 
     public RedisServer Redis { get; }
 
@@ -40,7 +45,12 @@ internal sealed class LocalCluster : IAsyncDisposable
     public string WorkFolder => _work.Path;
 
     /// <summary>What points a learnact process at this cluster.</summary>
-    public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ClientEnvironment => WithoutCertificate
+        .Concat(Tls?.Client ?? new Dictionary<string, string>())
+        .ToDictionary();
+
+    /// <summary>What points a learnact process at this cluster, without any TLS settings.</summary>
+    public IReadOnlyDictionary<string, string> WithoutCertificate => new Dictionary<string, string>
     {
         ["LEARNACT_CLUSTER"] = Redis.ConnectionString,
         ["LEARNACT_BLOB"] = Azurite.ConnectionString,
@@ -50,13 +60,16 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public IBlobStore Store => new AzureBlobStore(new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ConnectionString = Azurite.ConnectionString });
 
-    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo)
+    /// <param name="silos">How many silo processes.</param>
+    /// <param name="slotsPerSilo">Runs each trains at once.</param>
+    /// <param name="tls">Mutual TLS between silos and for clients (and a Redis password); null: none.</param>
+    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo, ClusterTls? tls = null)
     {
         // Every port at once, so that no two processes are handed the same one.
         var ports = LoopbackService.FreePorts((2 * silos) + 2);
-        var redis = new RedisServer(ports[^1]);
+        var redis = new RedisServer(ports[^1], tls?.RedisPassword);
         var azurite = new AzuriteServer(ports[^2]);
-        var cluster = new LocalCluster(redis, azurite, slotsPerSilo);
+        var cluster = new LocalCluster(redis, azurite, slotsPerSilo, tls);
         try
         {
             await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
@@ -66,7 +79,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             }
 
             await Task.WhenAll(cluster._silos.Select(s => s.WaitUntilListeningAsync()));
-            cluster._client = await ConnectWhenListedAsync(redis.ConnectionString);
+            cluster._client = await ConnectWhenListedAsync(redis.ConnectionString, cluster.ClientEnvironment);
             await cluster.WaitUntilAllJoinedAsync();
             return cluster;
         }
@@ -81,14 +94,20 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// A silo opens its gateway port a moment before it is listed as active in Redis, where clients find gateways:
     /// until then a client finds none. Retried for a minute, as a loaded CI machine may take that long.
     /// </summary>
-    private static async Task<GatewayClient> ConnectWhenListedAsync(string redis)
+    private static async Task<GatewayClient> ConnectWhenListedAsync(string redis, IReadOnlyDictionary<string, string> environment)
     {
+        // The settings a learnact process would read from these LEARNACT_ variables (the cluster's TLS among them).
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment
+                .Where(e => e.Key.StartsWith("LEARNACT_", StringComparison.Ordinal))
+                .Select(e => KeyValuePair.Create(e.Key["LEARNACT_".Length..].Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)))
+            .Build();
         var clock = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                return await ClusterClient.ConnectAsync(redis, CancellationToken.None);
+                return await ClusterClient.ConnectAsync(redis, settings, CancellationToken.None);
             }
             catch (ClusterUnreachableException) when (clock.Elapsed < TimeSpan.FromMinutes(1))
             {
@@ -290,7 +309,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
                 ["LEARNACT_Membership__NumMissedProbesLimit"] = "3",
             };
-            foreach (var (name, value) in settings)
+            foreach (var (name, value) in settings.Concat(cluster.Tls?.Silo(index) ?? new Dictionary<string, string>()))
             {
                 start.Environment[name] = value;
             }

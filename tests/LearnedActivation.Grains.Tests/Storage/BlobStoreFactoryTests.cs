@@ -48,8 +48,18 @@ public sealed class BlobStoreFactoryTests : IDisposable
         Assert.Null(azure.UnreachableSince);
     }
 
+    [Fact]
+    public void AServiceUriWithoutAConnectionStringOpensTheContainerAsTheProcesssAzureIdentity()
+    {
+        // DefaultAzureCredential looks for an identity on the first request, not when the store is opened.
+        var store = BlobStoreFactory.Create(new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ServiceUri = "https://account.blob.core.windows.net", Container = "my-sweeps" });
+
+        Assert.Equal("https://account.blob.core.windows.net/my-sweeps", Assert.IsType<AzureBlobStore>(store).ContainerUri.ToString());
+    }
+
     public static TheoryData<string, BlobStoreOptions> BadOptions() => new()
     {
+        { "ServiceUri", new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ServiceUri = "http://account.blob.core.windows.net" } },
         { "Root", new BlobStoreOptions { Root = "" } },
         { "ConnectionString", new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob } },
         { "ConnectionString", new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ConnectionString = "not a connection string" } },
