@@ -78,6 +78,9 @@ public static class StoreLayout
         return BlobKey.Validate(key);
     }
 
+    /// <summary>Where grain storage keeps the version of a state blob that its last write replaced (a fallback for a corrupt state).</summary>
+    public static string PreviousVersion(string stateKey) => BlobKey.Validate(stateKey + ".previous");
+
     public static string CheckpointPrefix(RunKey run) => $"{RunPrefix(run)}checkpoints/";
 
     public static string Checkpoint(RunKey run, int epoch) =>
