@@ -42,6 +42,9 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
     public async Task<ReportVerdict> CheckAsync() =>
         await _run.CheckAsync(executionId) is { } status ? Verdict(status) : ReportVerdict.Stale;
 
+    public async Task<ReportVerdict> ConfirmAsync() =>
+        await _run.ConfirmAsync(executionId) is { } status ? Verdict(status) : ReportVerdict.Stale;
+
     public async Task EndedAsync(RunEnd ending)
     {
         if (await _run.OnEndedAsync(executionId, ending) is { } outcome)

@@ -49,6 +49,9 @@ public interface IRunProgressSink
     /// <summary>Between reports (every <see cref="Scheduling.RunSchedulingOptions.HeartbeatInterval"/>): does this execution still own the run, was it cancelled?</summary>
     Task<ReportVerdict> CheckAsync();
 
+    /// <summary>Right before a store write: does this execution own the run according to the record as stored (the fence)?</summary>
+    Task<ReportVerdict> ConfirmAsync();
+
     /// <summary>The run ended: completed, failed or cancelled. Not called when the execution was stopped because its silo is stopping or it went stale: the run stays resumable.</summary>
     Task EndedAsync(RunEnd ending);
 }

@@ -191,11 +191,11 @@ public sealed partial class RunExecutor(
         ReportVerdict verdict;
         try
         {
-            verdict = await sink.CheckAsync();
+            verdict = await sink.ConfirmAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogHeartbeatFailed(sink.ExecutionId, e.Message);
+            LogFenceUnanswered(sink.ExecutionId, e.Message);
             return false;
         }
 
@@ -225,6 +225,9 @@ public sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {Execution}: heartbeat failed ({Error})")]
     private partial void LogHeartbeatFailed(Guid execution, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {Execution}: its run's record did not confirm it still owns the run ({Error}); nothing written")]
+    private partial void LogFenceUnanswered(Guid execution, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: the run's record answered {Verdict}")]
     private partial void LogVerdict(string run, ReportVerdict verdict);

@@ -143,6 +143,13 @@ public sealed partial class TrainingRunGrain(
         return Task.FromResult(S.Status);
     }
 
+    public async Task<RunStatus?> ConfirmAsync(Guid executionId)
+    {
+        // Every change is written as it is made, so reading the record back loses nothing of this activation's.
+        await state.ReadStateAsync();
+        return await CheckAsync(executionId);
+    }
+
     public Task<RunObservation> ObserveAsync(Guid executionId) =>
         Task.FromResult(new RunObservation(S.Outcome(), executionId == S.ExecutionId, time.GetUtcNow() - _lastHeard));
 

@@ -22,13 +22,15 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly TempDirectory _work = new();
     private readonly List<SiloProcess> _silos = [];
     private readonly int _slotsPerSilo;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private GatewayClient? _client;
 
-    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo)
+    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo, IReadOnlyDictionary<string, string> settings)
     {
         Redis = redis;
         Azurite = azurite;
         _slotsPerSilo = slotsPerSilo;
+        _settings = settings;
     }
 
     public RedisServer Redis { get; }
@@ -50,13 +52,14 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public IBlobStore Store => new AzureBlobStore(new BlobStoreOptions { Provider = BlobStoreProvider.AzureBlob, ConnectionString = Azurite.ConnectionString });
 
-    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo)
+    /// <param name="settings">Configuration every silo gets on top of the cluster's (e.g. "Scheduling__ExecutionLease" = "00:00:05"); names without the LEARNACT_ prefix.</param>
+    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo, IReadOnlyDictionary<string, string>? settings = null)
     {
         // Every port at once, so that no two processes are handed the same one.
         var ports = LoopbackService.FreePorts((2 * silos) + 2);
         var redis = new RedisServer(ports[^1]);
         var azurite = new AzuriteServer(ports[^2]);
-        var cluster = new LocalCluster(redis, azurite, slotsPerSilo);
+        var cluster = new LocalCluster(redis, azurite, slotsPerSilo, settings ?? new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
@@ -290,6 +293,11 @@ internal sealed class LocalCluster : IAsyncDisposable
                 ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
                 ["LEARNACT_Membership__NumMissedProbesLimit"] = "3",
             };
+            foreach (var (name, value) in cluster._settings)
+            {
+                settings["LEARNACT_" + name] = value;
+            }
+
             foreach (var (name, value) in settings)
             {
                 start.Environment[name] = value;
@@ -325,6 +333,24 @@ internal sealed class LocalCluster : IAsyncDisposable
             {
                 // Already exited.
             }
+        }
+
+        /// <summary>SIGSTOP: the process is frozen, sockets open, as a silo cut off by a partition (or a long GC pause) would be.</summary>
+        public void Pause() => Signal("STOP");
+
+        /// <summary>SIGCONT: the frozen process runs on from where it stopped, unaware of the time that passed.</summary>
+        public void Resume() => Signal("CONT");
+
+        /// <summary>Waits until the process has exited; false when it is still running after <paramref name="timeout"/>.</summary>
+        public Task<bool> WaitForExitAsync(TimeSpan timeout) =>
+            _process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+
+        private void Signal(string signal)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException("could not run kill");
+            kill.WaitForExit();
+            Assert.True(kill.ExitCode == 0, $"kill -{signal} {_process.Id} failed");
         }
 
         /// <summary>The silo's own log lines (not Orleans' stack traces), the last few thousand characters.</summary>

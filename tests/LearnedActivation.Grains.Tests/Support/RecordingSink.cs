@@ -38,6 +38,8 @@ public sealed class RecordingSink : IRunProgressSink
 
     public Task<ReportVerdict> CheckAsync() => Task.FromResult(Verdict);
 
+    public Task<ReportVerdict> ConfirmAsync() => Task.FromResult(Verdict);
+
     public Task EndedAsync(RunEnd ending)
     {
         Events.Enqueue($"ended {ending.Phase}");
