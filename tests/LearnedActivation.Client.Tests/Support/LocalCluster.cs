@@ -347,6 +347,11 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         private void Signal(string signal)
         {
+            if (_process.HasExited)
+            {
+                return;
+            }
+
             using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
                 ?? throw new InvalidOperationException("could not run kill");
             kill.WaitForExit();
