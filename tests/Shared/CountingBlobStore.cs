@@ -53,4 +53,24 @@ public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? ki
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+    public async Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = await inner.GetVersionedAsync(key, cancellationToken);
+        Interlocked.Add(ref _read, blob?.Content.LongLength ?? 0);
+        return blob;
+    }
+
+    public async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var version = await inner.PutIfAsync(key, content, ifMatch, cancellationToken);
+        Interlocked.Add(ref _written, content.Length);
+        Interlocked.Increment(ref _puts);
+        if (kindOf is not null)
+        {
+            _byKind.AddOrUpdate(kindOf(key), (content.Length, 1), (_, c) => (c.Bytes + content.Length, c.Puts + 1));
+        }
+
+        return version;
+    }
 }

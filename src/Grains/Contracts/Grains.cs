@@ -109,6 +109,14 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     Task<RunStatus?> CheckAsync(Guid executionId);
 
     /// <summary>
+    /// The fence, asked by an execution right before it writes a checkpoint or its artifacts: like
+    /// <see cref="CheckAsync"/>, but answered from the record as stored, not from this activation's memory (an
+    /// activation left on a silo that was cut off and declared dead holds an outdated record).
+    /// </summary>
+    [Alias("ConfirmAsync")]
+    Task<RunStatus?> ConfirmAsync(Guid executionId);
+
+    /// <summary>
     /// For the sweep's reconciliation: the run as it stands, whether <paramref name="executionId"/> owns it,
     /// and how long ago this activation last heard from that execution (a report or a heartbeat; counted from
     /// the assignment or this activation's start when it has not been heard yet).

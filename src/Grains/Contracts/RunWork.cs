@@ -41,11 +41,15 @@ public sealed record RunOutcome(
     [property: Id(1)] IReadOnlyList<EpochReport> Curve,
     [property: Id(2)] IReadOnlyList<string> ArtifactKeys);
 
-/// <summary>A queued run handed to a silo with a free training slot, and the id its execution reports under.</summary>
+/// <summary>
+/// A queued run handed to a silo with a free training slot, the id its execution reports (and writes) under,
+/// and the checkpoint its record names to resume from (null: from the start).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("la.RunClaim")]
 public sealed record RunClaim(
     [property: Id(0)] RunWorkItem Work,
-    [property: Id(1)] Guid ExecutionId);
+    [property: Id(1)] Guid ExecutionId,
+    [property: Id(2)] string? ResumeFrom = null);
 
 /// <summary>A silo that asks for work: its address (what membership knows it by) and a readable label for status.</summary>
 [GenerateSerializer, Immutable, Alias("la.WorkerSilo")]

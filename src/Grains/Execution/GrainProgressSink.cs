@@ -8,12 +8,14 @@ namespace LearnedActivation.Grains.Execution;
 /// then, when it is, to the sweep grain. Doing both calls from here, outside any grain turn, means no
 /// grain ever awaits another grain that might be awaiting it.
 /// </summary>
-public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid executionId) : IRunProgressSink
+public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid executionId, string? resumeFrom) : IRunProgressSink
 {
     private readonly ITrainingRunGrain _run = grains.GetGrain<ITrainingRunGrain>(run.ToString());
     private readonly ISweepGrain _sweep = grains.GetGrain<ISweepGrain>(run.SweepId);
 
     public Guid ExecutionId => executionId;
+
+    public string? ResumeFrom => resumeFrom;
 
     public async Task<ReportVerdict> StartedAsync(int resumedFromEpoch, string? checkpointKey)
     {
@@ -39,6 +41,9 @@ public sealed class GrainProgressSink(IGrainFactory grains, RunKey run, Guid exe
 
     public async Task<ReportVerdict> CheckAsync() =>
         await _run.CheckAsync(executionId) is { } status ? Verdict(status) : ReportVerdict.Stale;
+
+    public async Task<ReportVerdict> ConfirmAsync() =>
+        await _run.ConfirmAsync(executionId) is { } status ? Verdict(status) : ReportVerdict.Stale;
 
     public async Task EndedAsync(RunEnd ending)
     {

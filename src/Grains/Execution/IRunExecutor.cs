@@ -34,6 +34,12 @@ public interface IRunProgressSink
     /// <summary>Identifies the execution, so that the grain can ignore reports of one it no longer owns.</summary>
     Guid ExecutionId { get; }
 
+    /// <summary>
+    /// The checkpoint the run's record named when it assigned the run to this execution: the only one it may
+    /// resume from (null: train from the start). Never the newest found in the store, which may be a stale execution's.
+    /// </summary>
+    string? ResumeFrom { get; }
+
     /// <summary>The run started; it resumes after <paramref name="resumedFromEpoch"/> (0: fresh).</summary>
     Task<ReportVerdict> StartedAsync(int resumedFromEpoch, string? checkpointKey);
 
@@ -42,6 +48,9 @@ public interface IRunProgressSink
 
     /// <summary>Between reports (every <see cref="Scheduling.RunSchedulingOptions.HeartbeatInterval"/>): does this execution still own the run, was it cancelled?</summary>
     Task<ReportVerdict> CheckAsync();
+
+    /// <summary>Right before a store write: does this execution own the run according to the record as stored (the fence)?</summary>
+    Task<ReportVerdict> ConfirmAsync();
 
     /// <summary>The run ended: completed, failed or cancelled. Not called when the execution was stopped because its silo is stopping or it went stale: the run stays resumable.</summary>
     Task EndedAsync(RunEnd ending);

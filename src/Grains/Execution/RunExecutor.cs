@@ -12,6 +12,13 @@ namespace LearnedActivation.Grains.Execution;
 /// cadence, newest two kept) and final artifacts, and reports every step to the sink. Three ways to end
 /// early: the user's cancel (the run ends Cancelled), the silo stopping, and a Stale verdict (another
 /// execution owns the run): the last two stop silently, keeping the checkpoint.
+/// <para>
+/// Fenced: it resumes only from the checkpoint its run's record named when the run was assigned
+/// (<see cref="IRunProgressSink.ResumeFrom"/>), writes checkpoints and artifacts only under its own
+/// execution id (<see cref="StoreLayout"/>), and asks the record whether it still owns the run right before
+/// each of those writes: once superseded it writes nothing more, and whatever it had in flight lands where
+/// no reader looks. Its artifacts count once the record has accepted its end and promoted them.
+/// </para>
 /// </summary>
 public sealed partial class RunExecutor(
     TrainingWorker worker,
@@ -62,11 +69,11 @@ public sealed partial class RunExecutor(
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop.Token);
         using var ended = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(sink, OnVerdict, ended.Token);
-        var observer = new EpochObserver(checkpoints, work, pump, both.Token);
+        var observer = new EpochObserver(checkpoints, work, sink.ExecutionId, pump, () => StillOwnsAsync(sink, OnVerdict), both.Token);
         RunEnd? end;
         try
         {
-            var resume = await checkpoints.LoadLatestAsync(key, both.Token);
+            var resume = await checkpoints.LoadAsync(key, sink.ResumeFrom, both.Token);
             if (resume is not null && resume.Epoch > work.Budget.Epochs)
             {
                 throw new InvalidOperationException($"checkpoint {resume.Key} is past the budget of {work.Budget.Epochs} epochs");
@@ -79,24 +86,29 @@ public sealed partial class RunExecutor(
 
             var request = new TrainingRequest(work, startEpoch, resume?.Bytes);
             var result = await TrainingWorker.RunOnDedicatedThread($"train {key}", () => backend.Train(request, observer, both.Token));
+            if (!await StillOwnsAsync(sink, OnVerdict))
+            {
+                // Superseded (or its record out of reach) after training: the artifacts are not this execution's to
+                // store. It stops as a stopping silo's would; should it still own the run, the next execution
+                // resumes from the last checkpoint and only renders them.
+                TryCancel(stop);
+                throw new OperationCanceledException(stop.Token);
+            }
+
             var artifacts = new List<string>();
             foreach (var (name, bytes) in result.Artifacts.OrderBy(a => a.Key, StringComparer.Ordinal))
             {
-                var artifactKey = StoreLayout.RunArtifact(key, name);
+                var artifactKey = StoreLayout.ExecutionArtifact(key, sink.ExecutionId, name);
                 await store.PutAsync(artifactKey, bytes, CancellationToken.None);
                 artifacts.Add(artifactKey);
             }
 
             end = new RunEnd(RunPhase.Completed, observer.LastEpoch, observer.LastCheckpointKey, result.Test, artifacts, null);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested || stale)
         {
-            // A stale execution writes nothing more: another one owns the run's checkpoints now.
-            if (!stale)
-            {
-                await SaveUnsavedAsync(observer, key);
-            }
-
+            // Nothing more is written: a stale execution's writes would not count, and a stopping silo's next
+            // execution resumes from the checkpoint its record names, which an unreported one would not be.
             LogStopped(key.ToString(), observer.LastEpoch);
             end = null;
         }
@@ -170,6 +182,27 @@ public sealed partial class RunExecutor(
         }
     }
 
+    /// <summary>
+    /// The fence: asks the run's record, right before a store write, whether this execution still owns the run.
+    /// No answer counts as no: the write waits for the next checkpoint (or is dropped).
+    /// </summary>
+    private async Task<bool> StillOwnsAsync(IRunProgressSink sink, Action<ReportVerdict> onVerdict)
+    {
+        ReportVerdict verdict;
+        try
+        {
+            verdict = await sink.ConfirmAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFenceUnanswered(sink.ExecutionId, e.Message);
+            return false;
+        }
+
+        onVerdict(verdict);
+        return verdict != ReportVerdict.Stale;
+    }
+
     private async Task SaveUnsavedAsync(EpochObserver observer, RunKey key)
     {
         try
@@ -193,6 +226,9 @@ public sealed partial class RunExecutor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {Execution}: heartbeat failed ({Error})")]
     private partial void LogHeartbeatFailed(Guid execution, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {Execution}: its run's record did not confirm it still owns the run ({Error}); nothing written")]
+    private partial void LogFenceUnanswered(Guid execution, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run}: the run's record answered {Verdict}")]
     private partial void LogVerdict(string run, ReportVerdict verdict);
 
@@ -200,7 +236,13 @@ public sealed partial class RunExecutor(
     private partial void LogFailed(Exception e, string run, int epoch);
 
     /// <summary>Runs on the training thread: stores due checkpoints there (so they are on disk before training goes on) and queues reports.</summary>
-    private sealed class EpochObserver(CheckpointStore checkpoints, RunWorkItem work, ProgressPump pump, CancellationToken cancellationToken) : ITrainingObserver
+    private sealed class EpochObserver(
+        CheckpointStore checkpoints,
+        RunWorkItem work,
+        Guid execution,
+        ProgressPump pump,
+        Func<Task<bool>> stillOwns,
+        CancellationToken cancellationToken) : ITrainingObserver
     {
         private ReadOnlyMemory<byte> _unsaved;
 
@@ -224,10 +266,10 @@ public sealed partial class RunExecutor(
 
             LastEpoch = metrics.Epoch;
             string? key = null;
-            if (CheckpointStore.IsDue(metrics.Epoch, work.Budget.Epochs, work.CheckpointEvery))
+            // Blocking is right here: this is the run's own thread, and training must not run ahead of its checkpoint.
+            if (CheckpointStore.IsDue(metrics.Epoch, work.Budget.Epochs, work.CheckpointEvery) && stillOwns().GetAwaiter().GetResult())
             {
-                // Blocking is right here: this is the run's own thread, and training must not run ahead of its checkpoint.
-                key = checkpoints.SaveAsync(work.Key, metrics.Epoch, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
+                key = checkpoints.SaveAsync(work.Key, execution, metrics.Epoch, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
                 LastCheckpointKey = key;
                 _unsaved = default;
             }
@@ -243,13 +285,13 @@ public sealed partial class RunExecutor(
         /// <summary>On an early end, keeps the last finished epoch even when the cadence skipped it.</summary>
         public async Task SaveUnsavedAsync()
         {
-            if (_unsaved.IsEmpty)
+            if (_unsaved.IsEmpty || !await stillOwns())
             {
                 return;
             }
 
-            // Reported with the run's end (RunEnd.LastCheckpointKey), or found by listing on resume.
-            LastCheckpointKey = await checkpoints.SaveAsync(work.Key, LastEpoch, _unsaved, CancellationToken.None);
+            // Reported with the run's end (RunEnd.LastCheckpointKey).
+            LastCheckpointKey = await checkpoints.SaveAsync(work.Key, execution, LastEpoch, _unsaved, CancellationToken.None);
             _unsaved = default;
         }
     }

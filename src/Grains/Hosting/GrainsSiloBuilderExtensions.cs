@@ -50,8 +50,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<WorkPuller>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkPuller>());
 
-        services.AddGrainStorage(StorageNames.Runs, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
-        services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>()));
+        services.AddGrainStorage(StorageNames.Runs, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>(), sp.GetService<ILogger<BlobGrainStorage>>()));
+        services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new BlobGrainStorage(sp.GetRequiredService<IBlobStore>(), sp.GetService<ILogger<BlobGrainStorage>>()));
         return silo;
     }
 

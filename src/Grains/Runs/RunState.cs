@@ -37,6 +37,13 @@ public sealed class RunState
     [Id(6)]
     public string? LastLoss { get; set; }
 
+    /// <summary>
+    /// The staged artifacts of the execution whose end was accepted, still to be copied to the run's artifact keys
+    /// (<see cref="Storage.StoreLayout.PromotedArtifact"/>); empty once promoted.
+    /// </summary>
+    [Id(7)]
+    public List<string> PendingArtifacts { get; set; } = [];
+
     public bool IsTerminal => Status?.IsTerminal ?? false;
 
     /// <summary>Queued again (fresh, resumed after its silo died, or restarted after a failure or cancel): no execution owns it.</summary>
@@ -116,7 +123,9 @@ public sealed class RunState
     public void Ended(RunEnd end, DateTimeOffset now)
     {
         var newCheckpoint = end.LastCheckpointKey is not null && end.LastCheckpointKey != Status!.LastCheckpointKey;
-        ArtifactKeys = [.. end.ArtifactKeys];
+        var run = new RunKey(Status!.SweepId, Status.ConfigName);
+        ArtifactKeys = [.. end.ArtifactKeys.Select(k => Storage.StoreLayout.PromotedArtifact(run, k))];
+        PendingArtifacts = [.. end.ArtifactKeys.Where(k => Storage.StoreLayout.PromotedArtifact(run, k) != k)];
         Status = Summarise(Status! with
         {
             Phase = end.Phase,

@@ -11,12 +11,20 @@ namespace LearnedActivation.Grains.Runs;
 /// activated does not matter and a re-activation (after its silo died) is indistinguishable from the
 /// first: the sweep grain queues and assigns the run, a silo's worker executes it, and the execution's
 /// reports are applied here only while its execution id is the assigned one.
+/// <para>
+/// It is also the fence for the run's blobs (see docs/architecture.md, "Fencing"): an execution writes only
+/// under its own id; the checkpoint a new execution resumes from is the one recorded here, and the staged
+/// artifacts of the execution whose end is accepted here are promoted (copied) to the run's artifact keys
+/// after that end is stored, by this grain, whose writes are conditional.
+/// </para>
 /// </summary>
 [GrainType(StoreLayout.RunGrainType)]
 public sealed partial class TrainingRunGrain(
     [PersistentState(StoreLayout.RunStateName, StorageNames.Runs)] IPersistentState<RunState> state,
     TimeProvider time,
     IOptions<RunSchedulingOptions> scheduling,
+    IBlobStore store,
+    CheckpointStore checkpoints,
     ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain, IRemindable
 {
     private DateTimeOffset _lastHeard = time.GetUtcNow();
@@ -24,6 +32,23 @@ public sealed partial class TrainingRunGrain(
     private RunState S => state.State;
 
     private string Key => this.GetPrimaryKeyString();
+
+    /// <summary>An end stored before its artifacts were promoted (the silo died in between): promoted now.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.PendingArtifacts.Count > 0)
+        {
+            try
+            {
+                await PromoteAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The next report of the end (retried by its execution) or the next activation tries again.
+                LogPromotionFailed(e, Key);
+            }
+        }
+    }
 
     public async Task<RunOutcome> EnqueueAsync(RunWorkItem work)
     {
@@ -118,6 +143,13 @@ public sealed partial class TrainingRunGrain(
         return Task.FromResult(S.Status);
     }
 
+    public async Task<RunStatus?> ConfirmAsync(Guid executionId)
+    {
+        // Every change is written as it is made, so reading the record back loses nothing of this activation's.
+        await state.ReadStateAsync();
+        return await CheckAsync(executionId);
+    }
+
     public Task<RunObservation> ObserveAsync(Guid executionId) =>
         Task.FromResult(new RunObservation(S.Outcome(), executionId == S.ExecutionId, time.GetUtcNow() - _lastHeard));
 
@@ -151,6 +183,7 @@ public sealed partial class TrainingRunGrain(
         if (executionId == S.ExecutionId && S.IsTerminal)
         {
             // Applied before, but the reply was lost (the caller retries): the sweep must still hear of it.
+            await PromoteAsync();
             return S.Outcome();
         }
 
@@ -158,6 +191,9 @@ public sealed partial class TrainingRunGrain(
         {
             return null;
         }
+
+        // Stored first, so that only the execution this record accepted has its artifacts promoted.
+        await PromoteAsync();
 
         LogEnded(Key, ending.Phase, ending.Epoch, ending.Error);
         return S.Outcome();
@@ -178,6 +214,36 @@ public sealed partial class TrainingRunGrain(
         _lastHeard = time.GetUtcNow();
         await WriteAsync();
         return S.Status;
+    }
+
+    /// <summary>
+    /// Copies the accepted execution's staged artifacts to the run's artifact keys, stores that they are, then
+    /// deletes what other executions left (and the staged copies). Idempotent: a retry copies again.
+    /// </summary>
+    private async Task PromoteAsync()
+    {
+        if (S.PendingArtifacts.Count == 0)
+        {
+            return;
+        }
+
+        var run = RunKey.Parse(Key);
+        foreach (var staged in S.PendingArtifacts)
+        {
+            var bytes = await store.GetAsync(staged) ?? throw new InvalidOperationException($"run '{Key}': staged artifact '{staged}' is missing");
+            await store.PutAsync(StoreLayout.PromotedArtifact(run, staged), bytes);
+        }
+
+        S.PendingArtifacts = [];
+        await WriteAsync();
+        try
+        {
+            await checkpoints.PruneOtherExecutionsAsync(run, S.Status?.LastCheckpointKey);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPromotionFailed(e, Key);
+        }
     }
 
     /// <summary>
@@ -205,6 +271,9 @@ public sealed partial class TrainingRunGrain(
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Run}: promoting its artifacts or pruning other executions' blobs failed; retried later")]
+    private partial void LogPromotionFailed(Exception e, string run);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} ended {Phase} after epoch {Epoch} {Error}")]
     private partial void LogEnded(string run, RunPhase phase, int epoch, string? error);

@@ -83,7 +83,7 @@ public sealed partial class WorkPuller(
             }
 
             LogClaimed(claim.Work.Key.ToString(), self.Label);
-            var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId);
+            var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId, claim.ResumeFrom);
             executor.Start(claim.Work, sink, slot, CancellationToken.None);
         }
     }

@@ -70,7 +70,10 @@ public sealed partial class AzureBlobStore : IBlobStore
         await WithRetryAsync("write", key, async ct => await _container.GetBlobClient(key).UploadAsync(bytes, upload, ct), cancellationToken);
     }
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        (await GetVersionedAsync(key, cancellationToken))?.Content;
+
+    public async Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default)
     {
         BlobKey.Validate(key);
         var result = await WithRetryAsync("read", key, async ct =>
@@ -90,15 +93,42 @@ public sealed partial class AzureBlobStore : IBlobStore
         }
 
         var bytes = result.Content.ToArray();
+        var eTag = result.Details.ETag.ToString();
         if (!result.Details.Metadata.TryGetValue(ChecksumMetadataKey, out var expected) || expected.Length != 64)
         {
-            throw new BlobCorruptedException(key, "its checksum metadata is missing or malformed");
+            throw new BlobCorruptedException(key, "its checksum metadata is missing or malformed", eTag);
         }
 
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         return string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase)
-            ? bytes
-            : throw new BlobCorruptedException(key, $"content hash {actual[..12]}... does not match the recorded {expected[..12]}...");
+            ? new VersionedBlob(bytes, eTag)
+            : throw new BlobCorruptedException(key, $"content hash {actual[..12]}... does not match the recorded {expected[..12]}...", eTag);
+    }
+
+    /// <summary>
+    /// The service checks the condition (If-Match on the blob's ETag, or If-None-Match: * for "none stored")
+    /// in the same request as the upload. A request retried after a lost reply may find its own write and
+    /// fail the condition: a spurious conflict, which callers of a compare-and-swap must handle anyway.
+    /// </summary>
+    public async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        BlobKey.Validate(key);
+        var bytes = BinaryData.FromBytes(content.ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        var upload = new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { [ChecksumMetadataKey] = hash },
+            Conditions = ifMatch is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = new ETag(ifMatch) },
+        };
+        try
+        {
+            var info = await WithRetryAsync("write", key, async ct => (await _container.GetBlobClient(key).UploadAsync(bytes, upload, ct)).Value, cancellationToken);
+            return info.ETag.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            throw new BlobConditionFailedException(key, ifMatch, null);
+        }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)

@@ -7,24 +7,26 @@ namespace LearnedActivation.Grains.Storage;
 public sealed record Checkpoint(int Epoch, string Key, byte[] Bytes);
 
 /// <summary>
-/// Checkpoint policy on top of the blob store: save every N epochs (and at the last one), keep the two
-/// newest, and load the newest readable one, falling back to the previous when the newest is corrupt.
-/// Keeping two is what makes that fallback possible; more would only cost disk.
+/// Checkpoint policy on top of the blob store. Each execution saves under keys of its own
+/// (<see cref="StoreLayout.Checkpoint"/>) every N epochs (and at the last one), and keeps its
+/// <see cref="Keep"/> newest: the one its run's record names may lag the newest by an epoch or two, and the
+/// one before that is the fallback when it is corrupt. An execution resumes only from the checkpoint the
+/// record names (see <see cref="LoadAsync"/>), never from whatever lies newest in the store: a stale
+/// execution's checkpoints are never read.
 /// </summary>
 public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> logger)
 {
-    public const int Keep = 2;
+    public const int Keep = 3;
 
     /// <summary>Whether the epoch just ended should be checkpointed under a cadence of <paramref name="every"/>.</summary>
     public static bool IsDue(int epoch, int totalEpochs, int every) => epoch >= totalEpochs || epoch % Math.Max(1, every) == 0;
 
-    /// <summary>Writes the checkpoint, then prunes all but the <see cref="Keep"/> newest; returns its key.</summary>
-    public async Task<string> SaveAsync(RunKey run, int epoch, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    /// <summary>Writes the checkpoint, then prunes all but the <see cref="Keep"/> newest of this execution (never another's); returns its key.</summary>
+    public async Task<string> SaveAsync(RunKey run, Guid execution, int epoch, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        var key = StoreLayout.Checkpoint(run, epoch);
+        var key = StoreLayout.Checkpoint(run, execution, epoch);
         await store.PutAsync(key, bytes, cancellationToken);
-        var all = await ListAsync(run, cancellationToken);
-        foreach (var (_, old) in all.Skip(Keep))
+        foreach (var (_, old) in (await ListAsync(StoreLayout.CheckpointPrefix(run, execution), cancellationToken)).Skip(Keep))
         {
             await store.DeleteAsync(old, cancellationToken);
         }
@@ -32,10 +34,21 @@ public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> l
         return key;
     }
 
-    /// <summary>The newest checkpoint that reads back intact, or null when there is none.</summary>
-    public async Task<Checkpoint?> LoadLatestAsync(RunKey run, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The checkpoint <paramref name="recordKey"/> (the one the run's record names) when it reads back intact;
+    /// otherwise the newest intact older one of the same execution (written before the named one, so while that
+    /// execution still owned the run); null for a fresh start.
+    /// </summary>
+    public async Task<Checkpoint?> LoadAsync(RunKey run, string? recordKey, CancellationToken cancellationToken = default)
     {
-        foreach (var (epoch, key) in await ListAsync(run, cancellationToken))
+        if (recordKey is null || StoreLayout.CheckpointEpoch(recordKey) is not { } named)
+        {
+            return null;
+        }
+
+        var folder = recordKey[..(recordKey.LastIndexOf('/') + 1)];
+        var older = (await ListAsync(folder, cancellationToken)).Where(c => c.Epoch < named && c.Key.LastIndexOf('/') == folder.Length - 1);
+        foreach (var (epoch, key) in older.Prepend((named, recordKey)))
         {
             try
             {
@@ -43,20 +56,38 @@ public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> l
                 {
                     return new Checkpoint(epoch, key, bytes);
                 }
+
+                logger.LogWarning("Run {Run}: checkpoint {Key} is missing; trying an older one", run, key);
             }
             catch (BlobCorruptedException e)
             {
-                logger.LogWarning("Run {Run}: checkpoint {Key} is corrupt ({Problem}); trying the previous one", run, key, e.Message);
+                logger.LogWarning("Run {Run}: checkpoint {Key} is corrupt ({Problem}); trying an older one", run, key, e.Message);
             }
         }
 
+        logger.LogWarning("Run {Run}: no intact checkpoint at or before {Key}; training from the start", run, recordKey);
         return null;
     }
 
-    /// <summary>Checkpoints of the run, newest first.</summary>
-    private async Task<List<(int Epoch, string Key)>> ListAsync(RunKey run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Once a run has ended: deletes every execution's checkpoints but <paramref name="keptExecution"/>'s and every
+    /// execution's staged artifacts (those of lost or stale executions, and the promoted ones). Best effort.
+    /// </summary>
+    public async Task PruneOtherExecutionsAsync(RunKey run, string? keptCheckpoint, CancellationToken cancellationToken = default)
     {
-        var keys = await store.ListAsync(StoreLayout.CheckpointPrefix(run), cancellationToken);
+        var keptFolder = keptCheckpoint is null ? null : keptCheckpoint[..(keptCheckpoint.LastIndexOf('/') + 1)];
+        var checkpoints = await store.ListAsync(StoreLayout.CheckpointPrefix(run), cancellationToken);
+        var staged = await store.ListAsync(StoreLayout.ExecutionsPrefix(run), cancellationToken);
+        foreach (var key in checkpoints.Where(k => keptFolder is null || !k.StartsWith(keptFolder, StringComparison.Ordinal)).Concat(staged))
+        {
+            await store.DeleteAsync(key, cancellationToken);
+        }
+    }
+
+    /// <summary>Checkpoints under <paramref name="prefix"/>, newest first.</summary>
+    private async Task<List<(int Epoch, string Key)>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var keys = await store.ListAsync(prefix, cancellationToken);
         return keys
             .Select(k => (Epoch: StoreLayout.CheckpointEpoch(k), Key: k))
             .Where(c => c.Epoch is not null)

@@ -12,7 +12,9 @@ namespace LearnedActivation.Grains.Storage;
 /// so a crash between the two renames leaves the old content with a checksum that still vouches for it:
 /// readers see the old blob or the new one, never a mix, and anything else (a torn or bit-rotted file)
 /// is reported as <see cref="BlobCorruptedException"/>. Within this process, operations on the same
-/// key are serialised; the store assumes one process writes a root at a time (the embedded silo).
+/// key are serialised; the store assumes one process writes a root at a time (the embedded silo), and
+/// conditional writes (<see cref="PutIfAsync"/>) also hold an OS file lock, so that they stay atomic even
+/// when two processes share a root.
 /// </para>
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
@@ -54,6 +56,63 @@ public sealed class FileSystemBlobStore : IBlobStore
         var path = PathOf(key);
         var stripe = StripeOf(key);
         await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(path, content, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    /// <summary>
+    /// The check and the write happen under the key's stripe and an OS lock on a file of the stripe's
+    /// (<see cref="CrossProcessLock"/>), so that no other writer, in this process or another on the same
+    /// root, can slip in between. The version is the SHA-256 of the stored content: a conditional writer of
+    /// grain state puts a fresh version id into its content, so a version never comes back (no ABA).
+    /// </summary>
+    public async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        var stripe = StripeOf(key);
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            using var crossProcess = await CrossProcessLock.AcquireAsync(LockPathOf(key), cancellationToken);
+            var stored = await StoredVersionAsync(path, cancellationToken);
+            if (!string.Equals(stored, ifMatch, StringComparison.Ordinal))
+            {
+                throw new BlobConditionFailedException(key, ifMatch, stored);
+            }
+
+            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            return await WriteAsync(path, stream, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    public async Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        var stripe = StripeOf(key);
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            return ReadVerified(key, path, await ReadOrNullAsync(path, cancellationToken));
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    /// <summary>Writes content then checksum to temporaries and renames them into place (see the class comment); returns the content's hash.</summary>
+    private async Task<string> WriteAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
         var tempContent = Path.Combine(_tempDirectory, $"{Guid.NewGuid():N}.blob");
         var tempChecksum = Path.Combine(_tempDirectory, $"{Guid.NewGuid():N}.sum");
         try
@@ -67,12 +126,12 @@ public sealed class FileSystemBlobStore : IBlobStore
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.Move(tempChecksum, path + BlobKey.ChecksumSuffix, overwrite: true);
             File.Move(tempContent, path, overwrite: true);
+            return hash;
         }
         finally
         {
             TryDelete(tempContent);
             TryDelete(tempChecksum);
-            stripe.Release();
         }
     }
 
@@ -83,26 +142,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         await stripe.WaitAsync(cancellationToken);
         try
         {
-            byte[] bytes;
-            try
-            {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                return null;
-            }
-
-            var expected = ReadChecksums(path + BlobKey.ChecksumSuffix);
-            if (expected.Count == 0)
-            {
-                throw new BlobCorruptedException(key, "its checksum file is missing or unreadable");
-            }
-
-            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            return expected.Contains(actual, StringComparer.Ordinal)
-                ? bytes
-                : throw new BlobCorruptedException(key, $"content hash {actual[..12]}... does not match the recorded {expected[0][..Math.Min(12, expected[0].Length)]}...");
+            return ReadVerified(key, path, await ReadOrNullAsync(path, cancellationToken))?.Content;
         }
         finally
         {
@@ -196,6 +236,46 @@ public sealed class FileSystemBlobStore : IBlobStore
             return [];
         }
     }
+
+    private static async Task<byte[]?> ReadOrNullAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The blob with its version (its content's hash) when its checksum file vouches for it; <see cref="BlobCorruptedException"/> otherwise.</summary>
+    private static VersionedBlob? ReadVerified(string key, string path, byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var expected = ReadChecksums(path + BlobKey.ChecksumSuffix);
+        if (expected.Count == 0)
+        {
+            throw new BlobCorruptedException(key, "its checksum file is missing or unreadable", actual);
+        }
+
+        return expected.Contains(actual, StringComparer.Ordinal)
+            ? new VersionedBlob(bytes, actual)
+            : throw new BlobCorruptedException(key, $"content hash {actual[..12]}... does not match the recorded {expected[0][..Math.Min(12, expected[0].Length)]}...", actual);
+    }
+
+    /// <summary>The version stored at <paramref name="path"/> (its content's hash, intact or not), null when none.</summary>
+    private static async Task<string?> StoredVersionAsync(string path, CancellationToken cancellationToken) =>
+        await ReadOrNullAsync(path, cancellationToken) is { } bytes ? Convert.ToHexStringLower(SHA256.HashData(bytes)) : null;
+
+    /// <summary>One of 64 lock files, picked by a hash that is the same in every process (string hash codes are not).</summary>
+    private string LockPathOf(string key) =>
+        Path.Combine(_tempDirectory, "locks", $"{SHA256.HashData(Encoding.UTF8.GetBytes(key))[0] % 64:D2}.lock");
 
     private SemaphoreSlim StripeOf(string key) => _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_stripes.Length)];
 

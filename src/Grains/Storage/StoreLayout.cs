@@ -9,10 +9,15 @@ namespace LearnedActivation.Grains.Storage;
 /// <code>
 /// {sweep}/state/sweep.json                               sweep grain state
 /// {sweep}/runs/{config}/state/run.json                   run grain state
-/// {sweep}/runs/{config}/checkpoints/epoch-0007.ckpt      last two checkpoints
+/// {sweep}/runs/{config}/checkpoints/{execution}/epoch-0007.ckpt   an execution's last checkpoints (see Fencing below)
+/// {sweep}/runs/{config}/executions/{execution}/{name}     an execution's artifacts, staged until its record promotes them
 /// {sweep}/runs/{config}/artifacts/{name}                 the run's final artifacts (weights, PNG, metrics)
 /// {sweep}/artifacts/{name}                               the sweep's assembled artifacts (grids, tables)
 /// </code>
+/// Fencing: an execution writes only under keys of its own execution id; the run's record (whose writes are
+/// conditional) decides which of them count: it names the checkpoint a new execution resumes from, and it
+/// promotes (copies) the staged artifacts of the execution whose end it accepted to the run's artifact keys.
+/// A stale execution's writes therefore land where nobody reads.
 /// A file-system store's root also holds the files of the process that owns it (<see cref="LockFile"/>,
 /// <see cref="GatewayFile"/>, <see cref="LogFile"/>); they are not blobs, and the lock and gateway names
 /// start with '.', which no blob key may.
@@ -78,10 +83,37 @@ public static class StoreLayout
         return BlobKey.Validate(key);
     }
 
+    /// <summary>Where grain storage keeps the version of a state blob that its last write replaced (a fallback for a corrupt state).</summary>
+    public static string PreviousVersion(string stateKey) => BlobKey.Validate(stateKey + ".previous");
+
     public static string CheckpointPrefix(RunKey run) => $"{RunPrefix(run)}checkpoints/";
 
-    public static string Checkpoint(RunKey run, int epoch) =>
-        string.Create(CultureInfo.InvariantCulture, $"{CheckpointPrefix(run)}epoch-{epoch:D4}.ckpt");
+    /// <summary>The checkpoints of one execution of the run.</summary>
+    public static string CheckpointPrefix(RunKey run, Guid execution) => $"{CheckpointPrefix(run)}{execution:N}/";
+
+    public static string Checkpoint(RunKey run, Guid execution, int epoch) =>
+        string.Create(CultureInfo.InvariantCulture, $"{CheckpointPrefix(run, execution)}epoch-{epoch:D4}.ckpt");
+
+    /// <summary>Where the artifacts of one execution wait for promotion (<see cref="PromotedArtifact"/>).</summary>
+    public static string ExecutionArtifactPrefix(RunKey run, Guid execution) => $"{RunPrefix(run)}executions/{execution:N}/";
+
+    public static string ExecutionsPrefix(RunKey run) => $"{RunPrefix(run)}executions/";
+
+    public static string ExecutionArtifact(RunKey run, Guid execution, string name) => BlobKey.Validate($"{ExecutionArtifactPrefix(run, execution)}{name}");
+
+    /// <summary>The run's artifact key that a staged one is promoted to; any other key maps to itself.</summary>
+    public static string PromotedArtifact(RunKey run, string stagedKey)
+    {
+        ArgumentNullException.ThrowIfNull(stagedKey);
+        var executions = ExecutionsPrefix(run);
+        if (!stagedKey.StartsWith(executions, StringComparison.Ordinal))
+        {
+            return stagedKey;
+        }
+
+        var slash = stagedKey.IndexOf('/', executions.Length);
+        return slash < 0 ? stagedKey : RunArtifact(run, stagedKey[(slash + 1)..]);
+    }
 
     public static string RunArtifactPrefix(RunKey run) => $"{RunPrefix(run)}artifacts/";
 

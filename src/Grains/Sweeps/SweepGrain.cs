@@ -140,7 +140,7 @@ public sealed partial class SweepGrain(
                 throw;
             }
 
-            return new RunClaim(S.WorkOf(name), executionId);
+            return new RunClaim(S.WorkOf(name), executionId, status.LastCheckpointKey);
         }
 
         return null;

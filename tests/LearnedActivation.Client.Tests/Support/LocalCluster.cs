@@ -23,14 +23,16 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly TempDirectory _work = new();
     private readonly List<SiloProcess> _silos = [];
     private readonly int _slotsPerSilo;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private GatewayClient? _client;
 
-    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo, ClusterTls? tls)
+    private LocalCluster(RedisServer redis, AzuriteServer azurite, int slotsPerSilo, ClusterTls? tls, IReadOnlyDictionary<string, string> settings)
     {
         Redis = redis;
         Azurite = azurite;
         _slotsPerSilo = slotsPerSilo;
         Tls = tls;
+        _settings = settings;
     }
 
     /// <summary>Mutual TLS of the cluster, when it has it: the settings of its silos and of a client it admits.</summary>
@@ -63,13 +65,14 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <param name="silos">How many silo processes.</param>
     /// <param name="slotsPerSilo">Runs each trains at once.</param>
     /// <param name="tls">Mutual TLS between silos and for clients (and a Redis password); null: none.</param>
-    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo, ClusterTls? tls = null)
+    /// <param name="settings">Configuration every silo gets on top of the cluster's (e.g. "Scheduling__ExecutionLease" = "00:00:05"); names without the LEARNACT_ prefix.</param>
+    public static async Task<LocalCluster> StartAsync(int silos, int slotsPerSilo, ClusterTls? tls = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         // Every port at once, so that no two processes are handed the same one.
         var ports = LoopbackService.FreePorts((2 * silos) + 2);
         var redis = new RedisServer(ports[^1], tls?.RedisPassword);
         var azurite = new AzuriteServer(ports[^2]);
-        var cluster = new LocalCluster(redis, azurite, slotsPerSilo, tls);
+        var cluster = new LocalCluster(redis, azurite, slotsPerSilo, tls, settings ?? new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(redis.StartAsync(), azurite.StartAsync());
@@ -309,6 +312,11 @@ internal sealed class LocalCluster : IAsyncDisposable
                 ["LEARNACT_Membership__ProbeTimeout"] = "00:00:03",
                 ["LEARNACT_Membership__NumMissedProbesLimit"] = "3",
             };
+            foreach (var (name, value) in cluster._settings)
+            {
+                settings["LEARNACT_" + name] = value;
+            }
+
             foreach (var (name, value) in settings.Concat(cluster.Tls?.Silo(index) ?? new Dictionary<string, string>()))
             {
                 start.Environment[name] = value;
@@ -344,6 +352,29 @@ internal sealed class LocalCluster : IAsyncDisposable
             {
                 // Already exited.
             }
+        }
+
+        /// <summary>SIGSTOP: the process is frozen, sockets open, as a silo cut off by a partition (or a long GC pause) would be.</summary>
+        public void Pause() => Signal("STOP");
+
+        /// <summary>SIGCONT: the frozen process runs on from where it stopped, unaware of the time that passed.</summary>
+        public void Resume() => Signal("CONT");
+
+        /// <summary>Waits until the process has exited; false when it is still running after <paramref name="timeout"/>.</summary>
+        public Task<bool> WaitForExitAsync(TimeSpan timeout) =>
+            _process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+
+        private void Signal(string signal)
+        {
+            if (_process.HasExited)
+            {
+                return;
+            }
+
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException("could not run kill");
+            kill.WaitForExit();
+            Assert.True(kill.ExitCode == 0, $"kill -{signal} {_process.Id} failed");
         }
 
         /// <summary>The silo's own log lines (not Orleans' stack traces), the last few thousand characters.</summary>

@@ -30,7 +30,8 @@ internal sealed partial class SweepStore(string root, string sweepId)
         }
 
         // Checksums sit beside each checkpoint (.ckpt.sha256): only the checkpoints themselves count.
-        return Directory.EnumerateFiles(folder)
+        // Each execution checkpoints into a folder of its own under the run's.
+        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => CheckpointName().Match(Path.GetFileName(f)))
             .Where(m => m.Success)
             .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))

@@ -93,7 +93,7 @@ public sealed class ReportCostTests : IDisposable
         await sweep.StartAsync(spec);
         var claim = await sweep.ClaimAsync(new WorkerSilo(silo, "reporter"));
         Assert.Equal("tanh_small_small_s0", claim!.Work.Run.ConfigName);
-        var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId);
+        var sink = new GrainProgressSink(grains, claim.Work.Key, claim.ExecutionId, claim.ResumeFrom);
         Assert.Equal(ReportVerdict.Accepted, await sink.StartedAsync(0, null));
 
         // The claim changed a status to store, which the sweep's watch stores shortly: measured after that.

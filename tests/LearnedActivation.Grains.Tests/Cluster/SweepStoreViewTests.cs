@@ -29,7 +29,7 @@ public sealed class SweepStoreViewTests : IDisposable
         var sweep = cluster.Client.GetGrain<ISweepGrain>(spec.Id);
         await sweep.StartAsync(spec);
         var claim = await sweep.ClaimAsync(new WorkerSilo(cluster.Silos[0].SiloAddress, "viewer"));
-        var sink = new GrainProgressSink(cluster.Client, claim!.Work.Key, claim.ExecutionId);
+        var sink = new GrainProgressSink(cluster.Client, claim!.Work.Key, claim.ExecutionId, claim.ResumeFrom);
         Assert.Equal(ReportVerdict.Accepted, await sink.StartedAsync(0, null));
         var runsKey = StoreLayout.SweepState(spec.Id, StoreLayout.SweepRunsStateName);
         await Poll.UntilAsync(() => store.GetAsync(runsKey), b => b is not null && System.Text.Encoding.UTF8.GetString(b).Contains("viewer", StringComparison.Ordinal), "the claim to be stored");

@@ -44,11 +44,13 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal(5, end.Epoch);
         Assert.Equal(["started 0", "epoch 1", "epoch 2", "epoch 3", "epoch 4", "epoch 5", "ended Completed"], sink.Events);
         Assert.Equal(
-            [(1, null), (2, Ckpt(work, 2)), (3, null), (4, Ckpt(work, 4)), (5, Ckpt(work, 5))],
+            [(1, null), (2, Ckpt(work, sink, 2)), (3, null), (4, Ckpt(work, sink, 4)), (5, Ckpt(work, sink, 5))],
             sink.Epochs);
-        Assert.Equal([Ckpt(work, 4), Ckpt(work, 5)], await _store.ListAsync(StoreLayout.CheckpointPrefix(work.Key)));
+        Assert.Equal([Ckpt(work, sink, 2), Ckpt(work, sink, 4), Ckpt(work, sink, 5)], await _store.ListAsync(StoreLayout.CheckpointPrefix(work.Key)));
         Assert.Equal(new TestMetrics(0.8, 0.85), end.Test);
-        var activation = StoreLayout.RunArtifact(work.Key, "activation.txt");
+
+        // Staged under the execution's id: the run's record promotes them once it has accepted this end.
+        var activation = StoreLayout.ExecutionArtifact(work.Key, sink.ExecutionId, "activation.txt");
         Assert.Contains(activation, end.ArtifactKeys);
         Assert.Equal("learned activation of complete/tanh_small_small", Encoding.UTF8.GetString((await _store.GetAsync(activation))!));
     }
@@ -81,8 +83,8 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.Equal(RunPhase.Cancelled, end.Phase);
         Assert.Equal(3, end.Epoch);
-        Assert.Equal(Ckpt(work, 3), end.LastCheckpointKey);
-        Assert.Equal("cancel/tanh_small_small|3", Encoding.UTF8.GetString((await _store.GetAsync(Ckpt(work, 3)))!));
+        Assert.Equal(Ckpt(work, sink, 3), end.LastCheckpointKey);
+        Assert.Equal("cancel/tanh_small_small|3", Encoding.UTF8.GetString((await _store.GetAsync(Ckpt(work, sink, 3)))!));
         Assert.Equal([1, 2, 3], _backend.EpochsTrained(work.Key));
     }
 
@@ -100,7 +102,7 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.False(sink.Ended.IsCompleted);
         Assert.Equal(["started 0", "epoch 1", "epoch 2"], sink.Events);
-        Assert.True(await _store.ExistsAsync(Ckpt(work, 2)));
+        Assert.True(await _store.ExistsAsync(Ckpt(work, sink, 2)));
     }
 
     [Fact]
@@ -115,17 +117,18 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.Equal(RunPhase.Failed, end.Phase);
         Assert.Equal("InvalidOperationException: injected failure after epoch 1", end.Error);
-        Assert.Equal(Ckpt(work, 1), end.LastCheckpointKey);
+        Assert.Equal(Ckpt(work, sink, 1), end.LastCheckpointKey);
     }
 
     [Fact]
-    public async Task ResumesFromTheNewestIntactCheckpointFallingBackWhenItIsCorrupt()
+    public async Task ResumesFromTheCheckpointTheRecordNamesFallingBackWhenItIsCorrupt()
     {
         var work = Work("resume", epochs: 4);
-        await _store.PutAsync(Ckpt(work, 1), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 1)));
-        await _store.PutAsync(Ckpt(work, 2), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 2)));
-        await File.WriteAllTextAsync(_store.PathOf(Ckpt(work, 2)), "torn write");
-        var sink = new RecordingSink();
+        var earlier = new RecordingSink();
+        await _store.PutAsync(Ckpt(work, earlier, 1), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 1)));
+        await _store.PutAsync(Ckpt(work, earlier, 2), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 2)));
+        await File.WriteAllTextAsync(_store.PathOf(Ckpt(work, earlier, 2)), "torn write");
+        var sink = new RecordingSink { ResumeFrom = Ckpt(work, earlier, 2) };
 
         _executor.Start(work, sink, Slot(), CancellationToken.None);
         var end = await Poll.WithinAsync(sink.Ended, "the resumed run to end");
@@ -134,6 +137,44 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal([(1, FakeTrainingBackend.CheckpointText(work.Key, 1))], _backend.Calls(work.Key));
         Assert.Equal([2, 3, 4], _backend.EpochsTrained(work.Key));
         Assert.Equal("started 1", sink.Events.First());
+    }
+
+    [Fact]
+    public async Task ANewerCheckpointOfAStaleExecutionIsNeverResumedFrom()
+    {
+        var work = Work("fenced", epochs: 4);
+        var owner = new RecordingSink();
+        var stale = new RecordingSink();
+        await _store.PutAsync(Ckpt(work, owner, 1), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 1)));
+        await _store.PutAsync(Ckpt(work, stale, 3), Encoding.UTF8.GetBytes(FakeTrainingBackend.CheckpointText(work.Key, 3)));
+        var sink = new RecordingSink { ResumeFrom = Ckpt(work, owner, 1) };
+
+        _executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.WithinAsync(sink.Ended, "the resumed run to end");
+
+        Assert.Equal([(1, FakeTrainingBackend.CheckpointText(work.Key, 1))], _backend.Calls(work.Key));
+    }
+
+    [Fact]
+    public async Task AnExecutionSupersededMidEpochWritesNoCheckpointAndNoArtifact()
+    {
+        var work = Work("superseded", epochs: 2);
+        var gate = _backend.Hold("superseded", beforeEpoch: 2, stopOnCancel: false);
+        var sink = new RecordingSink();
+        var execution = _executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 2");
+        var before = await _store.ListAsync("");
+
+        // Cut off: the record has given the run to another execution. The held epoch goes on regardless of the
+        // heartbeat's stop (as a training thread woken from SIGSTOP would), so only the fence right before the
+        // checkpoint write that ends epoch 2 can keep it from writing.
+        sink.Verdict = ReportVerdict.Stale;
+        gate.Open();
+        await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the superseded execution to stop");
+
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.Equal(before, await _store.ListAsync(""));
+        Assert.Empty(await _store.ListAsync(StoreLayout.ExecutionsPrefix(work.Key)));
     }
 
     [Fact]
@@ -168,7 +209,7 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.Equal(RunPhase.Cancelled, end.Phase);
         Assert.Equal(2, end.Epoch);
-        Assert.Equal(Ckpt(work, 2), end.LastCheckpointKey);
+        Assert.Equal(Ckpt(work, sink, 2), end.LastCheckpointKey);
         Assert.Equal([1, 2], _backend.EpochsTrained(work.Key));
     }
 
@@ -197,7 +238,7 @@ public sealed class RunExecutorTests : IDisposable
             TestSilos.Spec(sweep, epochs, checkpointEvery),
             new RunDefinition($"tanh_small_{activation.ToString().ToLowerInvariant()}", Model.Configuration.BaseActivation.Tanh, Model.Configuration.SizePreset.Small, activation, 0));
 
-    private static string Ckpt(RunWorkItem work, int epoch) => StoreLayout.Checkpoint(work.Key, epoch);
+    private static string Ckpt(RunWorkItem work, RecordingSink sink, int epoch) => StoreLayout.Checkpoint(work.Key, sink.ExecutionId, epoch);
 
     private sealed class ThreadRecordingBackend : ITrainingBackend
     {

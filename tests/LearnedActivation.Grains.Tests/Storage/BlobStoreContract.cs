@@ -1,5 +1,9 @@
 using System.Text;
+using LearnedActivation.Grains.Runs;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Grains.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace LearnedActivation.Grains.Tests.Storage;
 
@@ -143,5 +147,113 @@ public abstract class BlobStoreContract
         }));
 
         await Task.WhenAll(writers.Concat(readers));
+    }
+
+    [Fact]
+    public async Task ConditionalWriteSucceedsOnTheStoredVersionOnly()
+    {
+        var first = await Store.PutIfAsync("s/state.json", Encoding.UTF8.GetBytes("v1"), ifMatch: null);
+        await Assert.ThrowsAsync<BlobConditionFailedException>(() => Store.PutIfAsync("s/state.json", Encoding.UTF8.GetBytes("again"), ifMatch: null));
+
+        var second = await Store.PutIfAsync("s/state.json", Encoding.UTF8.GetBytes("v2"), first);
+        await Assert.ThrowsAsync<BlobConditionFailedException>(() => Store.PutIfAsync("s/state.json", Encoding.UTF8.GetBytes("lost"), first));
+
+        var stored = await Store.GetVersionedAsync("s/state.json");
+        Assert.Equal("v2", Encoding.UTF8.GetString(stored!.Content));
+        Assert.Equal(second, stored.ETag);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task ConcurrentConditionalWritersFromOneVersionLetExactlyOneThrough()
+    {
+        var start = await Store.PutIfAsync("s/race.json", Encoding.UTF8.GetBytes("start"), ifMatch: null);
+        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Store.PutIfAsync("s/race.json", Encoding.UTF8.GetBytes($"writer {i}"), start);
+                return true;
+            }
+            catch (BlobConditionFailedException)
+            {
+                return false;
+            }
+        }));
+
+        var won = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, won.Count(w => w));
+        var winner = Array.IndexOf(won, true);
+        Assert.Equal($"writer {winner}", Encoding.UTF8.GetString((await Store.GetAsync("s/race.json"))!));
+    }
+
+    [Fact]
+    public async Task TwoGrainActivationsCannotLoseAnUpdate()
+    {
+        var storage = new BlobGrainStorage(Store);
+        var grain = GrainId.Create(StoreLayout.RunGrainType, "s/tanh_small_small");
+        await storage.WriteStateAsync("run", grain, new GrainState<RunState>(new RunState { Attempts = 1 }));
+        var first = new GrainState<RunState>(new RunState());
+        var second = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, first);
+        await storage.ReadStateAsync("run", grain, second);
+
+        first.State!.Attempts = 2;
+        await storage.WriteStateAsync("run", grain, first);
+        second.State!.Attempts = 3;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("run", grain, second));
+
+        var read = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, read);
+        Assert.Equal(2, read.State!.Attempts);
+        Assert.Equal(first.ETag, read.ETag);
+    }
+
+    [Fact]
+    public async Task ACorruptGrainStateFallsBackToItsPreviousVersionWithAWarning()
+    {
+        var logger = new ListLogger<BlobGrainStorage>();
+        var storage = new BlobGrainStorage(Store, logger);
+        var grain = GrainId.Create(StoreLayout.RunGrainType, "s/tanh_small_small");
+        var key = StoreLayout.GrainState(StoreLayout.RunGrainType, "s/tanh_small_small", "run");
+        var state = new GrainState<RunState>(new RunState { Attempts = 1 });
+        await storage.WriteStateAsync("run", grain, state);
+        state.State!.Attempts = 2;
+        await storage.WriteStateAsync("run", grain, state);
+        await TamperContentAsync(key, Encoding.UTF8.GetBytes("{ torn"));
+
+        var read = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, read);
+
+        Assert.True(read.RecordExists);
+        Assert.Equal(1, read.State!.Attempts);
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains(key, warning.Message, StringComparison.Ordinal);
+
+        // The grain goes on: its next write replaces the corrupt blob, and reads back.
+        read.State!.Attempts = 5;
+        await storage.WriteStateAsync("run", grain, read);
+        var again = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, again);
+        Assert.Equal(5, again.State!.Attempts);
+    }
+
+    [Fact]
+    public async Task AGrainStateUnreadableWithoutAPreviousVersionStartsEmptyWithAWarning()
+    {
+        var logger = new ListLogger<BlobGrainStorage>();
+        var storage = new BlobGrainStorage(Store, logger);
+        var grain = GrainId.Create(StoreLayout.RunGrainType, "s/relu_small_small");
+        var key = StoreLayout.GrainState(StoreLayout.RunGrainType, "s/relu_small_small", "run");
+        await Store.PutAsync(key, Encoding.UTF8.GetBytes("not json"));
+
+        var read = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, read);
+
+        Assert.False(read.RecordExists);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("starts empty", StringComparison.Ordinal));
+        read.State!.Attempts = 1;
+        await storage.WriteStateAsync("run", grain, read);
     }
 }

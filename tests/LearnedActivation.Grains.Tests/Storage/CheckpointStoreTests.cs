@@ -20,43 +20,85 @@ public sealed class CheckpointStoreTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
+    private static readonly Guid Execution = Guid.Parse("0123456789abcdef0123456789abcdef");
+
     [Fact]
-    public async Task KeepsTheTwoNewest()
+    public async Task KeepsTheThreeNewestOfTheExecutionAndNoneOfAnother()
     {
+        var other = Guid.NewGuid();
+        await _checkpoints.SaveAsync(Run, other, 5, Encoding.UTF8.GetBytes("other"));
         for (var epoch = 1; epoch <= 12; epoch++)
         {
-            await _checkpoints.SaveAsync(Run, epoch, Encoding.UTF8.GetBytes($"e{epoch}"));
+            await _checkpoints.SaveAsync(Run, Execution, epoch, Encoding.UTF8.GetBytes($"e{epoch}"));
         }
 
         Assert.Equal(
-            ["s/runs/tanh_small_small/checkpoints/epoch-0011.ckpt", "s/runs/tanh_small_small/checkpoints/epoch-0012.ckpt"],
-            await _store.ListAsync(StoreLayout.CheckpointPrefix(Run)));
-        var latest = await _checkpoints.LoadLatestAsync(Run);
-        Assert.Equal(12, latest!.Epoch);
-        Assert.Equal("e12", Encoding.UTF8.GetString(latest.Bytes));
+            [StoreLayout.Checkpoint(Run, Execution, 10), StoreLayout.Checkpoint(Run, Execution, 11), StoreLayout.Checkpoint(Run, Execution, 12)],
+            await _store.ListAsync(StoreLayout.CheckpointPrefix(Run, Execution)));
+        Assert.True(await _store.ExistsAsync(StoreLayout.Checkpoint(Run, other, 5)), "an execution prunes only its own checkpoints");
+        var loaded = await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 12));
+        Assert.Equal(12, loaded!.Epoch);
+        Assert.Equal("e12", Encoding.UTF8.GetString(loaded.Bytes));
     }
 
     [Fact]
-    public async Task CorruptLatestFallsBackToThePrevious()
+    public async Task LoadsTheNamedCheckpointNotTheNewestInTheStore()
     {
-        await _checkpoints.SaveAsync(Run, 6, Encoding.UTF8.GetBytes("e6"));
-        await _checkpoints.SaveAsync(Run, 7, Encoding.UTF8.GetBytes("e7"));
-        await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, 7)), "garbage");
+        await _checkpoints.SaveAsync(Run, Execution, 4, Encoding.UTF8.GetBytes("e4"));
+        await _checkpoints.SaveAsync(Run, Guid.NewGuid(), 9, Encoding.UTF8.GetBytes("stale e9"));
 
-        var loaded = await _checkpoints.LoadLatestAsync(Run);
+        var loaded = await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 4));
 
-        Assert.Equal(6, loaded!.Epoch);
-        Assert.Equal("e6", Encoding.UTF8.GetString(loaded.Bytes));
+        Assert.Equal(4, loaded!.Epoch);
+        Assert.Equal("e4", Encoding.UTF8.GetString(loaded.Bytes));
+    }
+
+    [Fact]
+    public async Task CorruptNamedCheckpointFallsBackToAnOlderOneOfTheSameExecution()
+    {
+        await _checkpoints.SaveAsync(Run, Guid.NewGuid(), 6, Encoding.UTF8.GetBytes("another's e6"));
+        await _checkpoints.SaveAsync(Run, Execution, 5, Encoding.UTF8.GetBytes("e5"));
+        await _checkpoints.SaveAsync(Run, Execution, 7, Encoding.UTF8.GetBytes("e7"));
+        await _checkpoints.SaveAsync(Run, Execution, 8, Encoding.UTF8.GetBytes("e8 (not yet accepted)"));
+        await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, Execution, 7)), "garbage");
+
+        var loaded = await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 7));
+
+        Assert.Equal(5, loaded!.Epoch);
+        Assert.Equal("e5", Encoding.UTF8.GetString(loaded.Bytes));
     }
 
     [Fact]
     public async Task NoUsableCheckpointMeansAFreshStart()
     {
-        Assert.Null(await _checkpoints.LoadLatestAsync(Run));
+        Assert.Null(await _checkpoints.LoadAsync(Run, null));
 
-        await _checkpoints.SaveAsync(Run, 1, Encoding.UTF8.GetBytes("e1"));
-        await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, 1)), "garbage");
-        Assert.Null(await _checkpoints.LoadLatestAsync(Run));
+        await _checkpoints.SaveAsync(Run, Execution, 1, Encoding.UTF8.GetBytes("e1"));
+        await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, Execution, 1)), "garbage");
+        Assert.Null(await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 1)));
+    }
+
+    [Fact]
+    public async Task ACheckpointOfAnEarlierVersionLayoutStillLoads()
+    {
+        var legacy = $"{StoreLayout.CheckpointPrefix(Run)}epoch-0003.ckpt";
+        await _store.PutAsync(legacy, Encoding.UTF8.GetBytes("e3"));
+
+        Assert.Equal("e3", Encoding.UTF8.GetString((await _checkpoints.LoadAsync(Run, legacy))!.Bytes));
+    }
+
+    [Fact]
+    public async Task PruningAfterTheEndKeepsOnlyTheFinalExecutionsCheckpoints()
+    {
+        var lost = Guid.NewGuid();
+        await _checkpoints.SaveAsync(Run, lost, 2, Encoding.UTF8.GetBytes("lost e2"));
+        await _store.PutAsync(StoreLayout.ExecutionArtifact(Run, lost, "activation.txt"), Encoding.UTF8.GetBytes("lost"));
+        var kept = await _checkpoints.SaveAsync(Run, Execution, 4, Encoding.UTF8.GetBytes("e4"));
+
+        await _checkpoints.PruneOtherExecutionsAsync(Run, kept);
+
+        Assert.Equal([kept], await _store.ListAsync(StoreLayout.CheckpointPrefix(Run)));
+        Assert.Empty(await _store.ListAsync(StoreLayout.ExecutionsPrefix(Run)));
     }
 
     [Theory]
@@ -72,8 +114,8 @@ public sealed class CheckpointStoreTests : IDisposable
     [Fact]
     public void CheckpointKeysCarryTheirEpoch()
     {
-        Assert.Equal("s/runs/tanh_small_small/checkpoints/epoch-0007.ckpt", StoreLayout.Checkpoint(Run, 7));
-        Assert.Equal(7, StoreLayout.CheckpointEpoch(StoreLayout.Checkpoint(Run, 7)));
+        Assert.Equal("s/runs/tanh_small_small/checkpoints/0123456789abcdef0123456789abcdef/epoch-0007.ckpt", StoreLayout.Checkpoint(Run, Execution, 7));
+        Assert.Equal(7, StoreLayout.CheckpointEpoch(StoreLayout.Checkpoint(Run, Execution, 7)));
         Assert.Null(StoreLayout.CheckpointEpoch("s/runs/x/checkpoints/epoch-x.ckpt"));
     }
 }

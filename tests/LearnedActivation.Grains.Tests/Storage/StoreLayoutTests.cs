@@ -31,7 +31,7 @@ public sealed class StoreLayoutTests
     {
         Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.SweepState("study")));
         Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.RunState(Run)));
-        Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.Checkpoint(Run, 3)));
+        Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.Checkpoint(Run, Guid.NewGuid(), 3)));
         Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.SweepArtifact("study2", "results.csv")));
         Assert.Null(StoreLayout.ArtifactOf("study", StoreLayout.RunArtifact(new RunKey("study2", "tanh_small_small"), "metrics.json")));
         Assert.Null(StoreLayout.ArtifactOf("study", "study/runs/tanh_small_small"));

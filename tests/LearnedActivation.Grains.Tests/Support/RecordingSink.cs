@@ -14,6 +14,9 @@ public sealed class RecordingSink : IRunProgressSink
 
     public Guid ExecutionId { get; } = Guid.NewGuid();
 
+    /// <summary>The checkpoint the record names to resume from (null: from the start).</summary>
+    public string? ResumeFrom { get; set; }
+
     public ConcurrentQueue<string> Events { get; } = new();
 
     public ConcurrentQueue<(int Epoch, string? CheckpointKey)> Epochs { get; } = new();
@@ -34,6 +37,8 @@ public sealed class RecordingSink : IRunProgressSink
     }
 
     public Task<ReportVerdict> CheckAsync() => Task.FromResult(Verdict);
+
+    public Task<ReportVerdict> ConfirmAsync() => Task.FromResult(Verdict);
 
     public Task EndedAsync(RunEnd ending)
     {

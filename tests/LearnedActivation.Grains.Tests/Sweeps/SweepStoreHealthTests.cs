@@ -92,5 +92,9 @@ public sealed class SweepStoreHealthTests
         public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

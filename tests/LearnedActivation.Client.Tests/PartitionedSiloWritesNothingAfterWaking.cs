@@ -1,0 +1,124 @@
+using System.Globalization;
+using LearnedActivation.Client.Cli;
+using LearnedActivation.Client.Tests.Support;
+using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Storage;
+
+namespace LearnedActivation.Client.Tests;
+
+/// <summary>
+/// Two silo processes on a real Redis and Azurite, with a short execution lease, heartbeat and host check, so
+/// that a run moves off a frozen silo within seconds.
+/// </summary>
+public sealed class ShortLeaseCluster : IAsyncLifetime
+{
+    /// <summary>Enough rows that an epoch takes a moment: the freeze lands mid-run, and the run goes on long enough to move.</summary>
+    public const int Rows = 20_000;
+
+    private LocalCluster? _cluster;
+
+    internal LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
+
+    public string DataFile { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await LocalCluster.StartAsync(silos: 2, slotsPerSilo: 1, settings: new Dictionary<string, string>
+        {
+            ["Scheduling__ExecutionLease"] = "00:00:05",
+            ["Scheduling__HeartbeatInterval"] = "00:00:01",
+            ["Scheduling__HostCheckInterval"] = "00:00:01",
+        });
+        DataFile = CovertypeSample.Write(Path.Combine(_cluster.WorkFolder, "covertype.csv"), Rows);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Fenced writers, with real processes: the silo training a run is frozen (SIGSTOP) past the lease, the run
+/// moves to the other silo and completes there; then the frozen silo is woken (SIGCONT), its training thread
+/// running on as if nothing had happened. Nothing it does afterwards changes the store: no key appears or
+/// disappears under the sweep, and no blob's ETag changes (checkpoints, staged or final artifacts, grain state).
+/// </summary>
+[Collection(SweepProcessGroup.Name)]
+public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fixture) : IClassFixture<ShortLeaseCluster>
+{
+    private const int Epochs = 16;
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    private LocalCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task ASiloFrozenPastTheLeaseWritesNothingOnceItWakes()
+    {
+        var spec = new SweepSpecFile("partition", ["tanh"], ["small"], ["small"], Epochs, new SweepSpecData(fixture.DataFile, CovertypeSample.Target));
+        spec.Write(Path.Combine(Cluster.WorkFolder, "partition.json"));
+        var submit = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "sweep", "--spec", "partition.json", "--detach");
+        Assert.True(submit.ExitCode == ExitCodes.Ok, submit + "\n" + Cluster.SiloOutputs());
+
+        var caught = await Cluster.WaitForAsync(
+            spec.Id,
+            s => s.Runs.Any(r => r.Phase == RunPhase.Running && r.Epoch is >= 2 and <= Epochs - 8 && r.LastCheckpointKey is not null),
+            "the run part-way through, with a checkpoint",
+            Timeout);
+        var frozen = Cluster.Silos.Single(s => s.Hosts(caught.Runs.Single()));
+        frozen.Pause();
+        try
+        {
+            await Cluster.WaitForAsync(
+                spec.Id,
+                s => s.Runs.Single() is { HostSilo: not null } r && !frozen.Hosts(r),
+                "the run to move off the frozen silo",
+                Timeout);
+            var finished = await Cluster.WaitForAsync(spec.Id, s => s.Phase is SweepPhase.Finished, "the sweep to finish on the other silo", Timeout);
+            Assert.Equal(RunPhase.Completed, finished.Runs.Single().Phase);
+            var before = await SnapshotAsync(spec.Id);
+            Assert.Contains(before.Keys, k => StoreLayout.ArtifactOf(spec.Id, k) is { ConfigName: not null, Name: "activation.safetensors" });
+
+            frozen.Resume();
+
+            // A silo that finds itself declared dead stops itself; until then its old execution runs on.
+            Assert.True(
+                await frozen.WaitForExitAsync(TimeSpan.FromSeconds(90)),
+                $"the woken silo {frozen.Index} did not stop within 90 s\n{Cluster.SiloOutputs()}");
+            var after = await SnapshotAsync(spec.Id);
+
+            Assert.True(
+                before.SequenceEqual(after),
+                $"the woken silo changed the store:\n{Difference(before, after)}\n{Cluster.SiloOutputs()}");
+            var status = await Cluster.WaitForAsync(spec.Id, s => true, "the sweep's status", Timeout);
+            Assert.Equal(SweepPhase.Finished, status.Phase);
+            Assert.Equal(Epochs, status.Runs.Single().Epoch);
+        }
+        finally
+        {
+            // Never leave a frozen process behind (SIGKILL on disposal reaches it either way).
+            frozen.Resume();
+        }
+    }
+
+    /// <summary>Every blob under the sweep with its ETag (which changes with every write, even of the same bytes), in key order.</summary>
+    private async Task<SortedDictionary<string, string>> SnapshotAsync(string sweepId)
+    {
+        var store = Cluster.Store;
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in await store.ListAsync(StoreLayout.SweepPrefix(sweepId)))
+        {
+            snapshot[key] = (await store.GetVersionedAsync(key))?.ETag ?? "(gone)";
+        }
+
+        return snapshot;
+    }
+
+    private static string Difference(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        string.Join('\n', before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Where(k => !before.TryGetValue(k, out var b) || !after.TryGetValue(k, out var a) || a != b)
+            .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k}: {(before.TryGetValue(k, out var b) ? b : "absent")} -> {(after.TryGetValue(k, out var a) ? a : "absent")}")));
+}
