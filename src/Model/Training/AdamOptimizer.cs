@@ -5,8 +5,7 @@ using static TorchSharp.torch;
 namespace LearnedActivation.Model.Training;
 
 /// <summary>
-/// Adam with PyTorch's update rule (no AMSGrad; per parameter group a learning rate and AdamW's decoupled
-/// weight decay, off by default), written here because TorchSharp 0.107's
+/// Adam with PyTorch's update rule (no weight decay, no AMSGrad), written here because TorchSharp 0.107's
 /// <c>optim.Adam</c> is not safe with several runs in one process: it passes temporary <see cref="Scalar"/>s
 /// (from implicit double conversions) to native calls without keeping them alive, so the finalizer thread can
 /// free one mid-call ("Unknown scalar type", "Expected false to be true" in addcdiv_). Measured: 9 of 27
@@ -23,8 +22,7 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _firstMoment;
     private readonly Tensor[] _secondMoment;
-    private readonly double[] _learningRates;
-    private readonly double[] _decays;
+    private readonly double _learningRate;
     private readonly Scalar _beta1 = Beta1.ToScalar();
     private readonly Scalar _oneMinusBeta1 = (1 - Beta1).ToScalar();
     private readonly Scalar _beta2 = Beta2.ToScalar();
@@ -36,19 +34,10 @@ public sealed class AdamOptimizer : IDisposable
     private long _step;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
-        : this([new AdamParameterGroup(parameters, learningRate)])
     {
-    }
-
-    /// <summary>Adam over several parameter groups (PyTorch's param_groups), each with its own learning rate and
-    /// decoupled weight decay as in <c>optim.AdamW</c>; parameters keep the groups' order, which is the order of the saved moments.</summary>
-    public AdamOptimizer(IEnumerable<AdamParameterGroup> groups)
-    {
-        ArgumentNullException.ThrowIfNull(groups);
-        var all = groups.SelectMany(g => g.Parameters.Select(p => (Parameter: p, g.LearningRate, g.WeightDecay))).ToArray();
-        _parameters = [.. all.Select(a => a.Parameter)];
-        _learningRates = [.. all.Select(a => a.LearningRate)];
-        _decays = [.. all.Select(a => a.WeightDecay)];
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = [.. parameters];
+        _learningRate = learningRate;
         _firstMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
         _secondMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
     }
@@ -70,6 +59,7 @@ public sealed class AdamOptimizer : IDisposable
         var biasCorrection1 = 1 - Math.Pow(Beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using var inverseSqrtCorrection2 = (1 / Math.Sqrt(biasCorrection2)).ToScalar();
+        using var negativeStepSize = (-_learningRate / biasCorrection1).ToScalar();
         using var noGrad = no_grad();
         for (var i = 0; i < _parameters.Length; i++)
         {
@@ -78,13 +68,6 @@ public sealed class AdamOptimizer : IDisposable
             if (grad is null)
             {
                 continue;
-            }
-
-            using var negativeStepSize = (-_learningRates[i] / biasCorrection1).ToScalar();
-            if (_decays[i] > 0)
-            {
-                using var keep = (1 - (_learningRates[i] * _decays[i])).ToScalar();
-                _parameters[i].mul_(keep);
             }
 
             _firstMoment[i].mul_(_beta1).add_(grad, _oneMinusBeta1);
@@ -158,7 +141,3 @@ public sealed class AdamOptimizer : IDisposable
         _one.Dispose();
     }
 }
-
-/// <summary>Parameters that share one learning rate and one decoupled weight decay (AdamW's: each step first
-/// multiplies them by 1 - lr * decay) in <see cref="AdamOptimizer"/>.</summary>
-public sealed record AdamParameterGroup(IEnumerable<Parameter> Parameters, double LearningRate, double WeightDecay = 0);

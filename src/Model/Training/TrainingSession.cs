@@ -57,7 +57,7 @@ public sealed class TrainingSession : IDisposable
             _warmStartFitError = ActivationWarmStart.FitToBase(_model.Activation);
         }
 
-        _optimizer = new AdamOptimizer(OptimizerGroups.For(_model, spec.Model.Arm, spec.Train.LearningRate));
+        _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
         _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
     }
 
