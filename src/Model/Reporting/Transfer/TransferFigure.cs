@@ -51,7 +51,7 @@ internal static class TransferFigure
         plot.Axes.SetLimitsX(-0.6, Math.Max(0.6, rows.Count - 0.4));
         plot.YLabel("test accuracy − fixed (pp), 95 % interval");
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         PngOutput.Save(plot, path, width, 500);
     }
 }
