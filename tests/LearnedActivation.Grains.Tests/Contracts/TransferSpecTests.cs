@@ -82,6 +82,12 @@ public sealed class TransferSpecTests
         Assert.Equal(spec.Runs(), read.Runs());
         Assert.False(spec.SameAs(spec with { Transfer = Transfer with { Sources = [.. Transfer.Sources.Take(2)] } }));
         Assert.False(spec.SameAs(spec with { Transfer = null }));
+
+        // A run's stored work item keeps its source, so a resumed run is enqueued as the same work.
+        var frozen = RunWorkItem.For(spec, spec.Runs().First(r => r.Arm == StudyArm.Frozen));
+        var stored = JsonSerializer.Deserialize<RunWorkItem>(JsonSerializer.Serialize(frozen, BlobGrainStorage.JsonOptions), BlobGrainStorage.JsonOptions)!;
+        Assert.Equal(frozen.Run, stored.Run);
+        Assert.Equal(Transfer.Sources[0], stored.Run.Source);
     }
 
     [Fact]
