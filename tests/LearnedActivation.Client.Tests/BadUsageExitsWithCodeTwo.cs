@@ -108,7 +108,23 @@ public sealed class BadUsageExitsWithCodeTwo
     public async Task UnknownArmNamesTheOptionAndTheAcceptedValues()
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--arm", "baseline"));
-        Assert.Equal("error: --arm: unknown arm 'baseline' (expected learned|warm|fixed|fixed-wide)", line);
+        Assert.Equal("error: --arm: unknown arm 'baseline' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)", line);
+    }
+
+    [Fact]
+    public async Task TheSourceArmsBelongToTransfer()
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", "--arm", "frozen"));
+        Assert.Equal("error: --arm: 'frozen' starts from a source run's activation: it is an arm of transfer sweeps (learnact transfer SWEEP --data FILE --target COLUMN)", line);
+    }
+
+    [Theory]
+    [InlineData("error: --data and --target: required (the target data set and its binary target column)", "transfer", "study")]
+    [InlineData("error: --data and --target: required (the target data set and its binary target column)", "transfer", "study", "--data", "x.csv")]
+    [InlineData("error: --seeds: must be a positive number (got 0)", "transfer", "study", "--data", "x.csv", "--target", "y", "--seeds", "0")]
+    public async Task TransferNamesWhatIsMissing(string expected, params string[] args)
+    {
+        Assert.Equal(expected, ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(args)));
     }
 
     [Theory]

@@ -47,6 +47,10 @@ public static class LearnactApp
             .WithExample("sweep", "--data", "covertype.csv.gz", "--target", "target")
             .WithExample("sweep", "--spec", "sweep.json", "--id", "small-study")
             .WithExample("sweep", "--spec", "sweep.json", "--cluster", "127.0.0.1:6390", "--detach");
+        config.AddCommand<TransferCommand>("transfer")
+            .WithDescription("Transfer a finished sweep's learned activations to other data: fixed, learned, frozen, finetuned and random-frozen arms, as a sweep of its own.")
+            .WithExample("transfer", "study", "--data", "credit.csv.gz", "--target", "SeriousDlqin2yrs")
+            .WithExample("transfer", "study", "--data", "credit.csv.gz", "--target", "SeriousDlqin2yrs", "--seeds", "3", "--id", "study-to-credit");
         config.AddCommand<StatusCommand>("status")
             .WithDescription("Show where a sweep stands: while it runs, or afterwards from the store.")
             .WithExample("status")

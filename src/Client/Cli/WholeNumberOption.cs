@@ -54,3 +54,5 @@ internal sealed class ThreadsOption() : WholeNumberOption<int>("--threads");
 
 /// <summary>The value of <c>--slots</c>.</summary>
 internal sealed class SlotsOption() : WholeNumberOption<int>("--slots");
+
+internal sealed class SeedsOption() : WholeNumberOption<int>("--seeds");

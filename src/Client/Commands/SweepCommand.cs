@@ -21,7 +21,12 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var spec = SweepSpecBuilder.Build(settings);
+        return await RunAsync(SweepSpecBuilder.Build(settings), settings, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="spec"/> as <c>learnact sweep</c> does: on an embedded silo, or submitted to the cluster the settings name.</summary>
+    internal async Task<int> RunAsync(SweepSpec spec, SweepRunSettings settings, CancellationToken cancellationToken)
+    {
         if (!settings.IsCluster)
         {
             // The embedded silo reads the same variables; a bad one is a usage error here, not a failed start.
@@ -33,7 +38,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
             : await RunEmbeddedAsync(spec, settings, cancellationToken);
     }
 
-    private async Task<int> RunEmbeddedAsync(SweepSpec spec, SweepSettings settings, CancellationToken cancellationToken)
+    private async Task<int> RunEmbeddedAsync(SweepSpec spec, SweepRunSettings settings, CancellationToken cancellationToken)
     {
         console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
 
@@ -72,7 +77,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     /// Cluster mode: this process is only a client. It submits the sweep (or resumes it: same id) and, unless
     /// --detach, follows it; Ctrl+C stops following, not the sweep, which goes on on the cluster.
     /// </summary>
-    private async Task<int> SubmitToClusterAsync(SweepSpec spec, SweepSettings settings, CancellationToken cancellationToken)
+    private async Task<int> SubmitToClusterAsync(SweepSpec spec, SweepRunSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Slots is not null)
         {

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace LearnedActivation.Client.Commands;
 
 /// <summary>Options of <c>learnact sweep</c>.</summary>
-public sealed class SweepSettings : StoreSettings
+public sealed class SweepSettings : SweepRunSettings
 {
     public const string DefaultId = "study";
 
@@ -18,7 +18,11 @@ public sealed class SweepSettings : StoreSettings
     [CommandOption("--spec <FILE>")]
     [Description("JSON sweep spec overriding the axes (bases, outerSizes, activationSizes, seeds, arms) and the budget (maxEpochs, patience, batchSize, learningRate, data).")]
     public string? Spec { get; init; }
+}
 
+/// <summary>The options of every command that runs a sweep (<c>sweep</c>, <c>transfer</c>): data, budget overrides, where and how it runs.</summary>
+public abstract class SweepRunSettings : StoreSettings
+{
     [CommandOption("--data <FILE>")]
     [Description("Local CSV or CSV.gz file instead of OpenML 44121.")]
     public string? Data { get; init; }

@@ -94,7 +94,7 @@ internal static class SweepSpecBuilder
     }
 
     /// <summary>Silos may run elsewhere or in another folder: the sweep records an absolute path.</summary>
-    private static DataSpec LocalData(string? file, string? target)
+    internal static DataSpec LocalData(string? file, string? target)
     {
         // The factory owns the rules (target required, LEARNACT_DATA_DIR lookup) and their error messages.
         var source = (CsvDataSource)DataSourceFactory.Create(file, target);

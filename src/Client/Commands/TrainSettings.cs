@@ -28,7 +28,7 @@ public sealed class TrainSettings : DataSettings
     public SizePreset Act { get; init; } = ModelConfig.DefaultSize;
 
     [CommandOption("--arm <ARM>")]
-    [NamesDescription<StudyArm>("What the run compares: {0} (learned: activation network from scratch; warm: fitted to the base first; fixed: plain base, no activation network; fixed-wide: plain base, outer layers widened to the learned network's parameter count).")]
+    [NamesDescription<StudyArm>("What the run compares: {0} (learned: activation network from scratch; warm: fitted to the base first; fixed: plain base, no activation network; fixed-wide: plain base, outer layers widened to the learned network's parameter count; random-frozen: a fresh activation network never trained; frozen and finetuned belong to learnact transfer).")]
     [TypeConverter(typeof(ArmOption))]
     [DefaultName<StudyArm>(StudyArms.Default)]
     public StudyArm Arm { get; init; } = StudyArms.Default;
@@ -85,6 +85,11 @@ public sealed class TrainSettings : DataSettings
         if (Patience <= 0)
         {
             return ValidationResult.Error($"--patience: must be a positive number (got {Patience})");
+        }
+
+        if (Arm.NeedsSourceActivation())
+        {
+            return ValidationResult.Error($"--arm: '{Names.Of(Arm)}' starts from a source run's activation: it is an arm of transfer sweeps (learnact transfer SWEEP --data FILE --target COLUMN)");
         }
 
         if (Threads <= 0)

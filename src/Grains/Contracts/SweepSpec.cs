@@ -18,6 +18,26 @@ public sealed record SweepSpec(
     /// <summary>The study: 3 bases x 3 outer sizes x 3 activation sizes, learned arm, one seed, the study's budget, OpenML data.</summary>
     public static SweepSpec Default(string id) => new(id, SweepAxes.Study, TrainingBudget.Study, DataSpec.OpenMlDefault);
 
+    /// <summary>A transfer sweep (<see cref="TransferSpec"/>); null for a study sweep. Its axes list the sources' bases and sizes and the transfer arms.</summary>
+    [Id(5)]
+    public TransferSpec? Transfer { get; init; }
+
+    /// <summary>A transfer sweep: every arm of <see cref="StudyArms.Transfer"/> for every source and seed, on <paramref name="target"/>.</summary>
+    public static SweepSpec ForTransfer(string id, TransferSpec transfer, IReadOnlyList<long> seeds, TrainingBudget budget, DataSpec target, int checkpointEvery = 1)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        var sources = transfer.Sources;
+        var axes = new SweepAxes(
+            [.. sources.Select(s => s.Base).Distinct()],
+            [.. sources.Select(s => s.Outer).Distinct()],
+            [.. sources.Select(s => s.Activation).Distinct()],
+            seeds)
+        {
+            Arms = StudyArms.Transfer,
+        };
+        return new SweepSpec(id, axes, budget, target, checkpointEvery) { Transfer = transfer };
+    }
+
     /// <summary>
     /// The runs of the sweep in a stable order (base, outer, arm, activation, seed): every configuration of
     /// <see cref="Configs"/> with every seed. Names are the configuration's (<see cref="ModelConfig.Name"/>), with
@@ -25,6 +45,11 @@ public sealed record SweepSpec(
     /// </summary>
     public IReadOnlyList<RunDefinition> Runs()
     {
+        if (Transfer is not null)
+        {
+            return Transfer.Runs(Axes.Arms, Axes.Seeds);
+        }
+
         var withSeed = Axes.Seeds.Count > 1;
         return [.. from model in Configs()
                    from seed in Axes.Seeds
@@ -37,6 +62,11 @@ public sealed record SweepSpec(
     /// </summary>
     public IReadOnlyList<ModelConfig> Configs()
     {
+        if (Transfer is not null)
+        {
+            return [.. Runs().Select(r => r.Model).Distinct()];
+        }
+
         var configs = new List<ModelConfig>();
         foreach (var b in Axes.Bases)
         {
@@ -65,7 +95,8 @@ public sealed record SweepSpec(
             && Axes.Arms.SequenceEqual(other.Axes.Arms)
             && Budget == other.Budget
             && Data == other.Data
-            && CheckpointEvery == other.CheckpointEvery;
+            && CheckpointEvery == other.CheckpointEvery
+            && (Transfer is null ? other.Transfer is null : Transfer.SameAs(other.Transfer));
     }
 }
 
@@ -134,6 +165,10 @@ public sealed record RunDefinition(
     /// <summary>The run's arm; runs stored before arms existed were of the learned arm's names.</summary>
     [Id(5)]
     public StudyArm Arm { get; init; } = StudyArms.Default;
+
+    /// <summary>In a transfer sweep, the run whose learned activation the arms <c>frozen</c> and <c>finetuned</c> start from; else null.</summary>
+    [Id(6)]
+    public ActivationSource? Source { get; init; }
 
     public ModelConfig Model => new(Base, Outer, Activation, Arm);
 }

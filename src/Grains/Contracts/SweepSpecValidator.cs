@@ -57,9 +57,23 @@ public static class SweepSpecValidator
             return "arms: unknown arm";
         }
 
+        if (spec.Transfer is { } transfer)
+        {
+            if (TransferError(transfer, axes) is { } transferError)
+            {
+                return transferError;
+            }
+        }
+        else if (axes.Arms!.FirstOrDefault(a => a.NeedsSourceActivation()) is var needsSource && needsSource.NeedsSourceActivation())
+        {
+            return $"arms: '{Names.Of(needsSource)}' starts from a source run's activation: it is an arm of transfer sweeps (learnact transfer SWEEP --data FILE --target COLUMN)";
+        }
+
         // The fixed arms have no activation network: one run per base, outer size and seed, whatever the activation sizes.
         var configsPerBaseAndOuter = axes.Arms!.Distinct().Sum(a => a.HasActivationNetwork() ? (long)axes.ActivationSizes!.Count : 1);
-        var runs = (long)axes.Bases!.Count * axes.OuterSizes!.Count * configsPerBaseAndOuter * axes.Seeds!.Count;
+        var runs = spec.Transfer is { } t
+            ? (long)t.Sources.Count * axes.Arms!.Count * axes.Seeds!.Count
+            : (long)axes.Bases!.Count * axes.OuterSizes!.Count * configsPerBaseAndOuter * axes.Seeds!.Count;
         if (runs > MaxRuns)
         {
             return string.Create(CultureInfo.InvariantCulture, $"axes: {runs} runs (bases x outerSizes x arms' activation sizes x seeds), more than the limit of {MaxRuns}; split the study into several sweeps");
@@ -100,6 +114,22 @@ public static class SweepSpecValidator
 
         var duplicate = spec.Runs().GroupBy(r => r.ConfigName).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? null : $"axes: configuration '{duplicate.Key}' appears more than once";
+    }
+
+    private static string? TransferError(TransferSpec transfer, SweepAxes axes)
+    {
+        if (transfer.Sources is null || transfer.Sources.Count == 0)
+        {
+            return $"transfer: sweep '{transfer.SourceSweepId}' has no completed run with a learned activation to transfer";
+        }
+
+        if (axes.Arms!.FirstOrDefault(a => !StudyArms.Transfer.Contains(a)) is var other && !StudyArms.Transfer.Contains(other))
+        {
+            return $"arms: '{Names.Of(other)}' is not an arm of transfer sweeps (expected {string.Join("|", StudyArms.Transfer.Select(Names.Of))})";
+        }
+
+        var noNetwork = transfer.Sources.FirstOrDefault(s => !s.Arm.HasActivationNetwork());
+        return noNetwork is null ? null : $"transfer: source run '{noNetwork.RunName}' is of arm {Names.Of(noNetwork.Arm)}, which has no activation network";
     }
 
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);

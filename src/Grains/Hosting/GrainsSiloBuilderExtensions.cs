@@ -42,6 +42,7 @@ public static class GrainsSiloBuilderExtensions
         services.TryAddSingleton(sp => QueuePolicies.Named(sp.GetRequiredService<IOptions<RunSchedulingOptions>>().Value.QueuePolicy));
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<SplitDataCache>();
+        services.TryAddSingleton<IActivationSources, StoredActivationSources>();
         services.TryAddSingleton<ITrainingBackend, TorchTrainingBackend>();
         services.TryAddSingleton<ISweepArtifactAssembler, ReportAssembler>();
         services.TryAddSingleton<TrainingWorker>();

@@ -3,6 +3,7 @@ using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting;
+using LearnedActivation.Model.Reporting.Transfer;
 using Microsoft.Extensions.Logging;
 using ReportOutcome = LearnedActivation.Model.Reporting.RunOutcome;
 
@@ -30,9 +31,17 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
         var scratch = Directory.CreateTempSubdirectory("learnact-report-");
         try
         {
-            var report = SweepReport.Write(scratch.FullName, input.Spec.Id, expected, summaries, axes.Seeds);
+            // A transfer sweep has several runs per configuration and seed (one per source run): its report is its own.
+            var files = input.Spec.Transfer is { } transfer
+                ? TransferReport.Write(
+                    scratch.FullName,
+                    input.Spec.Id,
+                    transfer.SourceSweepId,
+                    input.Spec.Data.ToString(),
+                    [.. input.Runs.Zip(summaries, (run, summary) => new TransferRun(summary, run.Definition.Source?.RunName, run.Definition.Source?.Config))])
+                : SweepReport.Write(scratch.FullName, input.Spec.Id, expected, summaries, axes.Seeds).Files;
             var keys = new List<string>();
-            foreach (var file in report.Files)
+            foreach (var file in files)
             {
                 var key = StoreLayout.SweepArtifact(input.SweepId, Path.GetFileName(file));
                 await using var content = File.OpenRead(file);

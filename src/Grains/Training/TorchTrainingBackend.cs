@@ -12,7 +12,7 @@ namespace LearnedActivation.Grains.Training;
 /// one epoch at a time, hands a checkpoint to the observer after each epoch, and returns the same files
 /// <c>learnact train</c> writes plus <see cref="RunArtifactNames.Summary"/> for the sweep's report.
 /// </summary>
-public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
+public sealed class TorchTrainingBackend(SplitDataCache data, IActivationSources sources) : ITrainingBackend
 {
     public TrainingResult Train(TrainingRequest request, ITrainingObserver observer, CancellationToken cancellationToken)
     {
@@ -21,7 +21,10 @@ public sealed class TorchTrainingBackend(SplitDataCache data) : ITrainingBackend
 
         // Blocking is right here: this is the run's own thread, never the grain scheduler.
         var split = data.GetAsync(request.Data, request.Train.Seed, cancellationToken).GetAwaiter().GetResult();
-        var spec = new RunSpec(request.Model, request.Train, split.ContentHash);
+        var source = request.Work.Run.Source is { } from && request.Model.Arm.NeedsSourceActivation()
+            ? sources.LoadAsync(from, cancellationToken).GetAwaiter().GetResult()
+            : null;
+        var spec = new RunSpec(request.Model, request.Train, split.ContentHash) { SourceActivation = source };
 
         using var session = request.Checkpoint is null
             ? TrainingSession.Create(spec, split.Splits)

@@ -24,8 +24,8 @@ public sealed record ModelConfig(BaseActivation Base, SizePreset Outer, SizePres
     public string Name => Arm switch
     {
         StudyArm.Learned => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Activation)}",
-        StudyArm.Warm => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Activation)}_{Names.Of(Arm)}",
-        _ => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Arm)}",
+        StudyArm.Fixed or StudyArm.FixedWide => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Arm)}",
+        _ => $"{Names.Of(Base)}_{Names.Of(Outer)}_{Names.Of(Activation)}_{Names.Of(Arm)}",
     };
 
     /// <summary>Whether the run trains an activation network (learned, warm) or applies the plain base (fixed arms).</summary>

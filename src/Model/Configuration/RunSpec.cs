@@ -11,13 +11,16 @@ namespace LearnedActivation.Model.Configuration;
 /// </summary>
 public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataContentHash)
 {
+    /// <summary>The source run's learned activation that the arms <c>frozen</c> and <c>finetuned</c> start from; null in every other arm.</summary>
+    public Checkpoints.SourceActivationWeights? SourceActivation { get; init; }
+
     /// <summary>SHA-256 (hex) of a canonical text form of the spec.</summary>
     public string Hash()
     {
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}");
+            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

@@ -114,7 +114,7 @@ internal static class StatisticsTables
         _ => $"{Format(m.Mean * scale, format)} [{Format(m.Low * scale, format)}, {Format(m.High * scale, format)}]",
     };
 
-    private static string Comparison(PairedComparison? c) =>
+    internal static string Comparison(PairedComparison? c) =>
         c is null ? "-" : $"{Interval(c.Difference, 100, "+0.00;-0.00;0.00")} {Equivalence.Name(c.Verdict)}";
 
     private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -57,7 +57,10 @@ public sealed class TrainingSession : IDisposable
             _warmStartFitError = ActivationWarmStart.FitToBase(_model.Activation);
         }
 
-        _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
+        ApplyTransferArm(spec, _model);
+
+        // A frozen activation network is left out of the optimiser: its weights stay bit for bit what they started as.
+        _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), spec.Train.LearningRate);
         _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
     }
 
@@ -290,6 +293,35 @@ public sealed class TrainingSession : IDisposable
         _train.Dispose();
         _validation.Dispose();
         _test.Dispose();
+    }
+
+    /// <summary>
+    /// The transfer arms (docs/transfer-results.md): <c>frozen</c> and <c>finetuned</c> start from the source run's
+    /// activation weights (drawn from-scratch weights are overwritten, so the generator has advanced exactly as in
+    /// the learned arm and the outer network starts from the same weights); <c>frozen</c> and <c>random-frozen</c>
+    /// stop gradients to the activation network.
+    /// </summary>
+    private static void ApplyTransferArm(RunSpec spec, LearnedActivationNetwork model)
+    {
+        var arm = spec.Model.Arm;
+        if (arm.NeedsSourceActivation())
+        {
+            var source = spec.SourceActivation
+                ?? throw new ArgumentException($"arm {Names.Of(arm)} starts from a source run's activation, and run {spec.Model.Name} names none (it exists in transfer sweeps: learnact transfer)", nameof(spec));
+            source.LoadInto(model.Activation);
+        }
+        else if (spec.SourceActivation is not null)
+        {
+            throw new ArgumentException($"run {spec.Model.Name} has a source activation, which only the arms frozen and finetuned use", nameof(spec));
+        }
+
+        if (arm.FreezesActivation())
+        {
+            foreach (var parameter in model.Activation.parameters())
+            {
+                parameter.requires_grad = false;
+            }
+        }
     }
 
     private static void CheckSplits(DataSplits data)

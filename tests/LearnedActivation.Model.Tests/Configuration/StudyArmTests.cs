@@ -8,8 +8,8 @@ public sealed class StudyArmTests
     [Fact]
     public void ArmsAreNamedInKebabCaseAndParsedBack()
     {
-        Assert.Equal(["learned", "warm", "fixed", "fixed-wide"], Enum.GetValues<StudyArm>().Select(Names.Of));
-        Assert.Equal("learned|warm|fixed|fixed-wide", Names.Accepted<StudyArm>());
+        Assert.Equal(["learned", "warm", "fixed", "fixed-wide", "frozen", "finetuned", "random-frozen"], Enum.GetValues<StudyArm>().Select(Names.Of));
+        Assert.Equal("learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen", Names.Accepted<StudyArm>());
         Assert.Equal(StudyArm.FixedWide, Names.ParseArm("Fixed-Wide"));
         Assert.Throws<ArgumentException>(() => Names.ParseArm("fixedwide"));
     }

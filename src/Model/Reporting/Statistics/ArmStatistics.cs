@@ -8,7 +8,7 @@ namespace LearnedActivation.Model.Reporting.Statistics;
 /// </summary>
 public sealed record ArmGroup(BaseActivation Base, SizePreset Outer, SizePreset? Activation, StudyArm Arm)
 {
-    public static bool HasActivationNetwork(StudyArm arm) => arm is StudyArm.Learned or StudyArm.Warm;
+    public static bool HasActivationNetwork(StudyArm arm) => arm.HasActivationNetwork();
 
     public static ArmGroup Of(RunSummary run)
     {

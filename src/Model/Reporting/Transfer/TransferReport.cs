@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.IO;
+using LearnedActivation.Model.Reporting.Statistics;
+
+namespace LearnedActivation.Model.Reporting.Transfer;
+
+/// <summary>
+/// A finished transfer sweep's artifacts: <c>transfer.csv</c> (one row per run), <c>transfer.md</c> (the paired
+/// differences against <c>fixed</c> per source configuration and arm, with 95 % intervals, and the runs without a
+/// result) and <c>transfer.png</c> (the same differences with their intervals, per arm).
+/// </summary>
+public static class TransferReport
+{
+    public const string CsvFileName = "transfer.csv";
+    public const string MarkdownFileName = "transfer.md";
+    public const string FigureFileName = "transfer.png";
+
+    public static readonly IReadOnlyList<string> CsvColumns =
+    [
+        "run", "source_run", "source_arm", "base", "outer", "act", "arm", "seed", "outcome",
+        "epochs", "best_epoch", "val_accuracy", "test_accuracy", "test_auc", "test_loss", "train_accuracy",
+    ];
+
+    /// <summary>Writes the three files into <paramref name="directory"/> (each atomically) and returns their paths.</summary>
+    /// <param name="directory">Output folder (created if needed).</param>
+    /// <param name="sweepId">The transfer sweep.</param>
+    /// <param name="sourceSweepId">The sweep its activations came from.</param>
+    /// <param name="target">The target data, as the report names it.</param>
+    /// <param name="runs">Every run of the sweep, completed or not.</param>
+    public static IReadOnlyList<string> Write(string directory, string sweepId, string sourceSweepId, string target, IReadOnlyList<TransferRun> runs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(runs);
+        Directory.CreateDirectory(directory);
+        var rows = TransferStatistics.Of(runs);
+        var csv = Path.GetFullPath(Path.Combine(directory, CsvFileName));
+        var figure = Path.GetFullPath(Path.Combine(directory, FigureFileName));
+        var markdown = Path.GetFullPath(Path.Combine(directory, MarkdownFileName));
+        AtomicFile.WriteAllText(csv, Csv(runs));
+        TransferFigure.Save(figure, $"{sweepId}: transfer from {sourceSweepId}, difference to fixed", rows);
+        AtomicFile.WriteAllText(markdown, Markdown(sweepId, sourceSweepId, target, runs, rows));
+        return [csv, figure, markdown];
+    }
+
+    public static string Csv(IReadOnlyList<TransferRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var csv = new StringBuilder();
+        csv.Append(string.Join(',', CsvColumns)).Append('\n');
+        foreach (var run in runs)
+        {
+            var s = run.Summary;
+            var hasRun = s.Outcome != RunOutcome.Missing;
+            string?[] cells =
+            [
+                s.RunName,
+                run.SourceRun,
+                run.SourceConfig is { } source ? Names.Of(source.Arm) : null,
+                Names.Of(s.Config.Base),
+                Names.Of(s.Config.Outer),
+                s.Config.HasActivationNetwork ? Names.Of(s.Config.Activation) : null,
+                Names.Of(s.Arm),
+                s.Seed.ToString(CultureInfo.InvariantCulture),
+                ResultsTable.OutcomeName(s.Outcome),
+                hasRun ? ResultsTable.Integer(s.EpochsCompleted) : null,
+                s.BestEpoch > 0 ? ResultsTable.Integer(s.BestEpoch) : null,
+                ResultsTable.Number(s.ValAccuracy),
+                ResultsTable.Number(s.TestAccuracy),
+                ResultsTable.Number(s.TestAuc),
+                ResultsTable.Number(s.TestLoss),
+                ResultsTable.Number(s.TrainAccuracy),
+            ];
+            csv.Append(string.Join(',', cells.Select(c => Field(c ?? string.Empty)))).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>The table of paired differences: one row per source configuration, one column per arm.</summary>
+    public static string Table(IReadOnlyList<TransferRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var md = new StringBuilder();
+        ResultsTable.AppendRow(md, ["source configuration (base / outer / act (arm))", "seeds", "fixed test acc", .. TransferStatistics.Compared.Select(a => $"{Names.Of(a)} − fixed (pp)")]);
+        ResultsTable.AppendRow(md, ["---", "---:", "---:", .. TransferStatistics.Compared.Select(_ => "---:")]);
+        foreach (var row in rows)
+        {
+            var fixedAccuracy = row.FixedAccuracy is { } f
+                ? (f.HasInterval ? string.Create(CultureInfo.InvariantCulture, $"{f.Mean:F4} [{f.Low:F4}, {f.High:F4}]") : f.Mean.ToString("F4", CultureInfo.InvariantCulture))
+                : "-";
+            ResultsTable.AppendRow(md,
+            [
+                row.Label, ResultsTable.Integer(row.Seeds), fixedAccuracy,
+                .. TransferStatistics.Compared.Select(a => StatisticsTables.Comparison(row.Comparisons.GetValueOrDefault(a))),
+            ]);
+        }
+
+        return md.ToString();
+    }
+
+    private static string Markdown(string sweepId, string sourceSweepId, string target, IReadOnlyList<TransferRun> runs, IReadOnlyList<TransferRow> rows)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"# Transfer sweep {sweepId}\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"The learned activations of sweep `{sourceSweepId}`, on `{target}`. ");
+        md.Append(CultureInfo.InvariantCulture, $"{runs.Count(r => r.Summary.Outcome == RunOutcome.Completed)} of {runs.Count} runs completed.\n\n");
+        md.Append("Arms: `fixed` the plain base; `learned` an activation network of the source's size learned from scratch on this data; ");
+        md.Append("`frozen` the source's activation, never updated; `finetuned` the source's activation trained further; ");
+        md.Append("`random-frozen` a freshly initialised activation network, never trained.\n\n");
+        md.Append(CultureInfo.InvariantCulture,
+            $"Differences of test accuracy against `fixed`, paired by seed (same split, outer initialisation and data order), in percentage points: mean over seeds with its 95 % t-interval; verdict at a ±{Equivalence.Margin * 100:0.#} pp margin (on par: the interval lies inside it; better or worse: it lies beyond zero and reaches past it; else inconclusive).\n\n");
+        md.Append(rows.Count == 0 ? "No completed source configuration.\n" : Table(rows));
+        md.Append(CultureInfo.InvariantCulture, $"\n![differences to fixed]({FigureFileName})\n\n");
+        md.Append("## Runs without a result\n\n");
+        var missing = runs.Where(r => r.Summary.Outcome != RunOutcome.Completed).ToList();
+        if (missing.Count == 0)
+        {
+            md.Append("None.\n");
+        }
+
+        foreach (var run in missing)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"- {run.Summary.RunName}: {ResultsTable.OutcomeName(run.Summary.Outcome)}{(run.Summary.Error is { Length: > 0 } e ? " (" + e.ReplaceLineEndings(" ") + ")" : string.Empty)}\n");
+        }
+
+        return md.ToString();
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}
