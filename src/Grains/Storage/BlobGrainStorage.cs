@@ -15,7 +15,7 @@ namespace LearnedActivation.Grains.Storage;
 /// check-and-rename on the file system): a writer whose ETag is no longer the stored version gets
 /// <see cref="InconsistentStateException"/>, as Orleans expects of a provider, so that two activations of
 /// one grain cannot lose an update.</item>
-/// <item>Each write first keeps the version it replaces under <see cref="StoreLayout.PreviousVersion"/>.
+/// <item>Each write, once it has succeeded, keeps the version it replaced under <see cref="StoreLayout.PreviousVersion"/>.
 /// A state that fails its checksum or cannot be read as JSON is replaced on activation by that previous
 /// version (or, when that is unreadable too, by an empty state), with a warning: a grain always activates,
 /// and its next write replaces the bad blob. Run records are each run's truth; a sweep state that starts
@@ -99,7 +99,7 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = KeyOf(stateName, grainId);
-        await KeepPreviousAsync(key, grainState.ETag);
+        var replaced = await ReplacedVersionAsync(key, grainState.ETag);
 
         // The envelope's own id makes every write's content (so the file-system store's version, a hash) new.
         var envelope = new Envelope<T>(Guid.NewGuid().ToString("N"), grainState.State!);
@@ -113,6 +113,13 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
         }
 
         grainState.RecordExists = true;
+
+        // Kept only once this write won: a stale writer (a silo cut off and woken) must change nothing, not even the
+        // copy. A crash before this line leaves an older previous version, which is still one to fall back to.
+        if (replaced is not null)
+        {
+            await store.PutAsync(StoreLayout.PreviousVersion(key), replaced);
+        }
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -140,11 +147,11 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
         new($"state '{key}' was written by someone else (stored version {stored ?? "another"}, expected {expected ?? "none"})", stored, expected);
 
     /// <summary>
-    /// Copies the version about to be replaced to its previous-version blob, when it is intact. Fails early (as the
-    /// conditional write would) when the stored version is not the expected one, so that a stale writer does not
-    /// even touch the copy.
+    /// The content of the version about to be replaced, to keep as the previous version once the write succeeds;
+    /// null when there is none worth keeping. Fails early (as the conditional write would) when the stored version
+    /// is not the expected one.
     /// </summary>
-    private async Task KeepPreviousAsync(string key, string? expected)
+    private async Task<byte[]?> ReplacedVersionAsync(string key, string? expected)
     {
         VersionedBlob? current;
         try
@@ -154,23 +161,10 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
         catch (BlobCorruptedException e)
         {
             // Nothing worth keeping; the previous version that the read fell back to stays.
-            if (!string.Equals(e.ETag, expected, StringComparison.Ordinal))
-            {
-                throw Inconsistent(key, e.ETag, expected);
-            }
-
-            return;
+            return string.Equals(e.ETag, expected, StringComparison.Ordinal) ? null : throw Inconsistent(key, e.ETag, expected);
         }
 
-        if (!string.Equals(current?.ETag, expected, StringComparison.Ordinal))
-        {
-            throw Inconsistent(key, current?.ETag, expected);
-        }
-
-        if (current is not null)
-        {
-            await store.PutAsync(StoreLayout.PreviousVersion(key), current.Content);
-        }
+        return string.Equals(current?.ETag, expected, StringComparison.Ordinal) ? current?.Content : throw Inconsistent(key, current?.ETag, expected);
     }
 
     private async Task<string?> StoredVersionAsync(string key)
