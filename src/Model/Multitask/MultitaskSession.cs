@@ -106,7 +106,9 @@ public sealed class MultitaskSession : IDisposable
     {
         while (!IsComplete)
         {
-            afterEpoch?.Invoke(RunEpoch(batchProgress, cancellationToken));
+            // Not afterEpoch?.Invoke(RunEpoch(...)): "?." would skip the epoch itself when there is no callback.
+            var metrics = RunEpoch(batchProgress, cancellationToken);
+            afterEpoch?.Invoke(metrics);
         }
 
         return Complete();
