@@ -26,7 +26,7 @@ public static class SweepSpecJson
     public const int MaxLength = 1 << 20;
 
     private static readonly string[] KnownFields =
-        ["id", "kind", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data", "kind"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
 
@@ -92,11 +92,13 @@ public static class SweepSpecJson
             throw r.Error("(root)", "must be a JSON object");
         }
 
-        r.RejectUnknown(root, KnownFields, prefix: string.Empty);
+        // Before the unknown-field check: a multitask spec's fields are not a sweep's, and "kind" says why.
         if (KindOf(root, r) != SweepKind)
         {
             throw r.Error("kind", $"a '{KindOf(root, r)}' spec is read by its own reader (MultitaskSpecJson), not as a sweep");
         }
+
+        r.RejectUnknown(root, KnownFields, prefix: string.Empty);
 
         var study = SweepSpec.Default(defaultId);
         var id = root.TryGetProperty("id", out var idElement) ? r.String(idElement, "id") : defaultId;
