@@ -8,7 +8,7 @@ namespace LearnedActivation.Client.Tests;
 
 /// <summary>
 /// End to end: <c>learnact sweep --spec</c> with a <c>"kind": "multitask"</c> spec, as a process, on the heads of four
-/// real data sets (three training tasks with different widths and targets, one holdout): it trains the joint runs,
+/// real data sets (three training tasks with different widths and targets, one holdout; evenly spaced rows): it trains the joint runs,
 /// saves each shared activation as a learned run saves its own, trains the holdout arms, writes the tables, and a
 /// second invocation trains nothing again. A task file that cannot be read is one line naming the task.
 /// </summary>
@@ -88,17 +88,21 @@ public sealed class MultitaskSpecRunsEndToEnd : IDisposable
         ["batchSize"] = 128,
     };
 
-    /// <summary>The header and the first <paramref name="rows"/> rows of a shared .csv.gz, as a plain CSV in the test's folder.</summary>
+    /// <summary>
+    /// The header and <paramref name="rows"/> evenly spaced rows of a shared .csv.gz, as a plain CSV in the test's
+    /// folder: some files are sorted by class (electricity: all DOWN, then all UP), so a plain head is not a sample.
+    /// </summary>
     private string Head(string gz, string name, int rows)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(gz), CompressionMode.Decompress));
-        var lines = new List<string>();
-        for (var i = 0; i <= rows && reader.ReadLine() is { } line; i++)
+        var all = new List<string>();
+        while (reader.ReadLine() is { } line)
         {
-            lines.Add(line);
+            all.Add(line);
         }
 
-        File.WriteAllLines(_work.File(name), lines);
+        var body = all.Count - 1;
+        File.WriteAllLines(_work.File(name), [all[0], .. Enumerable.Range(0, rows).Select(i => all[1 + (int)((long)i * body / rows)])]);
         return _work.File(name);
     }
 }
