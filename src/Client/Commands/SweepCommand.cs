@@ -21,6 +21,16 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Spec is { } specFile)
+        {
+            // A multitask spec ("kind": "multitask") is a study of another shape: its own runner.
+            var json = SweepSpecBuilder.ReadSpec(specFile);
+            if (SweepSpecJson.Kind(json, Path.GetFileName(specFile)) == MultitaskSpecJson.Kind)
+            {
+                return await MultitaskRun.ExecuteAsync(console, settings, specFile, json, cancellationToken);
+            }
+        }
+
         return await RunAsync(SweepSpecBuilder.Build(settings), settings, cancellationToken);
     }
 

@@ -73,7 +73,7 @@ internal static class SweepSpecBuilder
     /// The spec's text, read only from a regular file no larger than <see cref="SweepSpecJson.MaxLength"/> bytes
     /// (a FIFO would block, <c>/dev/zero</c> never ends).
     /// </summary>
-    private static string ReadSpec(string file)
+    internal static string ReadSpec(string file)
     {
         switch (UnixFile.KindOf(file))
         {

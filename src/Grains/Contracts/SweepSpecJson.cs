@@ -26,9 +26,50 @@ public static class SweepSpecJson
     public const int MaxLength = 1 << 20;
 
     private static readonly string[] KnownFields =
-        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data", "kind"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
+
+    /// <summary>The kind of an ordinary sweep spec (also a spec without "kind").</summary>
+    public const string SweepKind = "sweep";
+
+    /// <summary>"sweep" (the default) or "multitask": which reader a spec file needs. Throws <see cref="SweepSpecException"/> on bad JSON or an unknown kind.</summary>
+    public static string Kind(string json, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = Open(json, fileName);
+        return document.RootElement.ValueKind == JsonValueKind.Object ? KindOf(document.RootElement, new Reader(fileName)) : SweepKind;
+    }
+
+    internal static string KindOf(JsonElement root, Reader r)
+    {
+        if (!root.TryGetProperty("kind", out var kind))
+        {
+            return SweepKind;
+        }
+
+        var text = r.String(kind, "kind");
+        return text is SweepKind or MultitaskSpecJson.Kind ? text : throw r.Error("kind", $"unknown kind {Excerpt.Quote(text)} (expected {SweepKind}|{MultitaskSpecJson.Kind})");
+    }
+
+    /// <summary>Parses a spec's JSON, with the size limit and a one-line error.</summary>
+    internal static JsonDocument Open(string json, string fileName)
+    {
+        if (json.Length > MaxLength)
+        {
+            throw new SweepSpecException(string.Create(CultureInfo.InvariantCulture, $"{fileName}: larger than {MaxLength} characters, the limit for a spec"));
+        }
+
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}" : string.Empty;
+            throw new SweepSpecException($"{fileName}: not valid JSON{where}");
+        }
+    }
 
     /// <summary>Parses and validates; throws <see cref="SweepSpecException"/> with a one-line message.</summary>
     /// <param name="json">The file's text.</param>
@@ -37,22 +78,7 @@ public static class SweepSpecJson
     public static SweepSpec Parse(string json, string fileName, string defaultId = DefaultId)
     {
         ArgumentNullException.ThrowIfNull(json);
-        if (json.Length > MaxLength)
-        {
-            throw new SweepSpecException(string.Create(CultureInfo.InvariantCulture, $"{fileName}: larger than {MaxLength} characters, the limit for a spec"));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}" : string.Empty;
-            throw new SweepSpecException($"{fileName}: not valid JSON{where}");
-        }
-
+        var document = Open(json, fileName);
         using (document)
         {
             return Read(document.RootElement, new Reader(fileName), defaultId);
@@ -66,7 +92,14 @@ public static class SweepSpecJson
             throw r.Error("(root)", "must be a JSON object");
         }
 
+        // Before the unknown-field check: a multitask spec's fields are not a sweep's, and "kind" says why.
+        if (KindOf(root, r) != SweepKind)
+        {
+            throw r.Error("kind", $"a '{KindOf(root, r)}' spec is read by its own reader (MultitaskSpecJson), not as a sweep");
+        }
+
         r.RejectUnknown(root, KnownFields, prefix: string.Empty);
+
         var study = SweepSpec.Default(defaultId);
         var id = root.TryGetProperty("id", out var idElement) ? r.String(idElement, "id") : defaultId;
 
@@ -79,20 +112,7 @@ public static class SweepSpecJson
             Arms = r.List(root, "arms", study.Axes.Arms, (e, path) => r.Enum<StudyArm>(e, path, "arm")),
         };
 
-        if (root.TryGetProperty("maxEpochs", out _) && root.TryGetProperty("epochs", out _))
-        {
-            throw r.Error("epochs", "give either \"maxEpochs\" or its older name \"epochs\", not both");
-        }
-
-        var budget = new TrainingBudget(
-            r.PositiveInt(root, root.TryGetProperty("epochs", out _) ? "epochs" : "maxEpochs", study.Budget.Epochs),
-            r.PositiveInt(root, "batchSize", study.Budget.BatchSize),
-            r.PositiveDouble(root, "learningRate", study.Budget.LearningRate),
-            r.PositiveInt(root, "torchThreads", study.Budget.TorchThreads),
-            root.TryGetProperty("activationEval", out var evalElement)
-                ? r.Enum<ActivationEvaluation>(evalElement, "activationEval", "activation evaluation")
-                : study.Budget.ActivationEval,
-            r.PositiveInt(root, "patience", study.Budget.Patience));
+        var budget = ReadBudget(root, r, study.Budget);
 
         var data = study.Data;
         if (root.TryGetProperty("data", out var dataElement))
@@ -117,7 +137,29 @@ public static class SweepSpecJson
         return spec;
     }
 
-    private sealed class Reader(string fileName)
+    /// <summary>maxEpochs (or "epochs"), batchSize, learningRate, torchThreads, activationEval, patience: each optional over <paramref name="fallback"/>.</summary>
+    internal static TrainingBudget ReadBudget(JsonElement root, Reader r, TrainingBudget fallback)
+    {
+        if (root.TryGetProperty("maxEpochs", out _) && root.TryGetProperty("epochs", out _))
+        {
+            throw r.Error("epochs", "give either \"maxEpochs\" or its older name \"epochs\", not both");
+        }
+
+        var budget = new TrainingBudget(
+            r.PositiveInt(root, root.TryGetProperty("epochs", out _) ? "epochs" : "maxEpochs", fallback.Epochs),
+            r.PositiveInt(root, "batchSize", fallback.BatchSize),
+            r.PositiveDouble(root, "learningRate", fallback.LearningRate),
+            r.PositiveInt(root, "torchThreads", fallback.TorchThreads),
+            root.TryGetProperty("activationEval", out var evalElement)
+                ? r.Enum<ActivationEvaluation>(evalElement, "activationEval", "activation evaluation")
+                : fallback.ActivationEval,
+            r.PositiveInt(root, "patience", fallback.Patience));
+
+        return budget;
+    }
+
+    /// <summary>Reads fields with one-line errors naming the file and the field; shared with <see cref="MultitaskSpecJson"/>.</summary>
+    internal sealed class Reader(string fileName)
     {
         public string FileName => fileName;
 

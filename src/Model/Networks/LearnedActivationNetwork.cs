@@ -29,6 +29,10 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 
     private readonly BaseFunction _base;
 
+    // A delegate, not a module field: RegisterComponents would make the shared network this module's own, and a
+    // multitask network (Multitask.MultitaskNetwork) holds it once, beside all the outer networks that apply it.
+    private readonly Func<Tensor, Tensor>? _shared;
+
     /// <summary>The network of <paramref name="config"/>'s arm: its outer widths (fixed-wide: widened), and an activation
     /// network initialised from scratch (<see cref="ActivationInit"/>) unless the arm is a fixed one.</summary>
     public LearnedActivationNetwork(int inputWidth, ModelConfig config, Generator? generator = null, IActivationEvaluator? evaluator = null)
@@ -90,6 +94,17 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// An outer network that applies <paramref name="shared"/>, an activation network it does not own, after every
+    /// hidden layer: one of the outer networks of a multitask run. Its parameters and state dict are the outer
+    /// layers only (<see cref="HasActivationNetwork"/> is false); the owner registers and trains the shared network.
+    /// </summary>
+    public LearnedActivationNetwork(int inputWidth, IReadOnlyList<int> hidden, ActivationNetwork shared, Generator? generator = null)
+        : this(inputWidth, hidden, activationHidden: null, (shared ?? throw new ArgumentNullException(nameof(shared))).Base, generator)
+    {
+        _shared = shared.forward;
+    }
+
     public int InputWidth { get; }
 
     public IReadOnlyList<int> HiddenWidths { get; }
@@ -122,7 +137,7 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         for (var i = 0; i < _layers.Count; i++)
         {
             var pre = _layers[i].forward(hidden);
-            hidden = _activation is null ? _base.Apply(pre) : _activation.forward(pre);
+            hidden = _activation is not null ? _activation.forward(pre) : _shared is not null ? _shared(pre) : _base.Apply(pre);
             observe?.Invoke(i, pre, hidden);
         }
 

@@ -42,6 +42,9 @@ public sealed class AdamOptimizer : IDisposable
         _secondMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
     }
 
+    /// <summary>The parameters it updates, in order.</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
     /// <summary>Updates taken so far (PyTorch's per-parameter "step", the same for all parameters here).</summary>
     public long Steps => _step;
 

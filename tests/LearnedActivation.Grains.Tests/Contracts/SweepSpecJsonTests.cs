@@ -81,7 +81,7 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data, kind)")]
     [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
