@@ -377,6 +377,15 @@ internal sealed class LocalCluster : IAsyncDisposable
             Assert.True(kill.ExitCode == 0, $"kill -{signal} {_process.Id} failed");
         }
 
+        /// <summary>How many of the silo's output lines so far contain <paramref name="text"/>.</summary>
+        public int LinesWith(string text)
+        {
+            lock (_output)
+            {
+                return _output.ToString().Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+            }
+        }
+
         /// <summary>The silo's own log lines (not Orleans' stack traces), the last few thousand characters.</summary>
         public string OutputTail()
         {
