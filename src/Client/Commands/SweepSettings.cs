@@ -24,7 +24,7 @@ public sealed class SweepSettings : SweepRunSettings
 public abstract class SweepRunSettings : StoreSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("Local CSV or CSV.gz file instead of OpenML 44121.")]
+    [Description("Local CSV or CSV.gz file: for sweep, instead of OpenML 44121; for transfer, the target data set.")]
     public string? Data { get; init; }
 
     [CommandOption("--target <COLUMN>")]
@@ -32,12 +32,12 @@ public abstract class SweepRunSettings : StoreSettings
     public string? Target { get; init; }
 
     [CommandOption("--max-epochs|--epochs <N>")]
-    [Description("The most epochs a run trains (overrides the spec).")]
+    [Description("The most epochs a run trains (overrides the spec, or for transfer the source sweep's budget).")]
     [TypeConverter(typeof(EpochsOption))]
     public int? Epochs { get; init; }
 
     [CommandOption("--patience <N>")]
-    [Description("Epochs without a lower validation loss after which a run stops (overrides the spec).")]
+    [Description("Epochs without a lower validation loss after which a run stops (overrides the spec, or for transfer the source sweep's budget).")]
     [TypeConverter(typeof(PatienceOption))]
     public int? Patience { get; init; }
 
