@@ -42,6 +42,9 @@ public sealed class TransferProcessRunsToTheEnd : IDisposable
         var transfer = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "transfer", "src", "--data", "target.csv", "--target", "label", "--seeds", "2", "--max-epochs", "2", "--patience", "2", "--id", "tr");
         Assert.True(transfer.ExitCode == ExitCodes.Ok, transfer.ToString());
 
+        // Its figure beside the study's, named after the transfer: another transfer into that folder keeps this one.
+        PngFile.AssertValidAtLeast(Path.Combine(_work.Path, "nn_activation_functions", "tr_transfer.png"), 400, 300);
+
         // Per seed: fixed once per base and outer size, learned and random-frozen once per configuration, frozen and finetuned once per source run.
         var expected = SourceConfigs.SelectMany(c => new[] { $"{c}_fixed", $"{c}_small", $"{c}_small_random-frozen", $"{c}_small_frozen", $"{c}_small_finetuned" })
             .SelectMany(n => new[] { $"{n}_s0", $"{n}_s1" }).Order().ToList();

@@ -33,7 +33,8 @@ internal static class ArtifactExport
 
     /// <summary>
     /// The original study's layout: one folder with every run's <c>tab_classification_covertype_*.png</c>
-    /// (with <c>_s{seed}</c> before the extension when the sweep has several seeds) and the sweep's figures beside them.
+    /// (with <c>_s{seed}</c> before the extension when the sweep has several seeds) and the sweep's figures beside them
+    /// (a transfer sweep's named <c>{id}_transfer.png</c>).
     /// </summary>
     public static async Task<IReadOnlyList<string>> CopyStudyLayoutAsync(IBlobStore store, SweepStatus status, string destination, CancellationToken cancellationToken)
     {
@@ -52,9 +53,11 @@ internal static class ArtifactExport
             }
         }
 
+        // Transfers from one study usually share its folder: each one's figures carry its id, so a second does not overwrite the first's.
+        var prefix = spec.Transfer is null ? string.Empty : status.SweepId + "_";
         foreach (var key in status.ArtifactKeys.Where(k => k.EndsWith(".png", StringComparison.Ordinal)))
         {
-            var path = Path.Combine(destination, StoreLayout.ArtifactName(key));
+            var path = Path.Combine(destination, prefix + StoreLayout.ArtifactName(key));
             if (await CopyAsync(store, key, path, cancellationToken))
             {
                 written.Add(path);
