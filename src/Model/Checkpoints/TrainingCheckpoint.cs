@@ -57,34 +57,7 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
         ArgumentNullException.ThrowIfNull(source);
         var snapshot = TrainingSnapshot.FromBytes(CheckpointEnvelope.Read(source, spec.Hash(), RunName));
         Check(snapshot);
-        try
-        {
-            using (var state = tensor(snapshot.GeneratorState))
-            {
-                generator.set_state(state);
-            }
-
-            ModuleState.Load(model, snapshot.ModelState);
-            using var reader = new BinaryReader(new MemoryStream(snapshot.OptimizerState, writable: false));
-            optimizer.Load(reader);
-        }
-        catch (Exception e) when (e is not CheckpointException)
-        {
-            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} holds tensors that do not fit the network: {e.Message}", e);
-        }
-
-        var restored = new TrainingState
-        {
-            CompletedEpochs = snapshot.CompletedEpochs,
-            StepInEpoch = snapshot.StepInEpoch,
-            EpochLossSum = snapshot.EpochLossSum,
-            EpochElapsed = snapshot.EpochElapsed,
-            BestEpoch = snapshot.BestEpoch,
-            BestValLoss = snapshot.BestValLoss,
-            BestValAccuracy = snapshot.BestValAccuracy,
-            BestModelState = snapshot.BestModelState,
-        };
-        restored.History.AddRange(snapshot.History);
+        var restored = snapshot.RestoreInto(generator, model, optimizer, RunName);
         if (restored.EpochsSinceBest > spec.Train.Patience)
         {
             // A run stops the epoch its patience runs out; a checkpoint further on was not written by this spec.

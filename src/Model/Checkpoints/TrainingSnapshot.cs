@@ -1,4 +1,6 @@
 using LearnedActivation.Model.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Checkpoints;
 
@@ -155,5 +157,46 @@ internal sealed class TrainingSnapshot
         }
 
         return reader.ReadBytes(length);
+    }
+
+    /// <summary>
+    /// Loads the snapshot's generator, weights and optimizer moments into the given objects and returns the training
+    /// state it was taken in: the one restore every checkpoint format shares (single-task and multitask runs).
+    /// </summary>
+    /// <exception cref="CheckpointException">The tensors do not fit the network or optimizer.</exception>
+    public TrainingState RestoreInto(Generator generator, nn.Module model, AdamOptimizer optimizer, string runName)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        try
+        {
+            using (var state = tensor(GeneratorState))
+            {
+                generator.set_state(state);
+            }
+
+            ModuleState.Load(model, ModelState);
+            using var reader = new BinaryReader(new MemoryStream(OptimizerState, writable: false));
+            optimizer.Load(reader);
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {runName} holds tensors that do not fit the network: {e.Message}", e);
+        }
+
+        var restored = new TrainingState
+        {
+            CompletedEpochs = CompletedEpochs,
+            StepInEpoch = StepInEpoch,
+            EpochLossSum = EpochLossSum,
+            EpochElapsed = EpochElapsed,
+            BestEpoch = BestEpoch,
+            BestValLoss = BestValLoss,
+            BestValAccuracy = BestValAccuracy,
+            BestModelState = BestModelState,
+        };
+        restored.History.AddRange(History);
+        return restored;
     }
 }

@@ -65,34 +65,7 @@ internal sealed class MultitaskCheckpoint(MultitaskRunSpec spec, string dataFing
             throw new CheckpointException(CheckpointFailure.UnknownFormat, $"checkpoint of {spec.Name} was made by a build that schedules batches differently; it cannot be resumed exactly");
         }
 
-        try
-        {
-            using (var state = tensor(snapshot.GeneratorState))
-            {
-                generator.set_state(state);
-            }
-
-            ModuleState.Load(model, snapshot.ModelState);
-            using var reader = new BinaryReader(new MemoryStream(snapshot.OptimizerState, writable: false));
-            optimizer.Load(reader);
-        }
-        catch (Exception e) when (e is not CheckpointException)
-        {
-            throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {spec.Name} holds tensors that do not fit the network: {e.Message}", e);
-        }
-
-        var restored = new TrainingState
-        {
-            CompletedEpochs = snapshot.CompletedEpochs,
-            StepInEpoch = snapshot.StepInEpoch,
-            EpochLossSum = snapshot.EpochLossSum,
-            EpochElapsed = snapshot.EpochElapsed,
-            BestEpoch = snapshot.BestEpoch,
-            BestValLoss = snapshot.BestValLoss,
-            BestValAccuracy = snapshot.BestValAccuracy,
-            BestModelState = snapshot.BestModelState,
-        };
-        restored.History.AddRange(snapshot.History);
+        var restored = snapshot.RestoreInto(generator, model, optimizer, spec.Name);
         return restored;
     }
 

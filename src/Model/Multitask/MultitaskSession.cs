@@ -159,13 +159,7 @@ public sealed class MultitaskSession : IDisposable
 
             LastValidation = validation;
             var metrics = new EpochMetrics(epoch, _state.EpochLossSum / steps, meanLoss, validation.Average(v => v.Accuracy), validation.Average(v => v.Auc), _state.EpochElapsed + clock.Elapsed);
-            if (meanLoss < _state.BestValLoss)
-            {
-                _state.BestValLoss = meanLoss;
-                _state.BestValAccuracy = metrics.ValAccuracy;
-                _state.BestEpoch = epoch;
-                _state.BestModelState = ModuleState.Save(_model);
-            }
+            _state.KeepIfBest(epoch, meanLoss, metrics.ValAccuracy, _model);
 
             _state.EndEpoch(metrics);
             return metrics;

@@ -192,13 +192,7 @@ public sealed class TrainingSession : IDisposable
             }
 
             var metrics = new EpochMetrics(epoch, _state.EpochLossSum / _train.Rows, validation.Loss, validation.Accuracy, validation.Auc, _state.EpochElapsed + clock.Elapsed);
-            if (validation.Loss < _state.BestValLoss)
-            {
-                _state.BestValLoss = validation.Loss;
-                _state.BestValAccuracy = validation.Accuracy;
-                _state.BestEpoch = epoch;
-                _state.BestModelState = ModuleState.Save(_model);
-            }
+            _state.KeepIfBest(epoch, validation.Loss, validation.Accuracy, _model);
 
             _state.EndEpoch(metrics);
             return metrics;

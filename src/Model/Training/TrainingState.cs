@@ -43,6 +43,18 @@ internal sealed class TrainingState
     public bool StoppedEarly(Configuration.TrainConfig train) =>
         BestEpoch > 0 && EpochsSinceBest >= train.Patience && CompletedEpochs < train.Epochs;
 
+    /// <summary>Keeps <paramref name="model"/>'s weights as the best so far when <paramref name="valLoss"/> is the lowest validation loss yet.</summary>
+    public void KeepIfBest(int epoch, double valLoss, double valAccuracy, TorchSharp.torch.nn.Module model)
+    {
+        if (valLoss < BestValLoss)
+        {
+            BestValLoss = valLoss;
+            BestValAccuracy = valAccuracy;
+            BestEpoch = epoch;
+            BestModelState = Checkpoints.ModuleState.Save(model);
+        }
+    }
+
     /// <summary>Closes the unfinished epoch: the next one starts from zero.</summary>
     public void EndEpoch(EpochMetrics metrics)
     {
