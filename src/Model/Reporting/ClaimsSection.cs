@@ -2,6 +2,7 @@ using System.Text;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting.Claims;
 using LearnedActivation.Model.Reporting.Statistics;
+using LearnedActivation.Model.Reporting.Transfer;
 
 namespace LearnedActivation.Model.Reporting;
 
@@ -10,9 +11,9 @@ internal static class ClaimsSection
 {
     public const string Heading = "## The original study's claims, checked";
 
-    public static string Build(SweepRuns runs)
+    public static string Build(SweepRuns runs, IReadOnlyList<StudyTransfer> transfers)
     {
-        var claims = StudyClaims.Check(runs, ArmStatistics.Of(runs.Rows));
+        var claims = StudyClaims.Check(runs, ArmStatistics.Of(runs.Rows), transfers);
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
         md.Append("Each claim of the original write-up, turned into a measure over every run and seed of this sweep. Shapes are measured in the ");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Reporting.Transfer;
 
 namespace LearnedActivation.Model.Reporting;
 
@@ -9,7 +10,9 @@ internal static class ReportMarkdown
 {
     public const string FileName = "report.md";
 
-    public static string Build(string sweepId, SweepRuns runs)
+    public const string TransfersHeading = "## Transfer to other data sets";
+
+    public static string Build(string sweepId, SweepRuns runs, IReadOnlyList<StudyTransfer> transfers)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Learned activation functions: sweep {sweepId}\n\n");
@@ -48,8 +51,33 @@ internal static class ReportMarkdown
             Image(md, "clustered matrix of distances between learned functions", SweepFigures.DistanceMatrixFileName);
         }
 
-        md.Append(ClaimsSection.Build(runs)).Append('\n');
+        md.Append(Transfers(transfers)).Append('\n');
+        md.Append(ClaimsSection.Build(runs, transfers)).Append('\n');
         md.Append("## Missing runs\n\n").Append(ResultsTable.MissingRuns(runs));
+        return md.ToString();
+    }
+
+    /// <summary>The transfer sweeps whose source is this study (<c>learnact transfer</c>), finished or not, each with its table once it has one.</summary>
+    private static string Transfers(IReadOnlyList<StudyTransfer> transfers)
+    {
+        var md = new StringBuilder(TransfersHeading).Append("\n\n");
+        if (transfers.Count == 0)
+        {
+            md.Append("No transfer sweep takes its activations from this study yet (`learnact transfer` does); claim (h) below waits for one.\n");
+            return md.ToString();
+        }
+
+        md.Append("The transfer sweeps that train this study's learned activations on other data (fixed, learned, frozen, finetuned and random-frozen arms; ");
+        md.Append("docs/transfer-results.md). Each finished one's table of paired differences against `fixed` is copied beside this report; ");
+        md.Append("claim (h) below is judged from them. This list was last refreshed when a transfer sweep finished.\n\n");
+        ResultsTable.AppendRow(md, ["transfer sweep", "target data", "status", "runs completed", "table"]);
+        ResultsTable.AppendRow(md, ["---", "---", "---", "---:", "---"]);
+        foreach (var t in transfers)
+        {
+            var table = t.MarkdownFile is { } file ? $"[{file}]({file})" : $"when it finishes: `learnact results {t.SweepId}`";
+            ResultsTable.AppendRow(md, [t.SweepId, t.Target, t.Status, string.Create(CultureInfo.InvariantCulture, $"{t.CompletedRuns} of {t.TotalRuns}"), table]);
+        }
+
         return md.ToString();
     }
 

@@ -1,6 +1,7 @@
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.IO;
 using LearnedActivation.Model.Plots;
+using LearnedActivation.Model.Reporting.Transfer;
 
 namespace LearnedActivation.Model.Reporting;
 
@@ -34,13 +35,17 @@ public static class SweepReport
     /// <param name="runs">What is known of the runs: at most one per configuration and seed, each of an expected configuration.</param>
     /// <param name="expectedSeeds">The sweep's seeds; by default the seeds that <paramref name="runs"/> report (seed 0 when there are none).
     /// Pass them when some seed may have no run at all, so that its rows appear as missing.</param>
+    /// <param name="transfers">The transfer sweeps whose source is this sweep, listed in the report and judged in claim (h).
+    /// A finished one's <see cref="StudyTransfer.MarkdownFile"/> (and its figure) must already lie in <paramref name="directory"/>:
+    /// the report links them by name and report.html inlines them.</param>
     /// <exception cref="ArgumentException">No expected configuration, a run of an unexpected configuration or seed, or two runs of the same configuration and seed.</exception>
     public static SweepReportResult Write(
         string directory,
         string sweepId,
         IReadOnlyList<ModelConfig> expectedConfigs,
         IReadOnlyList<RunSummary> runs,
-        IReadOnlyList<long>? expectedSeeds = null)
+        IReadOnlyList<long>? expectedSeeds = null,
+        IReadOnlyList<StudyTransfer>? transfers = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(sweepId);
@@ -71,7 +76,7 @@ public static class SweepReport
 
         AtomicFile.WriteAllText(PathOf(ResultsTable.CsvFileName), ResultsTable.Csv(sweep));
         AtomicFile.WriteAllText(PathOf(ResultsTable.MarkdownFileName), ResultsTable.Markdown(sweepId, sweep));
-        var markdown = ReportMarkdown.Build(sweepId, sweep);
+        var markdown = ReportMarkdown.Build(sweepId, sweep, transfers ?? []);
         AtomicFile.WriteAllText(PathOf(ReportHtml.FileName), ReportHtml.Build(markdown, directory, sweep));
         AtomicFile.WriteAllText(PathOf(ReportMarkdown.FileName), markdown);
 

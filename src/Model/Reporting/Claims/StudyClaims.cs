@@ -2,6 +2,7 @@ using System.Globalization;
 using LearnedActivation.Model.Analysis;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting.Statistics;
+using LearnedActivation.Model.Reporting.Transfer;
 
 namespace LearnedActivation.Model.Reporting.Claims;
 
@@ -32,13 +33,16 @@ internal static class StudyClaims
 
     private static readonly string[] GeluFamily = ["gelu", "silu", "mish"];
 
-    public static IReadOnlyList<Claim> Check(SweepRuns runs, IReadOnlyList<GroupStatistics> statistics)
+    /// <param name="runs">The study's runs.</param>
+    /// <param name="statistics">Their per-configuration statistics.</param>
+    /// <param name="transfers">The study's transfer sweeps, for claim (h) (<see cref="TransferClaim"/>); none: not tested.</param>
+    public static IReadOnlyList<Claim> Check(SweepRuns runs, IReadOnlyList<GroupStatistics> statistics, IReadOnlyList<StudyTransfer>? transfers = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(statistics);
         var analysed = runs.Rows.Where(r => r.Outcome == RunOutcome.Completed && ArmGroup.HasActivationNetwork(r.Arm) && r.Analysis is not null).ToList();
         return [Consistency(runs.Shapes), SmallOuterOverfits(analysed), EdgesShowTheBase(runs.Shapes), ExtremumNearZero(analysed),
-            SteeperOnOneSide(analysed), FlatOnOneSide(analysed), OnPar(statistics), Transfer()];
+            SteeperOnOneSide(analysed), FlatOnOneSide(analysed), OnPar(statistics), TransferClaim.Check(transfers ?? [])];
     }
 
     private static Claim Consistency(SweepShapes shapes)
@@ -210,10 +214,6 @@ internal static class StudyClaims
         });
         return new Claim("g", statement, Claim.Combine(subTests), text, []);
     }
-
-    private static Claim Transfer() =>
-        new("h", "learned functions did not transfer to another task", ClaimVerdict.NotTested,
-            "This sweep trains on one data set only; a transfer experiment is needed.", []);
 
     private static Claim ShareClaim(string letter, string statement, Share share, double threshold, string measure, IEnumerable<string> figures)
     {

@@ -83,8 +83,8 @@ public static class TransferReport
     {
         ArgumentNullException.ThrowIfNull(rows);
         var md = new StringBuilder();
-        ResultsTable.AppendRow(md, ["source configuration (base / outer / act (arm))", "seeds", "fixed test acc", .. TransferStatistics.Compared.Select(a => $"{Names.Of(a)} − fixed (pp)")]);
-        ResultsTable.AppendRow(md, ["---", "---:", "---:", .. TransferStatistics.Compared.Select(_ => "---:")]);
+        ResultsTable.AppendRow(md, ["source configuration (base / outer / act (arm))", "seeds", "fixed test acc", .. TransferStatistics.Compared.Select(a => $"{Names.Of(a)} − fixed (pp)"), "frozen − random-frozen (pp)"]);
+        ResultsTable.AppendRow(md, ["---", "---:", "---:", .. TransferStatistics.Compared.Select(_ => "---:"), "---:"]);
         foreach (var row in rows)
         {
             var fixedAccuracy = row.FixedAccuracy is { } f
@@ -94,6 +94,7 @@ public static class TransferReport
             [
                 row.Label, ResultsTable.Integer(row.Seeds), fixedAccuracy,
                 .. TransferStatistics.Compared.Select(a => StatisticsTables.Comparison(row.Comparisons.GetValueOrDefault(a))),
+                StatisticsTables.Comparison(row.FrozenVsRandom),
             ]);
         }
 
@@ -110,7 +111,7 @@ public static class TransferReport
         md.Append("`frozen` the source's activation, never updated; `finetuned` the source's activation trained further; ");
         md.Append("`random-frozen` a freshly initialised activation network, never trained.\n\n");
         md.Append(CultureInfo.InvariantCulture,
-            $"Differences of test accuracy against `fixed`, paired by seed (same split, outer initialisation and data order), in percentage points: mean over seeds with its 95 % t-interval; verdict at a ±{Equivalence.Margin * 100:0.#} pp margin (on par: the interval lies inside it; better or worse: it lies beyond zero and reaches past it; else inconclusive).\n\n");
+            $"Differences of test accuracy against `fixed`, paired by seed (same split, outer initialisation and data order), in percentage points: mean over seeds with its 95 % t-interval; verdict at a ±{Equivalence.Margin * 100:0.#} pp margin (on par: the interval lies inside it; better or worse: it lies beyond zero and reaches past it; else inconclusive). The last column is the control, `frozen` − `random-frozen` paired by seed: above zero, the learned shape carries something a random curve of the same size does not.\n\n");
         md.Append(rows.Count == 0 ? "No completed source configuration.\n" : Table(rows));
         md.Append(CultureInfo.InvariantCulture, $"\n![differences to fixed]({FigureFileName})\n\n");
         md.Append("## Runs without a result\n\n");

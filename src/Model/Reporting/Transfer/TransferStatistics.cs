@@ -10,6 +10,12 @@ namespace LearnedActivation.Model.Reporting.Transfer;
 /// <param name="Comparisons">Per arm that has a pair, the paired difference of test accuracy against <c>fixed</c>.</param>
 public sealed record TransferRow(ModelConfig Source, int Seeds, MeanInterval? FixedAccuracy, IReadOnlyDictionary<StudyArm, PairedComparison> Comparisons)
 {
+    /// <summary>
+    /// The control: <c>frozen</c> − <c>random-frozen</c>, paired by seed (null without a pair). Above zero, the learned
+    /// shape carries something a fixed random curve of the same size does not.
+    /// </summary>
+    public PairedComparison? FrozenVsRandom { get; init; }
+
     /// <summary>"tanh / small / medium (learned)".</summary>
     public string Label => $"{Names.Of(Source.Base)} / {Names.Of(Source.Outer)} / {Names.Of(Source.Activation)} ({Names.Of(Source.Arm)})";
 }
@@ -43,20 +49,30 @@ public static class TransferStatistics
             var comparisons = new Dictionary<StudyArm, PairedComparison>();
             foreach (var arm in Compared)
             {
-                var members = runs.Where(r => r.Arm == arm && r.TestAccuracy is not null && BelongsTo(r, source)).ToList();
-                var differences = seeds
-                    .Select(seed => (Seed: seed, Accuracies: members.Where(r => r.Seed == seed).Select(r => r.TestAccuracy!.Value).ToList()))
-                    .Where(s => s.Accuracies.Count > 0)
-                    .Select(s => s.Accuracies.Average() - fixedAccuracy[(source.Base, source.Outer, s.Seed)]);
-                if (MeanInterval.Of(differences) is { } difference)
+                var accuracy = SeedMeans(runs, arm, source);
+                if (Paired(seeds.Where(accuracy.ContainsKey).Select(seed => accuracy[seed] - fixedAccuracy[(source.Base, source.Outer, seed)]), StudyArm.Fixed) is { } comparison)
                 {
-                    comparisons[arm] = new PairedComparison(StudyArm.Fixed, difference, Equivalence.Judge(difference));
+                    comparisons[arm] = comparison;
                 }
             }
 
-            return new TransferRow(source, seeds.Count, MeanInterval.Of(seeds.Select(s => fixedAccuracy[(source.Base, source.Outer, s)])), comparisons);
+            var frozen = SeedMeans(runs, StudyArm.Frozen, source);
+            var random = SeedMeans(runs, StudyArm.RandomFrozen, source);
+            return new TransferRow(source, seeds.Count, MeanInterval.Of(seeds.Select(s => fixedAccuracy[(source.Base, source.Outer, s)])), comparisons)
+            {
+                FrozenVsRandom = Paired(frozen.Keys.Order().Where(random.ContainsKey).Select(seed => frozen[seed] - random[seed]), StudyArm.RandomFrozen),
+            };
         })];
     }
+
+    /// <summary>Per seed, the mean test accuracy of the completed runs of <paramref name="arm"/> that belong to <paramref name="source"/>.</summary>
+    private static Dictionary<long, double> SeedMeans(IReadOnlyList<TransferRun> runs, StudyArm arm, ModelConfig source) =>
+        runs.Where(r => r.Arm == arm && r.TestAccuracy is not null && BelongsTo(r, source))
+            .GroupBy(r => r.Seed)
+            .ToDictionary(g => g.Key, g => g.Average(r => r.TestAccuracy!.Value));
+
+    private static PairedComparison? Paired(IEnumerable<double> differences, StudyArm against) =>
+        MeanInterval.Of(differences) is { } difference ? new PairedComparison(against, difference, Equivalence.Judge(difference)) : null;
 
     private static bool BelongsTo(TransferRun run, ModelConfig source) =>
         run.SourceConfig is { } from
