@@ -13,6 +13,7 @@ namespace LearnedActivation.Grains.Storage;
 /// {sweep}/runs/{config}/executions/{execution}/{name}     an execution's artifacts, staged until its record promotes them
 /// {sweep}/runs/{config}/artifacts/{name}                 the run's final artifacts (weights, PNG, metrics)
 /// {sweep}/artifacts/{name}                               the sweep's assembled artifacts (grids, tables)
+/// {sweep}/transfers/{transfer}                           a transfer sweep that takes this sweep's activations (written when it starts)
 /// </code>
 /// Fencing: an execution writes only under keys of its own execution id; the run's record (whose writes are
 /// conditional) decides which of them count: it names the checkpoint a new execution resumes from, and it
@@ -118,6 +119,11 @@ public static class StoreLayout
     public static string RunArtifactPrefix(RunKey run) => $"{RunPrefix(run)}artifacts/";
 
     public static string RunArtifact(RunKey run, string name) => BlobKey.Validate($"{RunArtifactPrefix(run)}{name}");
+
+    /// <summary>Where the transfer sweeps of <paramref name="sourceSweepId"/> are listed, one empty-ish blob each: its report finds them there without listing the whole store.</summary>
+    public static string TransferLinkPrefix(string sourceSweepId) => $"{sourceSweepId}/transfers/";
+
+    public static string TransferLink(string sourceSweepId, string transferSweepId) => BlobKey.Validate($"{TransferLinkPrefix(sourceSweepId)}{transferSweepId}");
 
     public static string SweepArtifactPrefix(string sweepId) => $"{sweepId}/artifacts/";
 

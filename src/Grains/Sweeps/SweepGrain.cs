@@ -75,6 +75,13 @@ public sealed partial class SweepGrain(
             throw new ArgumentException(refusal, nameof(spec));
         }
 
+        if (spec.Transfer is { } transfer)
+        {
+            // Listed with its source before it trains, so that the source's report can name it while it runs; written on every
+            // start (idempotent), so a start that failed after this write, or a link lost, is made good by the next one.
+            await store.PutAsync(StoreLayout.TransferLink(transfer.SourceSweepId, Id), System.Text.Encoding.UTF8.GetBytes(Id));
+        }
+
         var now = time.GetUtcNow();
         var plan = S.PlanStart(spec, _watch.IsAlive);
         if (plan.Finished)

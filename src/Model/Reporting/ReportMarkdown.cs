@@ -69,7 +69,7 @@ internal static class ReportMarkdown
 
         md.Append("The transfer sweeps that train this study's learned activations on other data (fixed, learned, frozen, finetuned and random-frozen arms; ");
         md.Append("docs/transfer-results.md). Each finished one's table of paired differences against `fixed` is copied beside this report; ");
-        md.Append("claim (h) below is judged from them. This list was last refreshed when a transfer sweep finished.\n\n");
+        md.Append("claim (h) below is judged from the finished ones. The list is rebuilt when this study finishes and whenever one of its transfer sweeps finishes: a status is the one it had then.\n\n");
         ResultsTable.AppendRow(md, ["transfer sweep", "target data", "status", "runs completed", "table"]);
         ResultsTable.AppendRow(md, ["---", "---", "---", "---:", "---"]);
         foreach (var t in transfers)

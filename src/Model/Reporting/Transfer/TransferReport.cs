@@ -66,16 +66,62 @@ public static class TransferReport
                 ResultsTable.OutcomeName(s.Outcome),
                 hasRun ? ResultsTable.Integer(s.EpochsCompleted) : null,
                 s.BestEpoch > 0 ? ResultsTable.Integer(s.BestEpoch) : null,
-                ResultsTable.Number(s.ValAccuracy),
-                ResultsTable.Number(s.TestAccuracy),
-                ResultsTable.Number(s.TestAuc),
-                ResultsTable.Number(s.TestLoss),
-                ResultsTable.Number(s.TrainAccuracy),
+                Metric(s.ValAccuracy),
+                Metric(s.TestAccuracy),
+                Metric(s.TestAuc),
+                Metric(s.TestLoss),
+                Metric(s.TrainAccuracy),
             ];
             csv.Append(string.Join(',', cells.Select(c => Field(c ?? string.Empty)))).Append('\n');
         }
 
         return csv.ToString();
+    }
+
+    /// <summary>
+    /// The runs back from <see cref="Csv"/>, as far as the statistics need them (name, configuration, source, seed,
+    /// outcome and metrics): what the report of the source study reads to judge claim (h) without every run's summary.
+    /// </summary>
+    /// <exception cref="FormatException">Not a transfer.csv.</exception>
+    public static IReadOnlyList<TransferRun> ReadCsv(string csv)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || !lines[0].TrimEnd('\r').Split(',').SequenceEqual(CsvColumns))
+        {
+            throw new FormatException("not a transfer.csv: its header differs");
+        }
+
+        var column = CsvColumns.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return [.. lines.Skip(1).Select(line =>
+        {
+            // Only run names may need quotes, and learnact's never do (they are storage-key names).
+            var cells = line.TrimEnd('\r').Split(',');
+            if (cells.Length != CsvColumns.Count)
+            {
+                throw new FormatException($"transfer.csv row '{line}' has {cells.Length} cells, not {CsvColumns.Count}");
+            }
+
+            string Cell(string name) => cells[column[name]];
+            double? Value(string name) => Cell(name).Length == 0 ? null : double.Parse(Cell(name), NumberStyles.Float, CultureInfo.InvariantCulture);
+            var baseActivation = Names.ParseBase(Cell("base"));
+            var outer = Names.ParseSize(Cell("outer"));
+            var arm = Names.ParseArm(Cell("arm"));
+            // An arm without an activation network leaves "act" empty; its configuration ignores the size.
+            var config = new ModelConfig(baseActivation, outer, Cell("act").Length == 0 ? default : Names.ParseSize(Cell("act")), arm);
+            var summary = RunSummary.Missing(config, long.Parse(Cell("seed"), CultureInfo.InvariantCulture), Cell("run")) with
+            {
+                Outcome = Enum.GetValues<RunOutcome>().First(o => ResultsTable.OutcomeName(o) == Cell("outcome")),
+                ValAccuracy = Value("val_accuracy"),
+                TestAccuracy = Value("test_accuracy"),
+                TestAuc = Value("test_auc"),
+                TestLoss = Value("test_loss"),
+                TrainAccuracy = Value("train_accuracy"),
+            };
+            var sourceRun = Cell("source_run");
+            var source = sourceRun.Length == 0 ? null : config with { Arm = Names.ParseArm(Cell("source_arm")) };
+            return new TransferRun(summary, sourceRun.Length == 0 ? null : sourceRun, source);
+        })];
     }
 
     /// <summary>The table of paired differences: one row per source configuration, one column per arm.</summary>
@@ -128,6 +174,9 @@ public static class TransferReport
 
         return md.ToString();
     }
+
+    /// <summary>Six decimals: a test accuracy is a count over at most 50,000 rows, so pairs computed from the file match the table's.</summary>
+    private static string? Metric(double? value) => value?.ToString("F6", CultureInfo.InvariantCulture);
 
     private static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

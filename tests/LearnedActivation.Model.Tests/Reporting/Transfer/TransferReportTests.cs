@@ -67,7 +67,7 @@ public sealed class TransferReportTests
         Assert.Equal(Runs.Length + 1, lines.Length);
 
         var fixedRow = header.Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
-        Assert.Equal(("tanh_small_fixed_s0", "", "", "fixed", "0.8000", "0.8500"), (fixedRow["run"], fixedRow["source_run"], fixedRow["act"], fixedRow["arm"], fixedRow["test_accuracy"], fixedRow["test_auc"]));
+        Assert.Equal(("tanh_small_fixed_s0", "", "", "fixed", "0.800000", "0.850000"), (fixedRow["run"], fixedRow["source_run"], fixedRow["act"], fixedRow["arm"], fixedRow["test_accuracy"], fixedRow["test_auc"]));
         var frozenRow = header.Zip(lines[4].Split(',')).ToDictionary(p => p.First, p => p.Second);
         Assert.Equal(("tanh_small_medium_s0_frozen_s0", "tanh_small_medium_s0", "learned", "medium", "frozen", "0"), (frozenRow["run"], frozenRow["source_run"], frozenRow["source_arm"], frozenRow["act"], frozenRow["arm"], frozenRow["seed"]));
     }
