@@ -9,7 +9,7 @@ namespace LearnedActivation.Client.Tests;
 /// <summary>
 /// End to end (issue 15): a tiny study sweep, then <c>learnact transfer</c> of its learned activations to another
 /// data set (string labels, another number of columns), <c>status</c> and <c>results</c> on the transfer sweep,
-/// and the one-line errors of a bad target and a source that does not exist.
+/// the study's report listing the transfer and judging claim (h) from it, and the one-line errors of a bad target and a source that does not exist.
 /// </summary>
 [Collection(SweepProcessGroup.Name)]
 public sealed class TransferProcessRunsToTheEnd : IDisposable
@@ -66,6 +66,19 @@ public sealed class TransferProcessRunsToTheEnd : IDisposable
         var table = File.ReadAllText(Path.Combine(exported, "transfer.md"));
         Assert.Contains("tanh / small / small (learned)", table, StringComparison.Ordinal);
         Assert.Contains("frozen − fixed (pp)", table, StringComparison.Ordinal);
+
+        // The study's report, rebuilt when the transfer finished, lists it with its table (copied beside it) and judges claim (h) from it.
+        var study = _work.File("study-exported");
+        var studyResults = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "results", "src", "--out", study);
+        Assert.True(studyResults.ExitCode == ExitCodes.Ok, studyResults.ToString());
+        var report = File.ReadAllText(Path.Combine(study, "report.md"));
+        Assert.Contains("| tr | target.csv [label] | finished | 20 of 20 | [tr_transfer.md](tr_transfer.md) |", report, StringComparison.Ordinal);
+        Assert.Equal(table.Replace("](transfer.png)", "](tr_transfer.png)", StringComparison.Ordinal), File.ReadAllText(Path.Combine(study, "tr_transfer.md")));
+        PngFile.AssertValidAtLeast(Path.Combine(study, "tr_transfer.png"), 400, 300);
+        var claim = report.Split('\n').Single(l => l.StartsWith("| (h)", StringComparison.Ordinal));
+        Assert.DoesNotContain("**not tested**", claim, StringComparison.Ordinal);
+        Assert.Contains("2 source configuration × target cells from 1 finished transfer sweep(s): `tr` (target.csv [label])", claim, StringComparison.Ordinal);
+        Assert.Contains("download=\"tr_transfer.md\"", File.ReadAllText(Path.Combine(study, "report.html")), StringComparison.Ordinal);
 
         // Frozen: the activation a frozen run saves is, byte for byte, the one its source saved; finetuned moved on.
         var store = new SweepStore(_work.File("runs"), "src");
