@@ -110,7 +110,7 @@ public sealed class TransferProcessRunsToTheEnd : IDisposable
     }
 
     /// <summary>Five numeric columns and a label of two strings, "yes" when a non-linear rule of the first three holds.</summary>
-    private static void WriteTarget(string path, int rows)
+    internal static void WriteTarget(string path, int rows)
     {
         var random = new Random(5);
         var csv = new StringBuilder("a,b,c,d,e,label\n");
