@@ -42,7 +42,17 @@ public sealed class ResumeCommand(IAnsiConsole console) : AsyncCommand<ResumeSet
     /// </summary>
     private static async Task<string> CommandHereAsync(ResumeSettings settings, CancellationToken cancellationToken)
     {
-        var stored = await SweepStoreView.ReadStatusAsync(settings.OpenStore("reading the store"), settings.Sweep, DateTimeOffset.UtcNow, cancellationToken);
+        SweepStatus? stored;
+        try
+        {
+            stored = await SweepStoreView.ReadStatusAsync(settings.OpenStore("reading the store"), settings.Sweep, DateTimeOffset.UtcNow, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // Only a hint: a store that cannot be read here gets the general one.
+            stored = null;
+        }
+
         if (stored?.Spec is { Transfer: { } transfer, Data.File: { } file } spec)
         {
             return string.Create(CultureInfo.InvariantCulture,
