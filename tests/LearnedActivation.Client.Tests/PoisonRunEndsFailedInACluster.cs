@@ -52,6 +52,9 @@ public sealed class PoisonRunEndsFailedInACluster(ThreeSiloCluster fixture) : IC
             }
 
             Assert.True(
+                killed.Count < MaxAttempts,
+                $"execution {run.Attempts} of the poison run is training after {MaxAttempts} were lost\n{LocalCluster.Describe(seen)}");
+            Assert.True(
                 run.Attempts == killed.Count + 1,
                 $"attempt {run.Attempts} of the poison run is training, but only {killed.Count} executions were killed\n{LocalCluster.Describe(seen)}");
             var host = Cluster.Silos.Single(s => s.Hosts(run));
