@@ -72,9 +72,10 @@ public sealed class PoisonRunEndsFailedInACluster(ThreeSiloCluster fixture) : IC
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $":{lastSilo.SiloPort} was lost after epoch "), failed.Error, StringComparison.Ordinal);
         Assert.True(failed.Epoch >= lastRun.Epoch, $"the poison run went back from epoch {lastRun.Epoch} to {failed.Epoch}");
 
-        // The other sweep's runs went on: each completed, on its first execution.
+        // The other sweep's runs went on and completed. (Not necessarily on their first execution: on a loaded
+        // machine, one whose record lived on a killed silo may hear nothing back for a lease and be run again.)
         var completed = await Cluster.WaitForAsync(others.Id, s => s.Phase is SweepPhase.Finished, "the other sweep to finish", Timeout);
-        Assert.True(completed.Runs.All(r => r.Phase == RunPhase.Completed && r.Attempts == 1), LocalCluster.Describe(completed));
+        Assert.True(completed.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(completed) + "\n" + Cluster.SiloOutputs());
         Assert.Equal(others.ConfigNames.Count, completed.Runs.Count);
 
         // Every silo is up and in the cluster: the killed ones restarted, the others never went down.

@@ -237,7 +237,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     public static string Describe(SweepStatus status) =>
-        $"{status.Phase}: " + string.Join(", ", status.Runs.Select(r => $"{r.ConfigName} {r.Phase} {r.Epoch}/{r.TotalEpochs} on {r.HostSilo}"));
+        $"{status.Phase}: " + string.Join(", ", status.Runs.Select(r => $"{r.ConfigName} {r.Phase} {r.Epoch}/{r.TotalEpochs} on {r.HostSilo} (attempt {r.Attempts})"));
 
     public string SiloOutputs() => string.Join('\n', _silos.Select(s => $"--- silo {s.Index} (exited: {s.HasExited}):\n{s.OutputTail()}"));
 
