@@ -4,24 +4,6 @@ using LearnedActivation.Grains.Contracts;
 
 namespace LearnedActivation.Client.Tests;
 
-/// <summary>One silo process on a real Redis and Azurite, reading data only under its Data:Root (the work folder).</summary>
-public sealed class OneSiloCluster : IAsyncLifetime
-{
-    private LocalCluster? _cluster;
-
-    internal LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
-
-    public async Task InitializeAsync() => _cluster = await LocalCluster.StartAsync(silos: 1, slotsPerSilo: 1);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>
 /// Data stay where they belong: a spec submitted to a cluster names its data relative to the silos' data root;
 /// anything that resolves outside it (<c>..</c>, an absolute path elsewhere, <c>/proc/self/environ</c>, a symbolic

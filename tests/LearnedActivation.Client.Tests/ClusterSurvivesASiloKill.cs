@@ -6,62 +6,6 @@ using LearnedActivation.Grains.Storage;
 
 namespace LearnedActivation.Client.Tests;
 
-/// <summary>Three silo processes on a real Redis and Azurite, shared by the cluster tests of one class.</summary>
-public sealed class ThreeSiloCluster : IAsyncLifetime
-{
-    /// <summary>Enough rows and epochs that a run trains for several seconds: time to kill its silo between checkpoints.</summary>
-    public const int Rows = 20_000;
-
-    private readonly Lock _referenceGate = new();
-    private LocalCluster? _cluster;
-    private Task? _reference;
-
-    internal LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
-
-    public string DataFile { get; private set; } = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalCluster.StartAsync(silos: 3, slotsPerSilo: 1);
-        DataFile = CovertypeSample.Write(Path.Combine(_cluster.WorkFolder, "covertype.csv"), Rows);
-    }
-
-    /// <summary>
-    /// The learned activation of <paramref name="config"/> from a sweep that nothing interrupted, run through
-    /// the CLI (<c>learnact sweep --spec</c>, following it to the end) once for all tests: every base and
-    /// activation size any test uses, small outer network.
-    /// </summary>
-    internal async Task<byte[]> ReferenceWeightsAsync(string config, SweepSpecFile template)
-    {
-        lock (_referenceGate)
-        {
-            _reference ??= RunReferenceAsync(template with { Bases = ["tanh", "relu"], ActivationSizes = ["small", "medium"] });
-        }
-
-        await _reference;
-        var bytes = await Cluster.Store.GetAsync(StoreLayout.RunArtifact(new RunKey(template.Id, config), "activation.safetensors"));
-        Assert.NotNull(bytes);
-        return bytes;
-    }
-
-    private async Task RunReferenceAsync(SweepSpecFile reference)
-    {
-        reference.Write(Path.Combine(Cluster.WorkFolder, "reference.json"));
-        var outFolder = Path.Combine(Cluster.WorkFolder, "reference-figures");
-        var run = await LearnactProcess.RunAsync(Cluster.WorkFolder, TimeSpan.FromMinutes(4), Cluster.ClientEnvironment, "sweep", "--spec", "reference.json", "--out", outFolder);
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        Assert.NotEmpty(Directory.EnumerateFiles(outFolder, "*.png"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>
 /// The cluster promise, with real processes: a sweep submitted with <c>learnact sweep --cluster --detach</c>
 /// spreads over three silos; one silo is killed with SIGKILL while it trains; the sweep still completes on

@@ -7,41 +7,6 @@ using LearnedActivation.Grains.Storage;
 namespace LearnedActivation.Client.Tests;
 
 /// <summary>
-/// Two silo processes on a real Redis and Azurite, with a short execution lease, heartbeat and host check, so
-/// that a run moves off a frozen silo within seconds.
-/// </summary>
-public sealed class ShortLeaseCluster : IAsyncLifetime
-{
-    /// <summary>Enough rows that an epoch takes a moment: the freeze lands mid-run, and the run goes on long enough to move.</summary>
-    public const int Rows = 20_000;
-
-    private LocalCluster? _cluster;
-
-    internal LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
-
-    public string DataFile { get; private set; } = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await LocalCluster.StartAsync(silos: 2, slotsPerSilo: 1, settings: new Dictionary<string, string>
-        {
-            ["Scheduling__ExecutionLease"] = "00:00:05",
-            ["Scheduling__HeartbeatInterval"] = "00:00:01",
-            ["Scheduling__HostCheckInterval"] = "00:00:01",
-        });
-        DataFile = CovertypeSample.Write(Path.Combine(_cluster.WorkFolder, "covertype.csv"), Rows);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-}
-
-/// <summary>
 /// Fenced writers, with real processes: the silo training a run is frozen (SIGSTOP) past the lease, the run
 /// moves to the other silo and completes there; then the frozen silo is woken (SIGCONT), its training thread
 /// running on as if nothing had happened. Nothing it does afterwards changes the store: no key appears or

@@ -26,7 +26,11 @@ public sealed record TestMetrics(
     [property: Id(0)] double Accuracy,
     [property: Id(1)] double Auc);
 
-/// <summary>A run's durable status: what `learnact status` shows for one row.</summary>
+/// <summary>
+/// A run's durable status: what `learnact status` shows for one row. <see cref="Attempts"/>: executions assigned
+/// since the run was last queued by a start or resume (Scheduling:MaxAttempts bounds them; a poison run's shows
+/// how many it used up).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("la.RunStatus")]
 public sealed record RunStatus(
     [property: Id(0)] string SweepId,
@@ -43,7 +47,8 @@ public sealed record RunStatus(
     [property: Id(11)] string? Error,
     [property: Id(12)] DateTimeOffset UpdatedAt,
     [property: Id(13)] double TrainingSeconds = 0,
-    [property: Id(14)] bool CancelRequested = false)
+    [property: Id(14)] bool CancelRequested = false,
+    [property: Id(15)] int Attempts = 0)
 {
     public bool IsTerminal => Phase is RunPhase.Completed or RunPhase.Failed or RunPhase.Cancelled;
 

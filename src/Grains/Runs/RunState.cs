@@ -53,7 +53,7 @@ public sealed class RunState
         ExecutionId = null;
         (Attempts, LastLoss) = (0, null);
         var status = Status ?? RunStatus.NotStarted(work.Key, work.Budget.Epochs, now);
-        Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = null, Error = null, Test = null, CancelRequested = false, UpdatedAt = now };
+        Status = status with { Phase = RunPhase.Queued, TotalEpochs = work.Budget.Epochs, HostSilo = null, Error = null, Test = null, CancelRequested = false, Attempts = 0, UpdatedAt = now };
     }
 
     /// <summary>Claimed by a silo: <paramref name="executionId"/> owns the run until it ends or is requeued.</summary>
@@ -61,7 +61,7 @@ public sealed class RunState
     {
         ExecutionId = executionId;
         Attempts++;
-        Status = Status! with { Phase = RunPhase.Queued, HostSilo = host, CancelRequested = false, UpdatedAt = now };
+        Status = Status! with { Phase = RunPhase.Queued, HostSilo = host, CancelRequested = false, Attempts = Attempts, UpdatedAt = now };
     }
 
     /// <summary>Whether <paramref name="maxAttempts"/> executions were assigned already: another would exceed the limit.</summary>

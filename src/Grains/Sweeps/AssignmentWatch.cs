@@ -24,12 +24,43 @@ public sealed partial class AssignmentWatch(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private readonly TimerSlot _timer = new();
 
-    /// <summary>Registers the reminder that survives <paramref name="grain"/>'s silo, then arms the timer for the first check a check interval from now.</summary>
+    /// <summary>Whether this activation has stored the reminder (or found it stored: it fired).</summary>
+    private bool _reminderStored;
+
+    /// <summary>Arms the timer for the first check a check interval from now, then stores the reminder that survives <paramref name="grain"/>'s silo.</summary>
     public async Task StartAsync(IGrainBase grain, Func<CancellationToken, Task> check)
     {
-        await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
         Arm(grain, check, scheduling.HostCheckInterval);
+        await KeepReminderAsync(grain);
     }
+
+    /// <summary>
+    /// Stores the reminder unless this activation did. A failure (the reminder table slow or away: a loaded Redis
+    /// times out) is logged, not thrown, and retried at the next check: the timer watches meanwhile, and a sweep
+    /// whose silo dies before then is still woken by the silos that claim its queued runs or report on its executing
+    /// ones. Failing the start instead would tell the user that a sweep which is queued and served did not start.
+    /// </summary>
+    public async Task KeepReminderAsync(IGrainBase grain)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        if (_reminderStored)
+        {
+            return;
+        }
+
+        try
+        {
+            await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+            _reminderStored = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReminderNotStored(e, grain.GrainContext.GrainId.ToString());
+        }
+    }
+
+    /// <summary>The reminder fired: it is stored, nothing to retry.</summary>
+    public void ReminderFired() => _reminderStored = true;
 
     /// <summary>Arms the timer (replacing the pending one): <paramref name="check"/> runs after <paramref name="dueTime"/>, then every check interval.</summary>
     public void Arm(IGrainBase grain, Func<CancellationToken, Task> check, TimeSpan dueTime) =>
@@ -43,6 +74,8 @@ public sealed partial class AssignmentWatch(
         {
             await grain.UnregisterReminder(reminder);
         }
+
+        _reminderStored = false;
     }
 
     /// <summary>Alive unless membership has declared the silo dead or does not list it (a silo of an earlier cluster).</summary>
@@ -138,6 +171,9 @@ public sealed partial class AssignmentWatch(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {Run} was executing on silo {Silo}, but {Why}; queued again")]
     private partial void LogRequeued(string sweep, string run, string silo, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Sweep}: its watch's reminder could not be stored; the watch's timer retries at its next check")]
+    private partial void LogReminderNotStored(Exception e, string sweep);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: looking at run {Run} failed; the watch looks again later")]
     private partial void LogObserveFailed(Exception e, string sweep, string run);

@@ -214,6 +214,7 @@ public sealed partial class SweepGrain(
     {
         if (S.NeedsWatching())
         {
+            _watch.ReminderFired();
             Watch(TimeSpan.Zero);
             return Task.CompletedTask;
         }
@@ -238,6 +239,11 @@ public sealed partial class SweepGrain(
         if (!S.NeedsWatching())
         {
             await _watch.StopAsync(this);
+        }
+        else
+        {
+            // A start whose reminder could not be stored (see AssignmentWatch.KeepReminderAsync) stores it now; else a no-op.
+            await _watch.KeepReminderAsync(this);
         }
     }
 

@@ -41,6 +41,7 @@ public sealed class PoisonRunTests : IDisposable
         Assert.Equal(healthy, next!.Work.Run.ConfigName);
         var failed = await run.GetStatusAsync();
         Assert.Equal(RunPhase.Failed, failed.Phase);
+        Assert.Equal(3, failed.Attempts);
         Assert.StartsWith("gave up after 3 attempts (Scheduling:MaxAttempts = 3); the last: its execution on ghost was lost", failed.Error, StringComparison.Ordinal);
         var status = await sweep.GetStatusAsync();
         Assert.Equal(RunPhase.Failed, status.Runs.Single(r => r.ConfigName == poison).Phase);

@@ -92,6 +92,7 @@ public sealed class RunStateTests
         state.Requeue(T0);
 
         Assert.Equal(3, state.Attempts);
+        Assert.Equal(3, state.Status!.Attempts);
         Assert.True(state.AttemptsExhausted(3));
         Assert.False(state.AttemptsExhausted(4));
     }
@@ -121,6 +122,7 @@ public sealed class RunStateTests
         state.Enqueue(state.Work!, T0);
 
         Assert.Equal(0, state.Attempts);
+        Assert.Equal(0, state.Status!.Attempts);
         Assert.Null(state.LastLoss);
         Assert.Equal(RunPhase.Queued, state.Status!.Phase);
     }

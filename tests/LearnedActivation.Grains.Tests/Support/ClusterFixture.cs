@@ -64,7 +64,8 @@ public static class TestSilos
         bool acceptsRuns = true,
         int slots = 2,
         TimeSpan? executionLease = null,
-        TimeSpan? heartbeat = null)
+        TimeSpan? heartbeat = null,
+        Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -103,6 +104,7 @@ public static class TestSilos
                 o.Slots = slots;
                 o.AcceptsRuns = acceptsRuns;
             });
+            configure?.Invoke(silo);
         });
         return builder.Build();
     }
