@@ -4,6 +4,7 @@ using LearnedActivation.Client.Embedded;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Sweeps;
 using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,14 +31,7 @@ public sealed class TransferCommand(IAnsiConsole console) : AsyncCommand<Transfe
 
         var sourceSpec = source.Spec ?? throw new UsageException($"sweep '{settings.Source}' has no spec in {settings.StoreDescription}");
         var completed = source.Runs.Where(r => r.Phase == RunPhase.Completed).Select(r => r.ConfigName).ToHashSet(StringComparer.Ordinal);
-        var sources = sourceSpec.Runs()
-            .Where(r => r.Arm is StudyArm.Learned or StudyArm.Warm && completed.Contains(r.ConfigName))
-            .Select(r => new ActivationSource(sourceSpec.Id, r.ConfigName, r.Base, r.Outer, r.Activation, r.Arm))
-            .ToList();
-        if (sources.Count == 0)
-        {
-            throw new UsageException($"sweep '{settings.Source}' has no completed learned or warm run: no learned activation to transfer");
-        }
+        var sources = SelectSources(sourceSpec, completed, settings.RunNames);
 
         var budget = sourceSpec.Budget;
         budget = budget with
@@ -62,6 +56,36 @@ public sealed class TransferCommand(IAnsiConsole console) : AsyncCommand<Transfe
 
         console.MarkupLineInterpolated($"Transfer of {sources.Count} learned activations of sweep [bold]{sourceSpec.Id}[/] to {spec.Data}, {settings.Seeds} seeds");
         return await new SweepCommand(console).RunAsync(spec, settings, cancellationToken);
+    }
+
+    /// <summary>
+    /// The source runs to transfer: every completed learned or warm run of the source sweep, or, with
+    /// <c>--runs</c>, exactly the named ones, each of which must be such a run (a study of hundreds of runs is
+    /// transferred a few configurations at a time).
+    /// </summary>
+    internal static List<ActivationSource> SelectSources(SweepSpec sourceSpec, IReadOnlySet<string> completed, IReadOnlyList<string>? names)
+    {
+        var eligible = sourceSpec.Runs()
+            .Where(r => r.Arm is StudyArm.Learned or StudyArm.Warm && completed.Contains(r.ConfigName))
+            .Select(r => new ActivationSource(sourceSpec.Id, r.ConfigName, r.Base, r.Outer, r.Activation, r.Arm))
+            .ToList();
+        if (names is null)
+        {
+            return eligible.Count > 0
+                ? eligible
+                : throw new UsageException($"sweep '{sourceSpec.Id}' has no completed learned or warm run: no learned activation to transfer");
+        }
+
+        var byName = eligible.ToDictionary(s => s.RunName, StringComparer.Ordinal);
+        var chosen = new List<ActivationSource>();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            chosen.Add(byName.TryGetValue(name, out var run)
+                ? run
+                : throw new UsageException($"--runs: {Excerpt.Quote(name, 80)} is not a completed learned or warm run of sweep '{sourceSpec.Id}'"));
+        }
+
+        return chosen;
     }
 
     /// <summary>"{source}-to-{file name without extensions}", cut to the length of a sweep id; characters an id may not hold become '-'.</summary>

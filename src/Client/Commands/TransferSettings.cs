@@ -23,6 +23,14 @@ public sealed class TransferSettings : SweepRunSettings
     [TypeConverter(typeof(SeedsOption))]
     public int Seeds { get; init; } = DefaultSeeds;
 
+    [CommandOption("--runs <NAMES>")]
+    [Description("Transfer only these runs of SWEEP (comma-separated run names as `status` shows them). Default: every completed learned or warm run.")]
+    public string? Runs { get; init; }
+
+    /// <summary>The run names of <c>--runs</c>, or null when every source run is wanted.</summary>
+    public IReadOnlyList<string>? RunNames =>
+        Runs?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public override ValidationResult Validate()
     {
         if (Seeds <= 0)
@@ -33,6 +41,11 @@ public sealed class TransferSettings : SweepRunSettings
         if (Data is null || Target is null)
         {
             return ValidationResult.Error("--data and --target: required (the target data set and its binary target column)");
+        }
+
+        if (Runs is not null && RunNames!.Count == 0)
+        {
+            return ValidationResult.Error("--runs: names no run (expected comma-separated run names of the source sweep)");
         }
 
         var source = ValidateSweepId(Source);
