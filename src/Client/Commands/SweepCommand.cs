@@ -21,17 +21,11 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Spec is { } specFile)
-        {
-            // A multitask spec ("kind": "multitask") is a study of another shape: its own runner.
-            var json = SweepSpecBuilder.ReadSpec(specFile);
-            if (SweepSpecJson.Kind(json, Path.GetFileName(specFile)) == MultitaskSpecJson.Kind)
-            {
-                return await MultitaskRun.ExecuteAsync(console, settings, specFile, json, cancellationToken);
-            }
-        }
-
-        return await RunAsync(SweepSpecBuilder.Build(settings), settings, cancellationToken);
+        // A multitask spec ("kind": "multitask") reads differently, and then runs as a sweep like any other.
+        var spec = settings.Spec is { } specFile && SweepSpecJson.Kind(SweepSpecBuilder.ReadSpec(specFile), Path.GetFileName(specFile)) == MultitaskSpecJson.Kind
+            ? SweepSpecBuilder.BuildMultitask(settings, specFile)
+            : SweepSpecBuilder.Build(settings);
+        return await RunAsync(spec, settings, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="spec"/> as <c>learnact sweep</c> does: on an embedded silo, or submitted to the cluster the settings name.</summary>
@@ -149,6 +143,23 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     /// </summary>
     private async Task WarmUpDataAsync(EmbeddedSilo silo, SweepSpec spec, CancellationToken cancellationToken)
     {
-        await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", _ => silo.LoadDataAsync(spec.Data, spec.Axes.Seeds, cancellationToken));
+        if (spec.Multitask is not { } multitask)
+        {
+            await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", _ => silo.LoadDataAsync(spec.Data, spec.Axes.Seeds, cancellationToken));
+            return;
+        }
+
+        // A multitask sweep reads every task and the holdout: a file that cannot be read is one line naming it in the spec.
+        foreach (var (field, data) in multitask.Tasks.Select((t, i) => ($"tasks[{i}]", t)).Append(("holdout", spec.Data)))
+        {
+            try
+            {
+                await console.Status().StartAsync($"Loading {Markup.Escape(data.ToString())}...", _ => silo.LoadDataAsync(data, spec.Axes.Seeds, cancellationToken));
+            }
+            catch (Model.Data.DataException e)
+            {
+                throw new UsageException($"{field}: {e.Message}", e);
+            }
+        }
     }
 }

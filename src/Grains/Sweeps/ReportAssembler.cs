@@ -32,7 +32,10 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
         try
         {
             // A transfer sweep has several runs per configuration and seed (one per source run): its report is its own.
-            var files = input.Spec.Transfer is { } transfer
+            // So has a multitask sweep: its tables compare the arms trained on the holdout (MultitaskHoldout).
+            var files = input.Spec.Multitask is { } multitask
+                ? MultitaskHoldout.Write(scratch.FullName, input.Spec, multitask, input.Runs, summaries)
+                : input.Spec.Transfer is { } transfer
                 ? TransferReport.Write(
                     scratch.FullName,
                     input.Spec.Id,
