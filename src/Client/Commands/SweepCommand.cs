@@ -44,7 +44,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
 
     private async Task<int> RunEmbeddedAsync(SweepSpec spec, SweepRunSettings settings, CancellationToken cancellationToken)
     {
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {DataOf(spec)}; store {Path.GetFullPath(settings.StoreRoot)}");
 
         await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, cancellationToken, new DashboardOptions { Port = settings.DashboardPort });
         silo.Sweeps.Add(spec.Id);
@@ -91,7 +91,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         await using var connection = await SweepConnection.OpenAsync(settings, spec.Id, cancellationToken);
         var sweep = connection.Grains.GetGrain<ISweepGrain>(spec.Id);
         var submitted = await StartAsync(sweep, spec);
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {spec.Data} ({submitted.Totals.Completed} already completed)");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {DataOf(spec)} ({submitted.Totals.Completed} already completed)");
         if (settings.Detach)
         {
             console.MarkupLineInterpolated($"Follow it with: learnact status {spec.Id} --watch; cancel it with: learnact cancel {spec.Id}");
@@ -133,6 +133,10 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
             throw new UsageException(ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal), ex);
         }
     }
+
+    /// <summary>What the sweep trains on: its data, or a multitask sweep's tasks and holdout.</summary>
+    private static string DataOf(SweepSpec spec) =>
+        spec.Multitask is { } multitask ? $"{string.Join(", ", multitask.TaskNames())} jointly (holdout {spec.Data})" : spec.Data.ToString();
 
     private static int ExitCodeOf(SweepStatus status) =>
         status.Phase == SweepPhase.Finished && status.MissingRuns.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;

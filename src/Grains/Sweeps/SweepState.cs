@@ -249,11 +249,6 @@ public sealed class SweepState
             return null;
         }
 
-        if (Spec.Multitask is null)
-        {
-            return Queue[policy.Pick(QueueView(), silo)];
-        }
-
         var ready = QueueView().Where(r => !WaitsForSource(r.ConfigName)).ToList();
         return ready.Count > 0 ? ready[policy.Pick(ready, silo)].ConfigName : null;
     }
