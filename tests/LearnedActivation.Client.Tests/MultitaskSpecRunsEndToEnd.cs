@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LearnedActivation.Client.Cli;
 using LearnedActivation.Client.Tests.Support;
@@ -7,58 +8,97 @@ using LearnedActivation.Tests;
 namespace LearnedActivation.Client.Tests;
 
 /// <summary>
-/// End to end: <c>learnact sweep --spec</c> with a <c>"kind": "multitask"</c> spec, as a process, on the heads of four
-/// real data sets (three training tasks with different widths and targets, one holdout; evenly spaced rows): it trains the joint runs,
-/// saves each shared activation as a learned run saves its own, trains the holdout arms, writes the tables, and a
-/// second invocation trains nothing again. A task file that cannot be read is one line naming the task.
+/// End to end: <c>learnact sweep --spec</c> with a <c>"kind": "multitask"</c> spec, as a process, on evenly spaced
+/// rows of three real data sets (two training tasks of different widths and targets, one holdout). It runs as a
+/// sweep of grains like any other: killed with SIGKILL while the joint run trains, <c>status</c> reads it from the
+/// store, and the same command resumes the joint run from its checkpoint; then the single-task runs, the holdout
+/// arms (fixed, learned, frozen from each source) and the tables. A task file that cannot be read is one line naming the task.
 /// </summary>
+[Collection(SweepProcessGroup.Name)]
 public sealed class MultitaskSpecRunsEndToEnd : IDisposable
 {
+    private const int Epochs = 8;
+    private const int KillAfterCheckpoint = 2;
+    private const string Joint = "multitask_tanh_small_small_s0";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
     private readonly TempDirectory _work = new();
+    private readonly IReadOnlyDictionary<string, string> _ports = SiloPorts.FreshEnvironment();
 
     public void Dispose() => _work.Dispose();
 
     [Fact]
-    public async Task AMultitaskSpecTrainsTheJointRunsTheHoldoutArmsAndWritesTheTables()
+    public async Task AMultitaskSpecRunsAsASweepThatShowsInStatusResumesAfterAKillAndWritesTheTables()
     {
         var spec = Spec(
-            [Head(SharedData.CovertypeBinary10, "covertype.csv", 900), Head(SharedData.Grinsztajn("electricity"), "electricity.csv", 900), Head(SharedData.Grinsztajn("house_16H"), "house_16H.csv", 900)],
-            ["target", "class", "binaryClass"],
-            Head(SharedData.Grinsztajn("california"), "california.csv", 900),
+            [Head(SharedData.CovertypeBinary10, "covertype.csv", 3000), Head(SharedData.Grinsztajn("house_16H"), "house_16H.csv", 3000)],
+            ["target", "binaryClass"],
+            Head(SharedData.Grinsztajn("california"), "california.csv", 600),
             "price_above_median");
         File.WriteAllText(_work.File("mt.json"), spec.ToJsonString());
+        var store = new SweepStore(_work.File("store"), "mt");
+        string[] command = ["sweep", "--spec", "mt.json", "--store", "store", "--slots", "1"];
 
-        var result = await LearnactProcess.RunAsync(_work.Path, Timeout, "sweep", "--spec", "mt.json", "--store", "store");
-
-        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        var root = Path.Combine(_work.Path, "store", "mt");
-        foreach (var seed in new[] { 0, 1 })
+        // One run at a time: the joint run of seed 0 is first in the queue; kill the process once it has checkpointed.
+        int checkpoint;
+        await using (var first = LearnactProcess.Start(_work.Path, _ports, command))
         {
-            var artifacts = Path.Combine(root, "runs", $"multitask_tanh_small_small_s{seed}", "artifacts");
-            Assert.True(new FileInfo(Path.Combine(artifacts, "activation.dat")).Length > 0);
-            Assert.True(File.Exists(Path.Combine(artifacts, "activation.safetensors")));
-            PngFile.AssertValid(Path.Combine(artifacts, "tab_classification_covertype_tanh_small_small.png"), 800, 600);
-            Assert.Equal(3, JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "multitask-run.json")))!["tasks"]!.AsArray().Count);
+            checkpoint = (await Eventually.WaitAsync(
+                () => store.LatestCheckpoint(Joint) is var c && c >= KillAfterCheckpoint && !EndedRuns(store).Contains(Joint) ? new Checkpointed(c) : null,
+                $"the joint run to checkpoint epoch {KillAfterCheckpoint}",
+                first,
+                Timeout)).Epoch;
+            await first.KillAsync();
         }
 
-        var rows = File.ReadAllLines(Path.Combine(root, "artifacts", "multitask.csv"));
-        Assert.Equal("holdout,base,outer,act,arm,seed,test_accuracy,test_auc,test_loss,epochs", rows[0]);
+        // No process runs the sweep: status reads it from the store, with every run of the spec.
+        using (var interrupted = await StatusAsync())
+        {
+            var root = interrupted.RootElement;
+            Assert.False(root.GetProperty("live").GetBoolean());
+            Assert.Equal("running", root.GetProperty("phase").GetString());
+            Assert.Equal(ExpectedRuns.Order(), root.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("configName").GetString()!).Order());
+        }
+
+        var firstProcessLines = SweepLog.LineCount(store.LogFile);
+        var second = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, command);
+
+        Assert.True(second.ExitCode == ExitCodes.Ok, second.ToString());
+        var resumed = Assert.Single(SweepLog.Events(store.LogFile, SweepLog.TrainingFrom, firstProcessLines), e => e.Run == $"mt/{Joint}");
+        Assert.True(resumed.Epoch >= checkpoint, $"the joint run had checkpointed epoch {checkpoint} before the kill but trained again from epoch {resumed.Epoch}");
+
+        using (var finished = await StatusAsync())
+        {
+            Assert.Equal("finished", finished.RootElement.GetProperty("phase").GetString());
+            Assert.All(finished.RootElement.GetProperty("runs").EnumerateArray(), r => Assert.Equal("completed", r.GetProperty("phase").GetString()));
+        }
+
+        foreach (var seed in Enumerable.Range(0, 2))
+        {
+            var joint = $"multitask_tanh_small_small_s{seed}";
+            Assert.True(new FileInfo(store.RunArtifact(joint, "activation.dat")).Length > 0);
+            PngFile.AssertValid(store.RunArtifact(joint, "tab_classification_covertype_tanh_small_small.png"), 800, 600);
+            Assert.Equal(2, JsonNode.Parse(File.ReadAllText(store.RunArtifact(joint, "multitask-run.json")))!["tasks"]!.AsArray().Count);
+
+            // Each frozen holdout run trained on its source's activation, unchanged: the same weights, byte for byte.
+            foreach (var (source, frozen) in new[] { (joint, $"multitask_tanh_small_small_frozen_s{seed}"), ($"tanh_small_small_on-covertype_s{seed}", $"tanh_small_small_on-covertype_frozen_s{seed}") })
+            {
+                Assert.Equal(File.ReadAllBytes(store.RunArtifact(source, "activation.safetensors")), File.ReadAllBytes(store.RunArtifact(frozen, "activation.safetensors")));
+            }
+        }
+
+        var rows = File.ReadAllLines(store.Artifact("multitask.csv"));
+        Assert.Equal("holdout,base,outer,act,arm,source,seed,test_accuracy,test_auc,test_loss,epochs", rows[0]);
         Assert.Equal(
-            ["fixed,0", "fixed,1", "frozen,0", "frozen,1", "learned,0", "learned,1"],
-            rows.Skip(1).Select(r => r.Split(',')).Select(c => $"{c[4]},{c[5]}").Order());
+            ["fixed,-,0", "fixed,-,1", "frozen,multitask,0", "frozen,multitask,1", "frozen,on-covertype,0", "frozen,on-covertype,1", "frozen,on-house-16H,0", "frozen,on-house-16H,1", "learned,-,0", "learned,-,1"],
+            rows.Skip(1).Select(r => r.Split(',')).Select(c => $"{c[4]},{c[5]},{c[6]}").Order(StringComparer.Ordinal));
         Assert.All(rows.Skip(1), r => Assert.StartsWith("california,tanh,small,", r, StringComparison.Ordinal));
 
-        var differences = File.ReadAllLines(Path.Combine(root, "artifacts", "multitask-differences.csv"));
-        Assert.Equal(["frozen-fixed", "learned-fixed", "frozen-learned"], differences.Skip(1).Select(r => r.Split(',')).Select(c => $"{c[4]}-{c[5]}"));
+        var differences = File.ReadAllLines(store.Artifact("multitask-differences.csv"));
+        Assert.Equal(
+            ["frozen:multitask-fixed", "learned-fixed", "frozen:multitask-learned", "frozen:multitask-frozen:on-covertype", "frozen:multitask-frozen:on-house-16H", "frozen:on-covertype-fixed", "frozen:on-house-16H-fixed"],
+            differences.Skip(1).Select(r => r.Split(',')).Select(c => $"{c[4]}-{c[5]}"));
         Assert.All(differences.Skip(1), r => Assert.Equal("2", r.Split(',')[6]));
-
-        // Run again: everything is found finished, and the tables are the same.
-        var again = await LearnactProcess.RunAsync(_work.Path, Timeout, "sweep", "--spec", "mt.json", "--store", "store");
-        Assert.True(again.ExitCode == ExitCodes.Ok, again.ToString());
-        Assert.Contains("multitask_tanh_small_small_s1: finished before, not trained again", again.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(rows, File.ReadAllLines(Path.Combine(root, "artifacts", "multitask.csv")));
     }
 
     [Fact]
@@ -69,12 +109,32 @@ public sealed class MultitaskSpecRunsEndToEnd : IDisposable
         var spec = Spec([good, _work.File("broken.csv")], ["class", "class"], Head(SharedData.Grinsztajn("california"), "california.csv", 300), "price_above_median");
         File.WriteAllText(_work.File("mt.json"), spec.ToJsonString());
 
-        var result = await LearnactProcess.RunAsync(_work.Path, Timeout, "sweep", "--spec", "mt.json", "--store", "store");
+        var result = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "sweep", "--spec", "mt.json", "--store", "store");
 
         var line = ErrorOutput.AssertBadInput(result.ExitCode, result.Lines, result.ToString());
         Assert.StartsWith("error: tasks[1]: ", line, StringComparison.Ordinal);
         Assert.Contains("broken.csv", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_work.Path, "store", "mt")), "nothing is stored for a spec whose data cannot be read");
+    }
+
+    /// <summary>Per seed: the joint run, one single-task run per task, and on the holdout fixed, learned and a frozen run per source.</summary>
+    private static IEnumerable<string> ExpectedRuns => Enumerable.Range(0, 2).SelectMany(s => new[]
+    {
+        $"multitask_tanh_small_small_s{s}", $"tanh_small_small_on-covertype_s{s}", $"tanh_small_small_on-house-16H_s{s}",
+        $"tanh_small_fixed_s{s}", $"tanh_small_small_s{s}",
+        $"multitask_tanh_small_small_frozen_s{s}", $"tanh_small_small_on-covertype_frozen_s{s}", $"tanh_small_small_on-house-16H_frozen_s{s}",
+    });
+
+    private sealed record Checkpointed(int Epoch);
+
+    private static HashSet<string> EndedRuns(SweepStore store) =>
+        [.. SweepLog.Events(store.LogFile, SweepLog.Ended).Select(e => e.Run[(e.Run.IndexOf('/', StringComparison.Ordinal) + 1)..])];
+
+    private async Task<JsonDocument> StatusAsync()
+    {
+        var status = await LearnactProcess.RunAsync(_work.Path, Timeout, _ports, "status", "mt", "--store", "store", "--json");
+        Assert.True(status.ExitCode == ExitCodes.Ok, status.ToString());
+        return JsonDocument.Parse(status.StandardOutput);
     }
 
     private static JsonObject Spec(IReadOnlyList<string> files, IReadOnlyList<string> targets, string holdout, string holdoutTarget) => new()
@@ -84,7 +144,8 @@ public sealed class MultitaskSpecRunsEndToEnd : IDisposable
         ["tasks"] = new JsonArray([.. files.Zip(targets, (f, t) => (JsonNode)new JsonObject { ["file"] = f, ["target"] = t })]),
         ["holdout"] = new JsonObject { ["file"] = holdout, ["target"] = holdoutTarget },
         ["seeds"] = new JsonArray(0, 1),
-        ["maxEpochs"] = 2,
+        ["maxEpochs"] = Epochs,
+        ["patience"] = Epochs,
         ["batchSize"] = 128,
     };
 

@@ -21,17 +21,11 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     public override async Task<int> ExecuteAsync(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Spec is { } specFile)
-        {
-            // A multitask spec ("kind": "multitask") is a study of another shape: its own runner.
-            var json = SweepSpecBuilder.ReadSpec(specFile);
-            if (SweepSpecJson.Kind(json, Path.GetFileName(specFile)) == MultitaskSpecJson.Kind)
-            {
-                return await MultitaskRun.ExecuteAsync(console, settings, specFile, json, cancellationToken);
-            }
-        }
-
-        return await RunAsync(SweepSpecBuilder.Build(settings), settings, cancellationToken);
+        // A multitask spec ("kind": "multitask") reads differently, and then runs as a sweep like any other.
+        var spec = settings.Spec is { } specFile && SweepSpecJson.Kind(SweepSpecBuilder.ReadSpec(specFile), Path.GetFileName(specFile)) == MultitaskSpecJson.Kind
+            ? SweepSpecBuilder.BuildMultitask(settings, specFile)
+            : SweepSpecBuilder.Build(settings);
+        return await RunAsync(spec, settings, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="spec"/> as <c>learnact sweep</c> does: on an embedded silo, or submitted to the cluster the settings name.</summary>
@@ -50,7 +44,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
 
     private async Task<int> RunEmbeddedAsync(SweepSpec spec, SweepRunSettings settings, CancellationToken cancellationToken)
     {
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {spec.Data}; store {Path.GetFullPath(settings.StoreRoot)}");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/]: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs ({Names.Of(spec.Budget.ActivationEval)} activation evaluation) on {DataOf(spec)}; store {Path.GetFullPath(settings.StoreRoot)}");
 
         await using var silo = await EmbeddedSilo.StartAsync(settings.StoreRoot, settings.Slots, cancellationToken, new DashboardOptions { Port = settings.DashboardPort });
         silo.Sweeps.Add(spec.Id);
@@ -97,7 +91,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         await using var connection = await SweepConnection.OpenAsync(settings, spec.Id, cancellationToken);
         var sweep = connection.Grains.GetGrain<ISweepGrain>(spec.Id);
         var submitted = await StartAsync(sweep, spec);
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {spec.Data} ({submitted.Totals.Completed} already completed)");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {DataOf(spec)} ({submitted.Totals.Completed} already completed)");
         if (settings.Detach)
         {
             console.MarkupLineInterpolated($"Follow it with: learnact status {spec.Id} --watch; cancel it with: learnact cancel {spec.Id}");
@@ -140,6 +134,10 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         }
     }
 
+    /// <summary>What the sweep trains on: its data, or a multitask sweep's tasks and holdout.</summary>
+    private static string DataOf(SweepSpec spec) =>
+        spec.Multitask is { } multitask ? $"{string.Join(", ", multitask.TaskNames())} jointly (holdout {spec.Data})" : spec.Data.ToString();
+
     private static int ExitCodeOf(SweepStatus status) =>
         status.Phase == SweepPhase.Finished && status.MissingRuns.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
 
@@ -149,6 +147,23 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
     /// </summary>
     private async Task WarmUpDataAsync(EmbeddedSilo silo, SweepSpec spec, CancellationToken cancellationToken)
     {
-        await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", _ => silo.LoadDataAsync(spec.Data, spec.Axes.Seeds, cancellationToken));
+        if (spec.Multitask is not { } multitask)
+        {
+            await console.Status().StartAsync($"Loading {Markup.Escape(spec.Data.ToString())}...", _ => silo.LoadDataAsync(spec.Data, spec.Axes.Seeds, cancellationToken));
+            return;
+        }
+
+        // A multitask sweep reads every task and the holdout: a file that cannot be read is one line naming it in the spec.
+        foreach (var (field, data) in multitask.Tasks.Select((t, i) => ($"tasks[{i}]", t)).Append(("holdout", spec.Data)))
+        {
+            try
+            {
+                await console.Status().StartAsync($"Loading {Markup.Escape(data.ToString())}...", _ => silo.LoadDataAsync(data, spec.Axes.Seeds, cancellationToken));
+            }
+            catch (Model.Data.DataException e)
+            {
+                throw new UsageException($"{field}: {e.Message}", e);
+            }
+        }
     }
 }

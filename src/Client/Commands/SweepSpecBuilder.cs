@@ -70,6 +70,46 @@ internal static class SweepSpecBuilder
     }
 
     /// <summary>
+    /// A multitask spec (<see cref="MultitaskSpecJson"/>) as the sweep that runs it, with the command line's overrides
+    /// (id, budget). Its files are relative to the spec, as a sweep's data file is; under <c>--cluster</c> they travel as
+    /// written, resolved by the silos under their data root.
+    /// </summary>
+    public static SweepSpec BuildMultitask(SweepSettings settings, string specFile)
+    {
+        if (settings.Data is not null || settings.Target is not null)
+        {
+            throw new UsageException("--data/--target: a multitask spec names its tasks and holdout itself");
+        }
+
+        var multitask = MultitaskSpecJson.Parse(ReadSpec(specFile), Path.GetFileName(specFile), settings.Id ?? SweepSettings.DefaultId);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(specFile))!;
+        DataSpec Resolve(DataSpec data)
+        {
+            if (settings.IsCluster)
+            {
+                return data;
+            }
+
+            var resolved = Path.GetFullPath(data.File!, folder);
+            return data with { File = File.Exists(resolved) ? resolved : data.File };
+        }
+
+        multitask = multitask with
+        {
+            Id = settings.Id ?? multitask.Id,
+            Budget = multitask.Budget with
+            {
+                Epochs = settings.Epochs ?? multitask.Budget.Epochs,
+                Patience = settings.Patience ?? multitask.Budget.Patience,
+                ActivationEval = settings.ActivationEval ?? multitask.Budget.ActivationEval,
+            },
+            Tasks = [.. multitask.Tasks.Select(Resolve)],
+            Holdout = Resolve(multitask.Holdout),
+        };
+        return MultitaskSpecJson.FirstError(multitask) is { } error ? throw new UsageException(error) : multitask.ToSweep();
+    }
+
+    /// <summary>
     /// The spec's text, read only from a regular file no larger than <see cref="SweepSpecJson.MaxLength"/> bytes
     /// (a FIFO would block, <c>/dev/zero</c> never ends).
     /// </summary>

@@ -40,8 +40,8 @@ internal static class ArtifactExport
     {
         var written = new List<string>();
         var spec = status.Spec ?? throw new InvalidOperationException($"sweep '{status.SweepId}' has no spec");
-        // The original study's per-configuration graphs; a transfer sweep's runs have their own outputs (learnact results).
-        foreach (var run in spec.Transfer is null ? spec.Runs() : [])
+        // The original study's per-configuration graphs; a transfer or multitask sweep's runs have their own outputs (learnact results).
+        foreach (var run in spec.Transfer is null && spec.Multitask is null ? spec.Runs() : [])
         {
             var key = StoreLayout.RunArtifact(new RunKey(spec.Id, run.ConfigName), run.Model.ActivationPlotFileName);
             var name = run.ConfigName == run.Model.Name

@@ -82,11 +82,11 @@ public static class MultitaskSpecJson
         return spec;
     }
 
-    /// <summary>The sweep rules that apply (id, axes, budget), checked on the equivalent learned-arm sweep.</summary>
+    /// <summary>The sweep rules, checked on the sweep that runs the spec (<see cref="MultitaskSpec.ToSweep"/>).</summary>
     public static string? FirstError(MultitaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return SweepSpecValidator.FirstError(new SweepSpec(spec.Id, spec.Axes with { Arms = [StudyArm.Learned] }, spec.Budget, DataSpec.OpenMlDefault, spec.CheckpointEvery));
+        return SweepSpecValidator.FirstError(spec.ToSweep());
     }
 
     private static DataSpec Task(SweepSpecJson.Reader r, JsonElement e, string path)

@@ -20,7 +20,8 @@ public sealed record RunWorkItem(
     public static RunWorkItem For(SweepSpec spec, RunDefinition run)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new(spec.Id, run, spec.Budget, spec.Data, spec.CheckpointEvery);
+        ArgumentNullException.ThrowIfNull(run);
+        return new(spec.Id, run, spec.Budget, run.Data ?? spec.Data, spec.CheckpointEvery);
     }
 }
 

@@ -18,6 +18,10 @@ public sealed record SweepSpec(
     /// <summary>The study: 3 bases x 3 outer sizes x 3 activation sizes, learned arm, one seed, the study's budget, OpenML data.</summary>
     public static SweepSpec Default(string id) => new(id, SweepAxes.Study, TrainingBudget.Study, DataSpec.OpenMlDefault);
 
+    /// <summary>A multitask sweep (<see cref="MultitaskSweep"/>): its <see cref="Data"/> is the held-out task; null for any other sweep.</summary>
+    [Id(6)]
+    public MultitaskSweep? Multitask { get; init; }
+
     /// <summary>A transfer sweep (<see cref="TransferSpec"/>); null for a study sweep. Its axes list the sources' bases and sizes and the transfer arms.</summary>
     [Id(5)]
     public TransferSpec? Transfer { get; init; }
@@ -50,6 +54,11 @@ public sealed record SweepSpec(
             return Transfer.Runs(Axes.Arms, Axes.Seeds);
         }
 
+        if (Multitask is not null)
+        {
+            return Multitask.Runs(Id, Axes);
+        }
+
         var withSeed = Axes.Seeds.Count > 1;
         return [.. from model in Configs()
                    from seed in Axes.Seeds
@@ -62,7 +71,7 @@ public sealed record SweepSpec(
     /// </summary>
     public IReadOnlyList<ModelConfig> Configs()
     {
-        if (Transfer is not null)
+        if (Transfer is not null || Multitask is not null)
         {
             return [.. Runs().Select(r => r.Model).Distinct()];
         }
@@ -96,7 +105,8 @@ public sealed record SweepSpec(
             && Budget == other.Budget
             && Data == other.Data
             && CheckpointEvery == other.CheckpointEvery
-            && (Transfer is null ? other.Transfer is null : Transfer.SameAs(other.Transfer));
+            && (Transfer is null ? other.Transfer is null : Transfer.SameAs(other.Transfer))
+            && (Multitask is null ? other.Multitask is null : Multitask.SameAs(other.Multitask));
     }
 }
 
@@ -170,5 +180,22 @@ public sealed record RunDefinition(
     [Id(6)]
     public ActivationSource? Source { get; init; }
 
+    /// <summary>The data this run trains on when it is not the sweep's (a multitask sweep's single-task runs); else null.</summary>
+    [Id(7)]
+    public DataSpec? Data { get; init; }
+
+    /// <summary>A multitask sweep's joint run: the tasks its one shared activation is trained on together (<see cref="MultitaskSweep"/>); else null.</summary>
+    [Id(8)]
+    public IReadOnlyList<DataSpec>? Tasks { get; init; }
+
     public ModelConfig Model => new(Base, Outer, Activation, Arm);
+
+    /// <summary>Value equality over <see cref="Tasks"/> too: a run's record refuses work that differs from what it holds, and a list read back from the store is another list.</summary>
+    public bool Equals(RunDefinition? other) =>
+        other is not null
+        && ConfigName == other.ConfigName && Base == other.Base && Outer == other.Outer && Activation == other.Activation && Seed == other.Seed
+        && Arm == other.Arm && Source == other.Source && Data == other.Data
+        && (Tasks is null ? other.Tasks is null : other.Tasks is not null && Tasks.SequenceEqual(other.Tasks));
+
+    public override int GetHashCode() => HashCode.Combine(ConfigName, Base, Outer, Activation, Seed, Arm, Source, Data);
 }

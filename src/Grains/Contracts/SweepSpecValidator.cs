@@ -57,6 +57,11 @@ public static class SweepSpecValidator
             return "arms: unknown arm";
         }
 
+        if (spec.Multitask is { } multitask && MultitaskError(multitask, spec.Data) is { } multitaskError)
+        {
+            return multitaskError;
+        }
+
         if (spec.Transfer is { } transfer)
         {
             if (TransferError(transfer, axes) is { } transferError)
@@ -73,6 +78,9 @@ public static class SweepSpecValidator
         var configsPerBaseAndOuter = axes.Arms!.Distinct().Sum(a => a.HasActivationNetwork() ? (long)axes.ActivationSizes!.Count : 1);
         var runs = spec.Transfer is { } t
             ? (long)t.Sources.Count * axes.Arms!.Count * axes.Seeds!.Count
+            : spec.Multitask is { } m
+            // Per configuration and seed: the joint run, one per task, a frozen run for each of those, learned; fixed per base and outer size.
+            ? (long)axes.Bases!.Count * axes.OuterSizes!.Count * axes.Seeds!.Count * ((axes.ActivationSizes!.Count * ((2L * (1 + (m.Tasks?.Count ?? 0))) + 1)) + 1)
             : (long)axes.Bases!.Count * axes.OuterSizes!.Count * configsPerBaseAndOuter * axes.Seeds!.Count;
         if (runs > MaxRuns)
         {
@@ -114,6 +122,35 @@ public static class SweepSpecValidator
 
         var duplicate = spec.Runs().GroupBy(r => r.ConfigName).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? null : $"axes: configuration '{duplicate.Key}' appears more than once";
+    }
+
+    private static string? MultitaskError(MultitaskSweep multitask, DataSpec holdout)
+    {
+        var tasks = multitask.Tasks ?? [];
+        if (tasks.Count < 2)
+        {
+            return $"tasks: needs at least two tasks (got {tasks.Count}); one task is a learned run";
+        }
+
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if (tasks[i]?.File is null || string.IsNullOrWhiteSpace(tasks[i].Target))
+            {
+                return $"tasks[{i}]: needs a file and a target";
+            }
+
+            if (tasks.Take(i).Contains(tasks[i]))
+            {
+                return $"tasks[{i}]: duplicate of an earlier task";
+            }
+
+            if (tasks[i] == holdout)
+            {
+                return $"holdout: is also tasks[{i}]; the held-out task must stay out of the joint training";
+            }
+        }
+
+        return null;
     }
 
     private static string? TransferError(TransferSpec transfer, SweepAxes axes)

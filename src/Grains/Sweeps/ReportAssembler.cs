@@ -32,6 +32,12 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
     {
         ArgumentNullException.ThrowIfNull(input);
         var summaries = await SummariesAsync(input.Runs, cancellationToken);
+        if (input.Spec.Multitask is { } multitask)
+        {
+            // A multitask sweep's tables compare the arms trained on the holdout (MultitaskHoldout), not a study's.
+            return await WriteMultitaskTablesAsync(input, multitask, summaries, cancellationToken);
+        }
+
         if (input.Spec.Transfer is not { } transfer)
         {
             return await WriteStudyReportAsync(input.SweepId, input.Spec, summaries, current: null, cancellationToken);
@@ -55,6 +61,20 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             runs.Count(r => r.Summary.Outcome == ReportOutcome.Completed), runs.Count, null, runs);
         await RefreshStudyAsync(transfer.SourceSweepId, current, cancellationToken);
         return keys;
+    }
+
+    private async Task<IReadOnlyList<string>> WriteMultitaskTablesAsync(SweepAssemblyInput input, MultitaskSweep multitask, IReadOnlyList<RunSummary> summaries, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("learnact-report-");
+        try
+        {
+            var files = MultitaskHoldout.Write(scratch.FullName, input.Spec, multitask, input.Runs, summaries);
+            return await UploadAsync(input.SweepId, files, cancellationToken);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     /// <summary>

@@ -237,11 +237,38 @@ public sealed class SweepState
         Queue = arranged;
     }
 
-    /// <summary>The run a claiming silo gets (the policy's pick), or null when the sweep has none to give: not running, or nothing queued.</summary>
+    /// <summary>
+    /// The run a claiming silo gets (the policy's pick among the runs ready to train), or null when the sweep has none
+    /// to give: not running, nothing queued, or every queued run waits for a source (<see cref="WaitsForSource"/>).
+    /// </summary>
     public string? NextClaim(IQueuePolicy policy, string silo)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return Phase == SweepPhase.Running && Spec is not null && Queue.Count > 0 ? Queue[policy.Pick(QueueView(), silo)] : null;
+        if (Phase != SweepPhase.Running || Spec is null || Queue.Count == 0)
+        {
+            return null;
+        }
+
+        var ready = QueueView().Where(r => !WaitsForSource(r.ConfigName)).ToList();
+        return ready.Count > 0 ? ready[policy.Pick(ready, silo)].ConfigName : null;
+    }
+
+    /// <summary>
+    /// A run whose source activation is a run of this same sweep (a multitask sweep's frozen holdout runs) that has
+    /// not ended yet. Such a run is queued from the start like every other, and only its claim waits: status, cancel
+    /// and resume then treat it as any queued run, and a resume needs nothing of its own (the joint run is queued
+    /// again, its frozen runs wait again). Holding it back at the claim, rather than letting a silo start it and wait
+    /// in the training slot, keeps the slot for work that can run. Once the source has ended, the run goes: a source
+    /// that failed leaves no activation, and the frozen run fails at once with the line that says so.
+    /// </summary>
+    public bool WaitsForSource(string configName)
+    {
+        if (Spec is null || !SpecOrders().TryGetValue(configName, out var i) || SpecRuns()[i].Source is not { } source || source.SweepId != Spec.Id)
+        {
+            return false;
+        }
+
+        return !(Runs.TryGetValue(source.RunName, out var status) && status.IsTerminal);
     }
 
     /// <summary>Claimed: <paramref name="assignment"/>'s execution owns the run. Returns what undoes this, should the claim not be stored.</summary>

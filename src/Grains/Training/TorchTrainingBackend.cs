@@ -10,7 +10,8 @@ namespace LearnedActivation.Grains.Training;
 /// <summary>
 /// The real <see cref="ITrainingBackend"/>: trains a run with TorchSharp on the calling (dedicated) thread,
 /// one epoch at a time, hands a checkpoint to the observer after each epoch, and returns the same files
-/// <c>learnact train</c> writes plus <see cref="RunArtifactNames.Summary"/> for the sweep's report.
+/// <c>learnact train</c> writes plus <see cref="RunArtifactNames.Summary"/> for the sweep's report. A multitask
+/// sweep's joint run is trained by <see cref="JointRunTraining"/>.
 /// </summary>
 public sealed class TorchTrainingBackend(SplitDataCache data, IActivationSources sources) : ITrainingBackend
 {
@@ -18,6 +19,10 @@ public sealed class TorchTrainingBackend(SplitDataCache data, IActivationSources
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(observer);
+        if (request.Work.Run.Tasks is { } tasks)
+        {
+            return JointRunTraining.Train(data, request, tasks, observer, cancellationToken);
+        }
 
         // Blocking is right here: this is the run's own thread, never the grain scheduler.
         var split = data.GetAsync(request.Data, request.Train.Seed, cancellationToken).GetAwaiter().GetResult();

@@ -2,33 +2,26 @@ using LearnedActivation.Model.Configuration;
 
 namespace LearnedActivation.Model.Multitask;
 
-/// <summary>The arms trained on the held-out task; every arm of one seed shares the split, the outer initialisation and the data order.</summary>
-public enum HoldoutArm
+/// <summary>
+/// An arm trained on the held-out task; every arm of one seed shares the split, the outer initialisation and the
+/// data order. <see cref="StudyArm.Fixed"/> and <see cref="StudyArm.Learned"/> (in-domain) have no source;
+/// <see cref="StudyArm.Frozen"/> names where its frozen activation was learned: <see cref="Multitask"/> (the joint
+/// run) or <c>on-{task}</c> (a single-task learned run on one training task: the single-task transfer).
+/// </summary>
+public sealed record HoldoutArm(StudyArm Arm, string? Source = null)
 {
-    /// <summary>The plain base activation (<see cref="StudyArm.Fixed"/>).</summary>
-    Fixed,
+    /// <summary>The source of the frozen arm whose activation was learned on every training task together.</summary>
+    public const string Multitask = "multitask";
 
-    /// <summary>An activation network learned from scratch on the holdout itself (<see cref="StudyArm.Learned"/>): the in-domain reference.</summary>
-    Learned,
+    public static HoldoutArm Fixed { get; } = new(StudyArm.Fixed);
 
-    /// <summary>The multitask run's shared activation, frozen (<see cref="FrozenActivation"/>); only the outer network trains.</summary>
-    Frozen,
-}
+    public static HoldoutArm Learned { get; } = new(StudyArm.Learned);
 
-public static class HoldoutArms
-{
-    /// <summary>The name in <c>multitask.csv</c>: fixed, learned, frozen.</summary>
-    public static string Name(this HoldoutArm arm) => arm switch
-    {
-        HoldoutArm.Fixed => "fixed",
-        HoldoutArm.Learned => "learned",
-        _ => "frozen",
-    };
+    public static HoldoutArm FrozenMultitask { get; } = new(StudyArm.Frozen, Multitask);
 
-    /// <summary>The single-task configuration the arm trains: the frozen arm builds a learned-arm network, then loads and freezes its activation.</summary>
-    public static ModelConfig Config(this HoldoutArm arm, ModelConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return config with { Arm = arm == HoldoutArm.Fixed ? StudyArm.Fixed : StudyArm.Learned };
-    }
+    /// <summary>The frozen activation learned on <paramref name="task"/> alone.</summary>
+    public static HoldoutArm FrozenFrom(string task) => new(StudyArm.Frozen, $"on-{task}");
+
+    /// <summary>As tables show it: fixed, learned, frozen:multitask, frozen:on-covertype.</summary>
+    public string Name => Source is null ? Names.Of(Arm) : $"{Names.Of(Arm)}:{Source}";
 }

@@ -36,7 +36,7 @@ public sealed class TrainingSession : IDisposable
     private RunResult? _result;
     private bool _disposed;
 
-    private TrainingSession(RunSpec spec, DataSplits data, Action<LearnedActivationNetwork>? prepare = null)
+    private TrainingSession(RunSpec spec, DataSplits data)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
@@ -58,9 +58,8 @@ public sealed class TrainingSession : IDisposable
         }
 
         ApplyTransferArm(spec, _model);
-        prepare?.Invoke(_model);
 
-        // Frozen parameters (requires_grad off: a transfer's frozen arms, a multitask holdout's shared activation)
+        // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
         // are left out of the optimiser: their weights stay bit for bit what they started as.
         _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), spec.Train.LearningRate);
         _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
@@ -88,14 +87,6 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>A new run: weights drawn from the spec's seed.</summary>
     public static TrainingSession Create(RunSpec spec, DataSplits data) => new(spec, data);
-
-    /// <summary>
-    /// A new run whose freshly initialised network <paramref name="prepare"/> changes before the optimiser is built,
-    /// e.g. loading and freezing an activation (<see cref="Multitask.FrozenActivation"/>). The spec's hash does not see
-    /// the change: do not resume such a run from a checkpoint of a run prepared differently.
-    /// </summary>
-    public static TrainingSession Create(RunSpec spec, DataSplits data, Action<LearnedActivationNetwork> prepare) =>
-        new(spec, data, prepare ?? throw new ArgumentNullException(nameof(prepare)));
 
     /// <summary>Continues a run from a checkpoint written by <see cref="SaveCheckpoint"/>.</summary>
     /// <exception cref="CheckpointException">The checkpoint is truncated, corrupted, of another format, or of another run or data.</exception>
