@@ -226,11 +226,11 @@ internal sealed class LinearPieces
 
         if (searchInRegisters && bends.Length <= MaxRegisterBends)
         {
-            // Groups of 8 bends padded with +inf (no finite x is at or above it), at least one pad in the last group.
+            // Groups of 8 bends padded with NaN (no x is at or above it, +inf included), at least one pad in the last group.
             Groups = (bends.Length / 8) + 1;
             GroupEnds = new float[Groups];
             GroupColumns = new float[8 * 8];
-            GroupColumns.AsSpan().Fill(float.PositiveInfinity);
+            GroupColumns.AsSpan().Fill(float.NaN);
             for (var b = 0; b < _bends.Length; b++)
             {
                 GroupColumns[(8 * (b % 8)) + (b / 8)] = _bends[b];
@@ -243,20 +243,20 @@ internal sealed class LinearPieces
         }
     }
 
-    /// <summary>The most bends <see cref="CountBends"/> takes: 8 groups of 8, the last with room for a +inf pad.</summary>
+    /// <summary>The most bends <see cref="CountBends"/> takes: 8 groups of 8, the last with room for a NaN pad.</summary>
     public const int MaxRegisterBends = 63;
 
     /// <summary>Whether points find their pieces by <see cref="CountBends"/> (else through the bucket table).</summary>
     [MemberNotNullWhen(true, nameof(GroupEnds), nameof(GroupColumns))]
     public bool SearchesInRegisters => GroupEnds is not null;
 
-    /// <summary>Groups of 8 bends (the last padded with +inf) for <see cref="CountBends"/>.</summary>
+    /// <summary>Groups of 8 bends (the last padded with NaN) for <see cref="CountBends"/>.</summary>
     public int Groups { get; }
 
-    /// <summary>Per group its last bend (+inf for a padded one).</summary>
+    /// <summary>Per group its last bend (NaN for a padded one).</summary>
     public float[]? GroupEnds { get; }
 
-    /// <summary>8 columns of 8: entry g of column j is bend 8g + j (+inf past the last bend).</summary>
+    /// <summary>8 columns of 8: entry g of column j is bend 8g + j (NaN past the last bend).</summary>
     public float[]? GroupColumns { get; }
 
     public int Count { get; }
@@ -298,7 +298,7 @@ internal sealed class LinearPieces
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<int> CountBends(Vector256<float> x, float* groupEnds, float* columns, int groups)
     {
-        // Compares give -1 where true: subtracting them counts. The last group's end is +inf and never counts.
+        // Compares give -1 where true: subtracting them counts. The last group's end is NaN and never counts.
         var group = Vector256<int>.Zero;
         for (var g = 0; g + 1 < groups; g++)
         {
