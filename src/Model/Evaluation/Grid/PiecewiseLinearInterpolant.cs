@@ -103,12 +103,16 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             else if (Avx2.IsSupported)
             {
                 var offsets = stackalloc int[8];
-                for (; n + 8 <= x.Length; n += 8)
+                var buckets = pieces.Buckets;
+                fixed (float* bucketRows = buckets.Rows)
                 {
-                    var xv = Avx.LoadVector256(xs + n);
-                    pieces.RowOffsets(xv, xs + n, offsets);
-                    Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
-                    Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
+                    for (; n + 8 <= x.Length; n += 8)
+                    {
+                        var xv = Avx.LoadVector256(xs + n);
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(buckets.Pieces(xv, bucketRows, xs + n, offsets), 2));
+                        Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
+                        Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
+                    }
                 }
             }
 
@@ -146,12 +150,17 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             {
                 var offsets = stackalloc int[8];
                 var sumOffsets = stackalloc int[8];
-                for (; n + 8 <= x.Length; n += 8)
+                var buckets = pieces.Buckets;
+                fixed (float* bucketRows = buckets.Rows)
                 {
-                    var xv = Avx.LoadVector256(xs + n);
-                    pieces.RowOffsets(xv, xs + n, offsets);
-                    Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(Avx.LoadVector256(offsets), 3) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
-                    Step(xv, n, table, offsets, sumOffsets, gs, dxs, totals);
+                    for (; n + 8 <= x.Length; n += 8)
+                    {
+                        var xv = Avx.LoadVector256(xs + n);
+                        var piece = buckets.Pieces(xv, bucketRows, xs + n, offsets);
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
+                        Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(piece, 5) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
+                        Step(xv, n, table, offsets, sumOffsets, gs, dxs, totals);
+                    }
                 }
             }
 
@@ -184,29 +193,20 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 }
 
 /// <summary>
-/// The pieces of [low, high] between the bends, with two sample points inside each, and a bucket table for
-/// finding a point's piece: a bucket that lies clearly inside one piece names it; one near a bend (a few in
-/// a thousand) says "search", and a binary search over the bends decides. The table is built on first use, and only
-/// for more bends than <see cref="CountBends"/> takes: building it (8,193 entries) cost more per call than the
-/// lookups it saved on the grid's few dozen bends. The AVX-512 path (<see cref="PieceLookup512"/>) does without it.
+/// The pieces of [low, high] between the bends, with two sample points inside each, and the two ways the AVX2 path
+/// finds a point's piece: counting the bends in registers (<see cref="CountBends"/>, up to
+/// <see cref="MaxRegisterBends"/> bends), or, for more, a small bucket table (<see cref="BendBuckets"/>, built on first
+/// use). The AVX-512 path (<see cref="PieceLookup512"/>) needs neither.
 /// </summary>
 internal sealed class LinearPieces
 {
-    private const int Buckets = 8192;
-    private const int Search = -1;
-
     private readonly float[] _bends;
-    private readonly double _lowBound;
-    private readonly double _highBound;
-    private readonly double[] _bendBounds;
-    private readonly float _low;
-    private readonly float _bucketsPerUnit;
-    private int[]? _bucketPiece;
+    private BendBuckets? _buckets;
 
     /// <param name="searchInRegisters">
     /// Where there are at most <see cref="MaxRegisterBends"/> bends, count them with register compares
-    /// (<see cref="CountBends"/>) instead of the bucket table (the default); false keeps the bucket table (tests
-    /// compare the two).
+    /// (<see cref="CountBends"/>) instead of the bucket table (the default); false takes the bucket table whatever
+    /// the number of bends (tests compare the two).
     /// </param>
     public LinearPieces(double low, double high, double[] bends, bool searchInRegisters = true)
     {
@@ -224,17 +224,13 @@ internal sealed class LinearPieces
             InverseWidth[p] = 1 / (Right[p] - Left[p]);
         }
 
-        _low = (float)low;
-        _bucketsPerUnit = (float)(Buckets / (high - low));
-        (_lowBound, _highBound, _bendBounds) = (low, high, bends);
-
         if (searchInRegisters && bends.Length <= MaxRegisterBends)
         {
-            // Groups of 8 bends padded with +inf (no finite x is at or above it), at least one pad in the last group.
+            // Groups of 8 bends padded with NaN (no x is at or above it, +inf included), at least one pad in the last group.
             Groups = (bends.Length / 8) + 1;
             GroupEnds = new float[Groups];
             GroupColumns = new float[8 * 8];
-            GroupColumns.AsSpan().Fill(float.PositiveInfinity);
+            GroupColumns.AsSpan().Fill(float.NaN);
             for (var b = 0; b < _bends.Length; b++)
             {
                 GroupColumns[(8 * (b % 8)) + (b / 8)] = _bends[b];
@@ -247,20 +243,20 @@ internal sealed class LinearPieces
         }
     }
 
-    /// <summary>The most bends <see cref="CountBends"/> takes: 8 groups of 8, the last with room for a +inf pad.</summary>
+    /// <summary>The most bends <see cref="CountBends"/> takes: 8 groups of 8, the last with room for a NaN pad.</summary>
     public const int MaxRegisterBends = 63;
 
     /// <summary>Whether points find their pieces by <see cref="CountBends"/> (else through the bucket table).</summary>
     [MemberNotNullWhen(true, nameof(GroupEnds), nameof(GroupColumns))]
     public bool SearchesInRegisters => GroupEnds is not null;
 
-    /// <summary>Groups of 8 bends (the last padded with +inf) for <see cref="CountBends"/>.</summary>
+    /// <summary>Groups of 8 bends (the last padded with NaN) for <see cref="CountBends"/>.</summary>
     public int Groups { get; }
 
-    /// <summary>Per group its last bend (+inf for a padded one).</summary>
+    /// <summary>Per group its last bend (NaN for a padded one).</summary>
     public float[]? GroupEnds { get; }
 
-    /// <summary>8 columns of 8: entry g of column j is bend 8g + j (+inf past the last bend).</summary>
+    /// <summary>8 columns of 8: entry g of column j is bend 8g + j (NaN past the last bend).</summary>
     public float[]? GroupColumns { get; }
 
     public int Count { get; }
@@ -287,44 +283,12 @@ internal sealed class LinearPieces
         return points;
     }
 
-    /// <summary>
-    /// Writes 4 x the piece of each of 8 points (their row offsets in a table of 4-float rows) to
-    /// <paramref name="offsets"/>; <paramref name="scalars"/> are the same points in memory.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void RowOffsets(Vector256<float> x, float* scalars, int* offsets)
-    {
-        // Avx.Max/Min return the second operand for NaN, so NaN lanes get a valid bucket (their value stays NaN).
-        var scaled = Avx.Min(Avx.Max((x - Vector256.Create(_low)) * Vector256.Create(_bucketsPerUnit), Vector256<float>.Zero), Vector256.Create((float)Buckets));
-        Avx.Store(offsets, Avx.ConvertToVector256Int32WithTruncation(scaled));
-        fixed (int* table = BucketPieces())
-        {
-            for (var lane = 0; lane < 8; lane++)
-            {
-                var piece = table[offsets[lane]];
-                offsets[lane] = 4 * (piece == Search ? Find(scalars[lane]) : piece);
-            }
-        }
-    }
+    /// <summary>The bucket table for more bends than <see cref="CountBends"/> takes (built on first use).</summary>
+    public BendBuckets Buckets => _buckets ??= new BendBuckets(_bends);
 
     /// <summary>The piece holding <paramref name="x"/>: the number of bends at or below it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Find(float x)
-    {
-        if (SearchesInRegisters)
-        {
-            return BinarySearch(x);
-        }
-
-        var bucket = (int)Math.Clamp((x - _low) * _bucketsPerUnit, 0f, Buckets);
-        var piece = BucketPieces()[bucket];
-        if (piece != Search)
-        {
-            return piece;
-        }
-
-        return BinarySearch(x);
-    }
+    public int Find(float x) => BendBuckets.CountAtOrBelow(_bends, x);
 
     /// <summary>
     /// For 8 points, the number of bends at or below each (its piece, as <see cref="Find"/> counts): first the
@@ -334,7 +298,7 @@ internal sealed class LinearPieces
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<int> CountBends(Vector256<float> x, float* groupEnds, float* columns, int groups)
     {
-        // Compares give -1 where true: subtracting them counts. The last group's end is +inf and never counts.
+        // Compares give -1 where true: subtracting them counts. The last group's end is NaN and never counts.
         var group = Vector256<int>.Zero;
         for (var g = 0; g + 1 < groups; g++)
         {
@@ -351,51 +315,5 @@ internal sealed class LinearPieces
         count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 48), group)).AsInt32();
         count -= Avx.CompareGreaterThanOrEqual(x, Avx2.PermuteVar8x32(Avx.LoadVector256(columns + 56), group)).AsInt32();
         return count;
-    }
-
-    /// <summary>Binary search: the number of bends at or below <paramref name="x"/>.</summary>
-    private int BinarySearch(float x)
-    {
-        int below = 0, above = _bends.Length;
-        while (below < above)
-        {
-            var middle = (below + above) >>> 1;
-            if (x >= _bends[middle])
-            {
-                below = middle + 1;
-            }
-            else
-            {
-                above = middle;
-            }
-        }
-
-        return below;
-    }
-
-    /// <summary>Per bucket its piece, or <see cref="Search"/> where a bend lies in or near it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int[] BucketPieces() => _bucketPiece ?? BuildBuckets();
-
-    private int[] BuildBuckets()
-    {
-        // A margin of a tenth of a bucket absorbs float rounding in the lookup's bucket arithmetic.
-        var bucketWidth = (_highBound - _lowBound) / Buckets;
-        var margin = bucketWidth / 10;
-        var table = new int[Buckets + 1];
-        var piece = 0;
-        for (var b = 0; b <= Buckets; b++)
-        {
-            var bucketStart = _lowBound + (b * bucketWidth);
-            while (piece < _bendBounds.Length && _bendBounds[piece] < bucketStart - margin)
-            {
-                piece++;
-            }
-
-            var near = piece < _bendBounds.Length && _bendBounds[piece] <= bucketStart + bucketWidth + margin;
-            table[b] = near ? Search : piece;
-        }
-
-        return _bucketPiece = table;
     }
 }

@@ -62,6 +62,28 @@ public sealed class RegisterBendSearchTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(63)]
+    public unsafe void InfinitiesAndNaNCountTheBendsNotThePads(int bends)
+    {
+        Skip.IfNot(Avx2.IsSupported, "no AVX2: the register search is not used");
+        var pieces = Case(bends, count: 8, seed: 4).Pieces;
+        var x = System.Runtime.Intrinsics.Vector256.Create(float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.MaxValue, -float.MaxValue, 0f, 10f, -10f);
+
+        System.Runtime.Intrinsics.Vector256<int> counts;
+        fixed (float* groupEnds = pieces.GroupEnds, columns = pieces.GroupColumns)
+        {
+            counts = LinearPieces.CountBends(x, groupEnds, columns, pieces.Groups);
+        }
+
+        for (var lane = 0; lane < 8; lane++)
+        {
+            Assert.Equal(pieces.Bends.Count(b => x[lane] >= b), counts[lane]);
+        }
+    }
+
     [Fact]
     public void MoreBendsThanTheRegistersHoldUseTheBucketTable()
     {
