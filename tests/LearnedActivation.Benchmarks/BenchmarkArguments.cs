@@ -11,10 +11,16 @@ internal enum BenchmarkMode
     Sweep,
     Arms,
     Coordination,
+
+    /// <summary>The claim rate of one sweep grain with several silo processes (<c>--coordination-cluster</c>).</summary>
+    ClusterClaims,
+
+    /// <summary>This program as one of those silo processes (started by the benchmark, not by hand).</summary>
+    CoordinationSilo,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -55,6 +61,23 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--coordination":
                     result = result with { Mode = BenchmarkMode.Coordination };
+                    break;
+                case "--coordination-cluster":
+                    result = result with { Mode = BenchmarkMode.ClusterClaims };
+                    break;
+                case Coordination.NoTrainingSiloProcess.Argument:
+                    result = result with { Mode = BenchmarkMode.CoordinationSilo };
+                    break;
+                case "--silos" when i + 1 < args.Count && args[i + 1].Split(',').All(s => TryPositive(s, out _)):
+                    result = result with { Silos = [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] };
+                    i++;
+                    break;
+                case "--repeat" when i + 1 < args.Count && TryPositive(args[i + 1], out var repeat):
+                    result = result with { Repeat = repeat };
+                    i++;
+                    break;
+                case "--azurite":
+                    result = result with { Azurite = true };
                     break;
                 case "--runs" when i + 1 < args.Count && TryPositive(args[i + 1], out var runs):
                     result = result with { Runs = runs };

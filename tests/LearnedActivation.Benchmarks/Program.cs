@@ -9,11 +9,17 @@ using static TorchSharp.torch;
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 //   ... -- --arms [--seeds N] [--sizes ...] [--rows N] [--parallel N] [--minutes N] [--data FILE]  learned from scratch vs fixed
 //   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8] [--keep-store DIR]      a sweep coordinated, nothing trained
+//   ... -- --coordination-cluster [--silos 1,2,4] [--slots 16] [--runs 540] [--epochs 10] [--repeat 2] [--azurite]   claim rate with silo processes
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--cpu-time] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--cpu-time] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
     return 2;
+}
+
+if (options.Mode == BenchmarkMode.CoordinationSilo)
+{
+    return await LearnedActivation.Benchmarks.Coordination.NoTrainingSiloProcess.RunAsync();
 }
 
 // Every figure is for one torch thread, as the sweep runs them (one run per core).
@@ -30,6 +36,11 @@ switch (options.Mode)
     case BenchmarkMode.Coordination:
         MachineDescription.Write(Console.Out);
         await LearnedActivation.Benchmarks.Coordination.CoordinationBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 27, options.Epochs ?? 10, options.Slots ?? 8, options.KeepStore);
+        break;
+    case BenchmarkMode.ClusterClaims:
+        MachineDescription.Write(Console.Out);
+        await LearnedActivation.Benchmarks.Coordination.ClusterClaimBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 540, options.Epochs ?? 10, options.Slots ?? 16,
+            options.Silos ?? [1, 2, 4], options.Repeat ?? 2, options.Azurite);
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);
