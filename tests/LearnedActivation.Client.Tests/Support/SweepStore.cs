@@ -20,23 +20,24 @@ internal sealed partial class SweepStore(string root, string sweepId)
 
     public string RunArtifact(string config, string name) => Path.Combine(SweepFolder, "runs", config, "artifacts", name);
 
-    /// <summary>The newest checkpoint epoch stored for a run, 0 when it has none (yet).</summary>
+    /// <summary>
+    /// The epoch of the checkpoint the run's stored record names (what a resume starts from), 0 when it names none
+    /// (yet). Not the newest checkpoint file: an execution writes its checkpoint first and records it after, so a
+    /// kill between the two leaves a checkpoint that nothing resumes from, rightly.
+    /// </summary>
     public int LatestCheckpoint(string config)
     {
-        var folder = Path.Combine(SweepFolder, "runs", config, "checkpoints");
-        if (!Directory.Exists(folder))
+        var record = Path.Combine(SweepFolder, "runs", config, "state", "run.json");
+        try
         {
+            var named = RecordedCheckpoint().Match(File.ReadAllText(record));
+            return named.Success ? int.Parse(named.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            // Not written yet, or being replaced right now: the caller asks again.
             return 0;
         }
-
-        // Checksums sit beside each checkpoint (.ckpt.sha256): only the checkpoints themselves count.
-        // Each execution checkpoints into a folder of its own under the run's.
-        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => CheckpointName().Match(Path.GetFileName(f)))
-            .Where(m => m.Success)
-            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(0)
-            .Max();
     }
 
     /// <summary>results.csv as one dictionary (column -> cell) per row.</summary>
@@ -55,6 +56,6 @@ internal sealed partial class SweepStore(string root, string sweepId)
         }).ToList();
     }
 
-    [GeneratedRegex(@"^epoch-(\d+)\.ckpt$")]
-    private static partial Regex CheckpointName();
+    [GeneratedRegex(@"""lastCheckpointKey"":\s*""[^""]*/epoch-(\d+)\.ckpt""")]
+    private static partial Regex RecordedCheckpoint();
 }
