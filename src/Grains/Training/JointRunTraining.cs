@@ -38,14 +38,7 @@ internal static class JointRunTraining
             : MultitaskSession.Restore(spec, taskSplits, new MemoryStream(request.Checkpoint, writable: false));
 
         var result = session.RunToCompletion(
-            afterEpoch: metrics =>
-            {
-                using var checkpoint = new MemoryStream();
-                session.SaveCheckpoint(checkpoint);
-                observer.EpochCompleted(
-                    new EpochReport(metrics.Epoch, metrics.TrainLoss, metrics.ValLoss, metrics.ValAccuracy, metrics.ValAuc, metrics.Elapsed.TotalSeconds),
-                    checkpoint.GetBuffer().AsMemory(0, (int)checkpoint.Length));
-            },
+            afterEpoch: metrics => observer.ReportEpoch(metrics, session.SaveCheckpoint),
             cancellationToken: cancellationToken);
 
         var names = new MultitaskSweep(tasks).TaskNames();

@@ -37,14 +37,7 @@ public sealed class TorchTrainingBackend(SplitDataCache data, IActivationSources
 
         // A NaN or infinite loss throws TrainingDivergedException: the run ends Failed with that one line.
         var result = session.RunToCompletion(
-            afterEpoch: metrics =>
-            {
-                using var checkpoint = new MemoryStream();
-                session.SaveCheckpoint(checkpoint);
-                observer.EpochCompleted(
-                    new EpochReport(metrics.Epoch, metrics.TrainLoss, metrics.ValLoss, metrics.ValAccuracy, metrics.ValAuc, metrics.Elapsed.TotalSeconds),
-                    checkpoint.GetBuffer().AsMemory(0, (int)checkpoint.Length));
-            },
+            afterEpoch: metrics => observer.ReportEpoch(metrics, session.SaveCheckpoint),
             cancellationToken: cancellationToken);
         var artifacts = RenderArtifacts(session, result, request, split);
         return new TrainingResult(new TestMetrics(result.TestAccuracy, result.TestAuc), artifacts);
