@@ -122,11 +122,19 @@ public sealed record SweepAxes(
     [Id(4)]
     public IReadOnlyList<StudyArm> Arms { get; init; } = [StudyArms.Default];
 
+    /// <summary>
+    /// The default study (and what a spec's omitted axes fall back to): the 27 configurations of the learned arm and
+    /// the 9 fixed baselines, 3 seeds each (108 runs), so that every learned run has its paired baseline and every
+    /// configuration an interval.
+    /// </summary>
     public static SweepAxes Study { get; } = new(
         StudyPresets.Bases,
         Enum.GetValues<SizePreset>(),
         Enum.GetValues<SizePreset>(),
-        [0L]);
+        [0L, 1L, 2L])
+    {
+        Arms = [StudyArm.Learned, StudyArm.Fixed],
+    };
 }
 
 /// <summary>How every run of a sweep is trained (the seed comes from the axes); <see cref="Epochs"/> is the cap (<c>maxEpochs</c>).</summary>

@@ -3,7 +3,7 @@ namespace LearnedActivation.Model.Configuration;
 /// <summary>How one configuration is trained. Defaults are the study's.</summary>
 /// <param name="Epochs">The most passes over the training split (the cap, <c>maxEpochs</c>); a run usually stops
 /// earlier, when validation loss has not improved for <paramref name="Patience"/> epochs. docs/training.md says why these defaults.</param>
-/// <param name="BatchSize">Mini-batch size (the study uses 512).</param>
+/// <param name="BatchSize">Mini-batch size (the study uses 2048; docs/training.md says why).</param>
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="Seed">Seeds weight initialisation, data order and the data split.</param>
 /// <param name="TorchThreads">libtorch intra-op threads for this run; results are bitwise reproducible for a fixed value.</param>
@@ -23,9 +23,9 @@ public sealed record TrainConfig(
 
     public const int DefaultPatience = 10;
 
-    public const int DefaultBatchSize = 512;
+    public const int DefaultBatchSize = 2048;
 
-    public const double DefaultLearningRate = 1e-3;
+    public const double DefaultLearningRate = 1e-2;
 
     public const long DefaultSeed = 0;
 

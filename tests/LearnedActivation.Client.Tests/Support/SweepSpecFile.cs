@@ -16,6 +16,9 @@ internal sealed record SweepSpecFile(
 
     public IReadOnlyList<long> Seeds { get; init; } = [0];
 
+    /// <summary>The learned arm only, unless a test says otherwise (the default study adds the fixed baselines).</summary>
+    public IReadOnlyList<string> Arms { get; init; } = ["learned"];
+
     /// <summary>
     /// The stopping rule's patience; by default the cap itself, so a test's runs train exactly <see cref="Epochs"/>
     /// epochs (what these tests time their kills, signals and status calls by) and never stop on a plateau.

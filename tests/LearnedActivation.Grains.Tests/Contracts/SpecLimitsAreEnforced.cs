@@ -27,9 +27,9 @@ public sealed class SpecLimitsAreEnforced
     {
         var seeds = string.Join(',', Enumerable.Range(0, 1_200));
 
-        var error = Assert.Throws<SweepSpecException>(() => SweepSpecJson.Parse($$"""{"seeds": [{{seeds}}]}""", "sweep.json"));
+        var error = Assert.Throws<SweepSpecException>(() => SweepSpecJson.Parse($$"""{"seeds": [{{seeds}}], "arms": ["learned"]}""", "sweep.json"));
 
-        // The study's 3 x 3 x 3 configurations times 1,200 seeds.
+        // The study's 3 x 3 x 3 learned configurations times 1,200 seeds.
         Assert.StartsWith("sweep.json: axes: 32400 runs (bases x outerSizes x arms' activation sizes x seeds), more than the limit of 10000", error.Message, StringComparison.Ordinal);
     }
 

@@ -6,15 +6,20 @@ namespace LearnedActivation.Grains.Tests.Contracts;
 public sealed class SweepSpecJsonTests
 {
     [Fact]
-    public void EmptyObjectIsTheTwentySevenConfigurationStudy()
+    public void EmptyObjectIsTheDefaultStudy()
     {
         var spec = SweepSpecJson.Parse("{}", "sweep.json");
 
         Assert.True(spec.SameAs(SweepSpec.Default(SweepSpecJson.DefaultId)));
         var runs = spec.Runs();
-        Assert.Equal(27, runs.Count);
-        Assert.Equal(27, runs.Select(r => r.ConfigName).Distinct().Count());
-        Assert.Contains(runs, r => r.ConfigName == "tanh_small_medium");
+
+        // 27 learned configurations and 9 fixed baselines, 3 seeds each.
+        Assert.Equal(108, runs.Count);
+        Assert.Equal(108, runs.Select(r => r.ConfigName).Distinct().Count());
+        Assert.Equal(81, runs.Count(r => r.Model.Arm == StudyArm.Learned));
+        Assert.Equal(27, runs.Count(r => r.Model.Arm == StudyArm.Fixed));
+        Assert.Contains(runs, r => r.ConfigName == "tanh_small_medium_s2");
+        Assert.Contains(runs, r => r.ConfigName == "gelu_large_fixed_s0");
         Assert.Equal(TrainConfig.DefaultEpochs, spec.Budget.Epochs);
         Assert.True(spec.Data.IsOpenMl);
     }
@@ -30,7 +35,7 @@ public sealed class SweepSpecJsonTests
     [Fact]
     public void EveryRegisteredBaseCanBeNamedInASpec()
     {
-        var spec = SweepSpecJson.Parse("""{"bases": ["silu", "relu"], "outerSizes": ["small"], "activationSizes": ["medium"]}""", "sweep.json");
+        var spec = SweepSpecJson.Parse("""{"bases": ["silu", "relu"], "outerSizes": ["small"], "activationSizes": ["medium"], "seeds": [0], "arms": ["learned"]}""", "sweep.json");
 
         Assert.Equal([BaseActivation.Silu, BaseActivation.Relu], spec.Axes.Bases);
         Assert.Equal(["silu_small_medium", "relu_small_medium"], spec.Runs().Select(r => r.ConfigName));
@@ -47,6 +52,7 @@ public sealed class SweepSpecJsonTests
               "outerSizes": ["large"],
               "activationSizes": ["small", "medium"],
               "seeds": [3, 7],
+              "arms": ["learned"],
               "epochs": 2, "batchSize": 128, "learningRate": 0.01, "torchThreads": 2, "activationEval": "fused", "checkpointEvery": 2,
               "data": { "file": "data/cover.csv.gz", "target": "target" }
             }
@@ -141,12 +147,14 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
-    public void TheDefaultStudyIsTheLearnedArmUnderItsOriginalNames()
+    public void TheDefaultStudyPairsEveryLearnedRunWithItsFixedBaseline()
     {
         var spec = SweepSpec.Default("study");
-        Assert.Equal([StudyArm.Learned], spec.Axes.Arms);
-        Assert.All(spec.Runs(), r => Assert.Equal(StudyArm.Learned, r.Model.Arm));
-        Assert.Contains(spec.Runs(), r => r.ConfigName == "gelu_large_medium");
+        Assert.Equal([StudyArm.Learned, StudyArm.Fixed], spec.Axes.Arms);
+        Assert.Equal([0L, 1L, 2L], spec.Axes.Seeds);
+        var runs = spec.Runs();
+        var fixedRuns = runs.Where(r => r.Model.Arm == StudyArm.Fixed).Select(r => (r.Base, r.Outer, r.Seed)).ToHashSet();
+        Assert.All(runs.Where(r => r.Model.Arm == StudyArm.Learned), r => Assert.Contains((r.Base, r.Outer, r.Seed), fixedRuns));
         Assert.Equal(spec.Budget, SweepSpecJson.Parse("""{"epochs": 500}""", "old.json").Budget);
     }
 
