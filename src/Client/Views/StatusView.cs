@@ -16,7 +16,7 @@ internal static class StatusView
     {
         var table = new PlainTable(
             ["sweep ", new PlainCell(status.SweepId, new Style(decoration: Decoration.Bold)), $": {Phase(status.Phase)}"],
-            [("run", false), ("phase", false), ("epoch", true), ("val acc", true), ("best val", true), ("test acc", true), ("test AUC", true), ("silo", false), ("checkpoint", true)]);
+            [("run", false), ("phase", false), ("epoch", true), ("val acc", true), ("best val", true), ("test acc", true), ("test AUC", true), ("silo", false), ("attempts", true), ("checkpoint", true)]);
         foreach (var run in status.Runs)
         {
             table.AddRow(
@@ -28,6 +28,7 @@ internal static class StatusView
                 F(run.Test?.Accuracy),
                 F(run.Test?.Auc),
                 Silo(run.HostSilo),
+                run.Attempts.ToString(CultureInfo.InvariantCulture),
                 run.LastCheckpointAt is { } at ? Age(now - at) + " ago" : "-");
         }
 
