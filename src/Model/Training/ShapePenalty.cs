@@ -1,0 +1,60 @@
+using LearnedActivation.Model.Networks;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Training;
+
+/// <summary>What <see cref="ShapePenalty"/> penalises: the learned function's first or second finite difference.</summary>
+public enum ShapePenaltyKind
+{
+    /// <summary>Mean squared slope f' over the knots: pulls the function flat (as decay toward zero does).</summary>
+    Slope,
+
+    /// <summary>Mean squared curvature f'' over the knots: pulls the function straight (smooth), not flat.</summary>
+    Curvature,
+}
+
+/// <summary>
+/// A penalty on the shape of the learned activation, added to the batch loss: strength x the mean square of its
+/// slope or curvature by finite differences on <see cref="Knots"/> evenly spaced points over
+/// [-<see cref="HalfRange"/>, <see cref="HalfRange"/>] (the pre-activations start with std 1/sqrt 3, so the range
+/// is about five standard deviations). Why: learned from scratch, the activation network lets the outer network
+/// fit the training split faster and generalise worse than the plain base (docs/study-results.md); a steep or
+/// wiggly function is how it does that, and this makes steepness or wiggles cost.
+/// </summary>
+public sealed class ShapePenalty
+{
+    public const int Knots = 65;
+
+    public const double HalfRange = 3.0;
+
+    private readonly ActivationNetwork _network;
+    private readonly double _strength;
+    private readonly ShapePenaltyKind _kind;
+
+    public ShapePenalty(ActivationNetwork network, ShapePenaltyKind kind, double strength)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!(strength >= 0) || double.IsInfinity(strength))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), $"the penalty's strength must be a non-negative number (got {strength})");
+        }
+
+        _network = network;
+        _kind = kind;
+        _strength = strength;
+    }
+
+    /// <summary>Knot spacing h.</summary>
+    public static double Spacing => 2 * HalfRange / (Knots - 1);
+
+    /// <summary>strength x mean((Δf/h)^2) or mean((Δ²f/h²)^2) over the knots, a differentiable scalar.</summary>
+    public Tensor Compute()
+    {
+        var x = linspace(-HalfRange, HalfRange, Knots, ScalarType.Float32);
+        var f = _network.forward(x);
+        var h = Spacing;
+        var first = (f[1..] - f[..^1]) / h;
+        var measure = _kind == ShapePenaltyKind.Slope ? first : (first[1..] - first[..^1]) / h;
+        return measure.square().mean() * _strength;
+    }
+}
