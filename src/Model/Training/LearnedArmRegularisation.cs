@@ -11,17 +11,20 @@ namespace LearnedActivation.Model.Training;
 /// <param name="AnchorDecay">Strength of <see cref="AnchoredDecay"/> (0: off).</param>
 /// <param name="ShapeKind">What <see cref="ShapePenalty"/> penalises.</param>
 /// <param name="ShapeStrength">Strength of <see cref="ShapePenalty"/> (0: off).</param>
+/// <param name="ShapeOverBatch">The penalty's knots span the batch's pre-activations (all layers) as well as the fixed range.</param>
 /// <param name="Residual">The activation is x + g(x), g the network (<see cref="Networks.ActivationNetwork.Residual"/>).</param>
 public sealed record LearnedArmRegularisation(
     double AnchorDecay = 0,
     ShapePenaltyKind ShapeKind = ShapePenaltyKind.Curvature,
     double ShapeStrength = 0,
+    bool ShapeOverBatch = false,
     bool Residual = false)
 {
     public const string AnchorDecayVariable = "LEARNACT_EXPERIMENT_ANCHOR_DECAY";
     public const string CurvatureVariable = "LEARNACT_EXPERIMENT_CURVATURE";
     public const string SlopeVariable = "LEARNACT_EXPERIMENT_SLOPE";
     public const string ResidualVariable = "LEARNACT_EXPERIMENT_RESIDUAL";
+    public const string ShapeOverBatchVariable = "LEARNACT_EXPERIMENT_SHAPE_OVER_BATCH";
 
     public static LearnedArmRegularisation None { get; } = new();
 
@@ -39,6 +42,7 @@ public sealed record LearnedArmRegularisation(
             Number(AnchorDecayVariable),
             slope > 0 ? ShapePenaltyKind.Slope : ShapePenaltyKind.Curvature,
             slope > 0 ? slope : curvature,
+            Environment.GetEnvironmentVariable(ShapeOverBatchVariable) is "1" or "true",
             Environment.GetEnvironmentVariable(ResidualVariable) is "1" or "true");
     }
 

@@ -44,15 +44,23 @@ public sealed class ShapePenalty
         _strength = strength;
     }
 
-    /// <summary>Knot spacing h.</summary>
+    /// <summary>Knot spacing h over the fixed range.</summary>
     public static double Spacing => 2 * HalfRange / (Knots - 1);
 
-    /// <summary>strength x mean((Δf/h)^2) or mean((Δ²f/h²)^2) over the knots, a differentiable scalar.</summary>
-    public Tensor Compute()
+    /// <summary>The penalty over the fixed range [-<see cref="HalfRange"/>, <see cref="HalfRange"/>].</summary>
+    public Tensor Compute() => Compute(-HalfRange, HalfRange);
+
+    /// <summary>strength x mean((Δf/h)^2) or mean((Δ²f/h²)^2) over <see cref="Knots"/> knots spanning [low, high], a differentiable scalar.</summary>
+    public Tensor Compute(double low, double high)
     {
-        var x = linspace(-HalfRange, HalfRange, Knots, ScalarType.Float32);
+        if (!(high > low) || !double.IsFinite(low) || !double.IsFinite(high))
+        {
+            throw new ArgumentException($"the knots need a finite range with low < high (got [{low}, {high}])");
+        }
+
+        var x = linspace(low, high, Knots, ScalarType.Float32);
         var f = _network.forward(x);
-        var h = Spacing;
+        var h = (high - low) / (Knots - 1);
         var first = (f[1..] - f[..^1]) / h;
         var measure = _kind == ShapePenaltyKind.Slope ? first : (first[1..] - first[..^1]) / h;
         return measure.square().mean() * _strength;

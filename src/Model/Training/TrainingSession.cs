@@ -29,6 +29,7 @@ public sealed class TrainingSession : IDisposable
     private readonly TrainingCheckpoint _checkpoint;
     private readonly AnchoredDecay? _anchoredDecay;
     private readonly ShapePenalty? _shapePenalty;
+    private readonly bool _shapeOverBatch;
 
     private readonly double? _warmStartFitError;
 
@@ -77,6 +78,7 @@ public sealed class TrainingSession : IDisposable
         if (regularisation.ShapeStrength > 0)
         {
             _shapePenalty = new ShapePenalty(_model.Activation, regularisation.ShapeKind, regularisation.ShapeStrength);
+            _shapeOverBatch = regularisation.ShapeOverBatch;
         }
 
         // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
@@ -382,9 +384,13 @@ public sealed class TrainingSession : IDisposable
         var labels = _train.Labels.index_select(0, index);
 
         _optimizer.ZeroGrad();
-        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features), labels);
+        var (low, high) = (-ShapePenalty.HalfRange, ShapePenalty.HalfRange);
+        Action<int, Tensor, Tensor>? observe = _shapeOverBatch
+            ? (_, pre, _) => (low, high) = (Math.Min(low, pre.min().item<float>()), Math.Max(high, pre.max().item<float>()))
+            : null;
+        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features, observe), labels);
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
-        var objective = _shapePenalty is null ? loss : loss + _shapePenalty.Compute();
+        var objective = _shapePenalty is null ? loss : loss + _shapePenalty.Compute(low, high);
         objective.backward();
         _anchoredDecay?.Step();
         _optimizer.Step();

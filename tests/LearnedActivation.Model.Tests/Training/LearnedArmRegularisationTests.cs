@@ -68,24 +68,36 @@ public sealed class LearnedArmRegularisationTests
     }
 
     [Theory]
-    [InlineData(ShapePenaltyKind.Slope)]
-    [InlineData(ShapePenaltyKind.Curvature)]
-    public void PenaltyIsTheMeanSquaredFiniteDifferenceOverTheKnots(ShapePenaltyKind kind)
+    [InlineData(ShapePenaltyKind.Slope, -ShapePenalty.HalfRange, ShapePenalty.HalfRange)]
+    [InlineData(ShapePenaltyKind.Curvature, -ShapePenalty.HalfRange, ShapePenalty.HalfRange)]
+    [InlineData(ShapePenaltyKind.Slope, -1.0, 5.0)]
+    [InlineData(ShapePenaltyKind.Curvature, -7.5, 2.0)]
+    public void PenaltyIsTheMeanSquaredFiniteDifferenceOverTheKnots(ShapePenaltyKind kind, double low, double high)
     {
         using var network = new ActivationNetwork([8, 4], BaseActivation.Tanh, new Generator(4, CPU));
         using var scope = NewDisposeScope();
         const double strength = 0.3;
 
         // By hand, in doubles, from the reference evaluation of the same weights.
-        var h = 2 * ShapePenalty.HalfRange / (ShapePenalty.Knots - 1);
-        var f = Enumerable.Range(0, ShapePenalty.Knots).Select(i => ReferenceActivation.Evaluate(network, (float)(-ShapePenalty.HalfRange + (i * h)))).ToArray();
+        var h = (high - low) / (ShapePenalty.Knots - 1);
+        var f = Enumerable.Range(0, ShapePenalty.Knots).Select(i => ReferenceActivation.Evaluate(network, (float)(low + (i * h)))).ToArray();
         var slopes = f.Zip(f.Skip(1), (a, b) => (b - a) / h).ToArray();
         var measure = kind == ShapePenaltyKind.Slope ? slopes : slopes.Zip(slopes.Skip(1), (a, b) => (b - a) / h).ToArray();
         var expected = strength * measure.Average(m => m * m);
 
-        var actual = new ShapePenalty(network, kind, strength).Compute().item<float>();
+        var actual = new ShapePenalty(network, kind, strength).Compute(low, high).item<float>();
 
         Assert.True(Math.Abs(expected - actual) <= 1e-3 * Math.Max(1, expected), $"{kind}: {actual} vs {expected} by hand");
+    }
+
+    [Fact]
+    public void PenaltyOverTheFixedRangeIsThePenaltyOverPlusMinusHalfRange()
+    {
+        using var network = new ActivationNetwork([8], BaseActivation.Tanh, new Generator(3, CPU));
+        using var scope = NewDisposeScope();
+        var penalty = new ShapePenalty(network, ShapePenaltyKind.Curvature, 1);
+        Assert.Equal(penalty.Compute(-ShapePenalty.HalfRange, ShapePenalty.HalfRange).item<float>(), penalty.Compute().item<float>());
+        Assert.Throws<ArgumentException>(() => penalty.Compute(1, 1));
     }
 
     [Fact]
