@@ -4,9 +4,9 @@ namespace LearnedActivation.Model.Training;
 
 /// <summary>
 /// Candidate remedies for the learned arm's overfitting (issue 11 point 2, docs/study-results.md "Attempts to close
-/// the gap"), applied to the learned arm's activation network only. EXPERIMENTAL: all off by default, switched on
-/// only through the environment (<see cref="FromEnvironment"/>) while they are measured; a remedy that meets the
-/// bar becomes a spec setting.
+/// the gap"), applied to the learned arm's activation network only, all off by default. The curvature penalty is a
+/// spec setting; the others are experiments switched on only through the environment (<see cref="For"/>), kept so
+/// that the measurements in the docs can be repeated.
 /// </summary>
 /// <param name="AnchorDecay">Strength of <see cref="AnchoredDecay"/> (0: off).</param>
 /// <param name="ShapeKind">What <see cref="ShapePenalty"/> penalises.</param>
@@ -21,21 +21,25 @@ public sealed record LearnedArmRegularisation(
     bool Residual = false)
 {
     public const string AnchorDecayVariable = "LEARNACT_EXPERIMENT_ANCHOR_DECAY";
-    public const string CurvatureVariable = "LEARNACT_EXPERIMENT_CURVATURE";
     public const string SlopeVariable = "LEARNACT_EXPERIMENT_SLOPE";
     public const string ResidualVariable = "LEARNACT_EXPERIMENT_RESIDUAL";
     public const string ShapeOverBatchVariable = "LEARNACT_EXPERIMENT_SHAPE_OVER_BATCH";
 
     public static LearnedArmRegularisation None { get; } = new();
 
-    /// <summary>The experiment's switches from the environment; unset variables leave a remedy off.</summary>
-    public static LearnedArmRegularisation FromEnvironment()
+    /// <summary>
+    /// The learned arm's remedies: the curvature penalty of <paramref name="train"/> (a spec setting,
+    /// <see cref="Configuration.TrainConfig.ActivationCurvature"/>), and the experiments' switches from the environment,
+    /// which were measured and not adopted (unset variables leave them off).
+    /// </summary>
+    public static LearnedArmRegularisation For(Configuration.TrainConfig train)
     {
+        ArgumentNullException.ThrowIfNull(train);
         var slope = Number(SlopeVariable);
-        var curvature = Number(CurvatureVariable);
+        var curvature = train.ActivationCurvature;
         if (slope > 0 && curvature > 0)
         {
-            throw new InvalidOperationException($"{SlopeVariable} and {CurvatureVariable} are exclusive");
+            throw new InvalidOperationException($"{SlopeVariable} and a curvature penalty are exclusive");
         }
 
         return new LearnedArmRegularisation(

@@ -62,9 +62,9 @@ public sealed class TrainingSession : IDisposable
 
         ApplyTransferArm(spec, _model);
 
-        // Experimental remedies for the learned arm's overfitting, off unless switched on (LearnedArmRegularisation).
+        // Remedies for the learned arm's overfitting, off unless switched on (LearnedArmRegularisation).
         // The anchors are the weights just drawn from the seed, so a restored run anchors to the same ones.
-        var regularisation = spec.Model.Arm == StudyArm.Learned ? LearnedArmRegularisation.FromEnvironment() : LearnedArmRegularisation.None;
+        var regularisation = spec.Model.Arm == StudyArm.Learned ? LearnedArmRegularisation.For(spec.Train) : LearnedArmRegularisation.None;
         if (regularisation.Residual)
         {
             _model.Activation.Residual = true;

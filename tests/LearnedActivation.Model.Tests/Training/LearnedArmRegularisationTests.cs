@@ -1,6 +1,7 @@
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Tests.Networks;
+using LearnedActivation.Model.Tests.Support;
 using LearnedActivation.Model.Training;
 using static TorchSharp.torch;
 
@@ -8,6 +9,7 @@ namespace LearnedActivation.Model.Tests.Training;
 
 public sealed class LearnedArmRegularisationTests
 {
+    private static readonly LearnedActivation.Model.Data.DataSplits Data = SyntheticTables.Splits();
     private static readonly float[] Start = [1f, 2f, 3f];
     private static readonly float[] Moved = [2f, 2f, 0f];
     private static readonly float[] Fixed = [-0.5f, 4f];
@@ -128,6 +130,50 @@ public sealed class LearnedArmRegularisationTests
         {
             Assert.Equal(inputs[i] + plain[i], residual[i], 5);
         }
+    }
+
+    [Fact]
+    public void CurvatureIsPartOfTheSpecHashOnlyWhenOn()
+    {
+        var spec = SyntheticTables.Spec();
+        Assert.Equal(spec.Hash(), (spec with { Train = spec.Train with { ActivationCurvature = 0 } }).Hash());
+        Assert.NotEqual(spec.Hash(), (spec with { Train = spec.Train with { ActivationCurvature = 0.01 } }).Hash());
+        Assert.NotEqual(
+            (spec with { Train = spec.Train with { ActivationCurvature = 0.01 } }).Hash(),
+            (spec with { Train = spec.Train with { ActivationCurvature = 0.02 } }).Hash());
+        Assert.Throws<ArgumentException>(() => (spec.Train with { ActivationCurvature = -1 }).Validate());
+    }
+
+    [Fact]
+    public void CurvaturePenaltyChangesTheLearnedArmsTrainingAndStraightensItsFunction()
+    {
+        var plain = SyntheticTables.Spec(epochs: 2);
+        var penalised = plain with { Train = plain.Train with { ActivationCurvature = 1 } };
+        using var without = TrainingSession.Create(plain, Data);
+        using var with = TrainingSession.Create(penalised, Data);
+        Assert.Equal(SyntheticTables.ParameterBytes(without.Model), SyntheticTables.ParameterBytes(with.Model));
+
+        without.RunEpoch();
+        with.RunEpoch();
+
+        // The same start and data order; only the penalty differs, and it leaves the function less curved.
+        Assert.NotEqual(SyntheticTables.ParameterBytes(without.Model), SyntheticTables.ParameterBytes(with.Model));
+        using var scope = NewDisposeScope();
+        var curvature = (ActivationNetwork network) => new ShapePenalty(network, ShapePenaltyKind.Curvature, 1).Compute().item<float>();
+        Assert.True(curvature(with.Model.Activation) < curvature(without.Model.Activation) / 2, $"{curvature(with.Model.Activation)} vs {curvature(without.Model.Activation)} without the penalty");
+    }
+
+    [Theory]
+    [InlineData(StudyArm.Fixed)]
+    [InlineData(StudyArm.Warm)]
+    public void CurvaturePenaltyLeavesTheOtherArmsAlone(StudyArm arm)
+    {
+        var plain = SyntheticTables.Spec(epochs: 1, arm: arm);
+        using var without = TrainingSession.Create(plain, Data);
+        using var with = TrainingSession.Create(plain with { Train = plain.Train with { ActivationCurvature = 1 } }, Data);
+        without.RunEpoch();
+        with.RunEpoch();
+        Assert.Equal(SyntheticTables.ParameterBytes(without.Model), SyntheticTables.ParameterBytes(with.Model));
     }
 
     private static void SetAffine(ActivationNetwork network, float slope, float intercept)
