@@ -390,7 +390,9 @@ public sealed class TrainingSession : IDisposable
             : null;
         var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features, observe), labels);
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
-        var objective = _shapePenalty is null ? loss : loss + _shapePenalty.Compute(low, high);
+        var objective = _shapePenalty is null
+            ? loss
+            : loss + (_shapePenalty.Compute(low, high) * ShapePenalty.Ramp(_state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)));
         objective.backward();
         _anchoredDecay?.Step();
         _optimizer.Step();

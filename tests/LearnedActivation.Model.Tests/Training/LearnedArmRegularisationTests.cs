@@ -132,6 +132,16 @@ public sealed class LearnedArmRegularisationTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2.5, 0.25)]
+    [InlineData(ShapePenalty.RampEpochs, 1)]
+    [InlineData(100, 1)]
+    public void PenaltyStrengthRampsUpLinearlyOverTheFirstEpochs(double epochsDone, double fraction)
+    {
+        Assert.Equal(fraction, ShapePenalty.Ramp(epochsDone), 12);
+    }
+
     [Fact]
     public void CurvatureIsPartOfTheSpecHashOnlyWhenOn()
     {
@@ -148,7 +158,8 @@ public sealed class LearnedArmRegularisationTests
     public void CurvaturePenaltyChangesTheLearnedArmsTrainingAndStraightensItsFunction()
     {
         var plain = SyntheticTables.Spec(epochs: 2);
-        var penalised = plain with { Train = plain.Train with { ActivationCurvature = 1 } };
+        // Strength 20: in the first epoch the ramp lets through at most a tenth of it.
+        var penalised = plain with { Train = plain.Train with { ActivationCurvature = 20 } };
         using var without = TrainingSession.Create(plain, Data);
         using var with = TrainingSession.Create(penalised, Data);
         Assert.Equal(SyntheticTables.ParameterBytes(without.Model), SyntheticTables.ParameterBytes(with.Model));
