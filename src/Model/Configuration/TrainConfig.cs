@@ -27,7 +27,7 @@ public sealed record TrainConfig(
 
     public const int DefaultPatience = 10;
 
-    public const double DefaultActivationCurvature = 0;
+    public const double DefaultActivationCurvature = 0.01;
 
     public const int DefaultBatchSize = 512;
 

@@ -67,14 +67,18 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
-    public void ActivationCurvatureReachesTheRunsTrainConfigAndIsOffByDefault()
+    public void ActivationCurvatureReachesTheRunsTrainConfigWithTheStudysDefault()
     {
         var spec = SweepSpecJson.Parse("""{"bases": ["tanh"], "outerSizes": ["large"], "activationSizes": ["small"], "activationCurvature": 0.01}""", "sweep.json");
         Assert.Equal(0.01, spec.Budget.ActivationCurvature);
         Assert.Equal(0.01, RunWorkItem.For(spec, spec.Runs()[0]).Train.ActivationCurvature);
 
         var plain = SweepSpecJson.Parse("""{"bases": ["tanh"]}""", "sweep.json");
-        Assert.Equal(0, RunWorkItem.For(plain, plain.Runs()[0]).Train.ActivationCurvature);
+        Assert.Equal(TrainConfig.DefaultActivationCurvature, RunWorkItem.For(plain, plain.Runs()[0]).Train.ActivationCurvature);
+        Assert.True(TrainConfig.DefaultActivationCurvature > 0, "the learned arm's default is the penalised one (docs/study-results.md)");
+
+        var off = SweepSpecJson.Parse("""{"bases": ["tanh"], "activationCurvature": 0}""", "sweep.json");
+        Assert.Equal(0, RunWorkItem.For(off, off.Runs()[0]).Train.ActivationCurvature);
     }
 
     [Theory]

@@ -143,11 +143,17 @@ public sealed class LearnedArmRegularisationTests
     }
 
     [Fact]
-    public void CurvatureIsPartOfTheSpecHashOnlyWhenOn()
+    public void CurvatureIsPartOfTheLearnedArmsSpecHashOnly()
     {
         var spec = SyntheticTables.Spec();
-        Assert.Equal(spec.Hash(), (spec with { Train = spec.Train with { ActivationCurvature = 0 } }).Hash());
-        Assert.NotEqual(spec.Hash(), (spec with { Train = spec.Train with { ActivationCurvature = 0.01 } }).Hash());
+        Assert.Equal(StudyArm.Learned, spec.Model.Arm);
+        Assert.NotEqual((spec with { Train = spec.Train with { ActivationCurvature = 0 } }).Hash(), (spec with { Train = spec.Train with { ActivationCurvature = 0.01 } }).Hash());
+        foreach (var arm in new[] { StudyArm.Fixed, StudyArm.Warm, StudyArm.FixedWide })
+        {
+            var other = spec with { Model = spec.Model with { Arm = arm } };
+            Assert.Equal((other with { Train = other.Train with { ActivationCurvature = 0 } }).Hash(), (other with { Train = other.Train with { ActivationCurvature = 0.01 } }).Hash());
+        }
+
         Assert.NotEqual(
             (spec with { Train = spec.Train with { ActivationCurvature = 0.01 } }).Hash(),
             (spec with { Train = spec.Train with { ActivationCurvature = 0.02 } }).Hash());
@@ -157,7 +163,8 @@ public sealed class LearnedArmRegularisationTests
     [Fact]
     public void CurvaturePenaltyChangesTheLearnedArmsTrainingAndStraightensItsFunction()
     {
-        var plain = SyntheticTables.Spec(epochs: 2);
+        var spec = SyntheticTables.Spec(epochs: 2);
+        var plain = spec with { Train = spec.Train with { ActivationCurvature = 0 } };
         // Strength 20: in the first epoch the ramp lets through at most a tenth of it.
         var penalised = plain with { Train = plain.Train with { ActivationCurvature = 20 } };
         using var without = TrainingSession.Create(plain, Data);
@@ -179,7 +186,8 @@ public sealed class LearnedArmRegularisationTests
     [InlineData(StudyArm.Warm)]
     public void CurvaturePenaltyLeavesTheOtherArmsAlone(StudyArm arm)
     {
-        var plain = SyntheticTables.Spec(epochs: 1, arm: arm);
+        var spec = SyntheticTables.Spec(epochs: 1, arm: arm);
+        var plain = spec with { Train = spec.Train with { ActivationCurvature = 0 } };
         using var without = TrainingSession.Create(plain, Data);
         using var with = TrainingSession.Create(plain with { Train = plain.Train with { ActivationCurvature = 1 } }, Data);
         without.RunEpoch();
