@@ -63,6 +63,11 @@ public sealed class TrainSettings : DataSettings
     [DefaultName<ActivationEvaluation>(TrainConfig.DefaultActivationEval)]
     public ActivationEvaluation ActivationEval { get; init; } = TrainConfig.DefaultActivationEval;
 
+    [CommandOption("--activation-curvature <X>")]
+    [Description("Learned arm: strength of the penalty on the learned function's squared curvature (0: off).")]
+    [DefaultValue(TrainConfig.DefaultActivationCurvature)]
+    public double ActivationCurvature { get; init; } = TrainConfig.DefaultActivationCurvature;
+
     [CommandOption("--out <DIR>")]
     [Description("Output folder. Default: runs/train/<run name> (<base>_<outer>_<act> for the learned arm).")]
     public string? Out { get; init; }
@@ -73,7 +78,7 @@ public sealed class TrainSettings : DataSettings
 
     public ModelConfig ToModelConfig() => new(Base, Outer, Act, Arm);
 
-    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval, Patience: Patience);
+    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval, Patience: Patience, ActivationCurvature: ActivationCurvature);
 
     public override ValidationResult Validate()
     {
@@ -85,6 +90,11 @@ public sealed class TrainSettings : DataSettings
         if (Patience <= 0)
         {
             return ValidationResult.Error($"--patience: must be a positive number (got {Patience})");
+        }
+
+        if (!(ActivationCurvature >= 0) || double.IsInfinity(ActivationCurvature))
+        {
+            return ValidationResult.Error($"--activation-curvature: must be a non-negative number (got {ActivationCurvature})");
         }
 
         if (Arm.NeedsSourceActivation())

@@ -145,17 +145,18 @@ public sealed record TrainingBudget(
     [property: Id(2)] double LearningRate,
     [property: Id(3)] int TorchThreads,
     [property: Id(4)] ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
-    [property: Id(5)] int Patience = TrainConfig.DefaultPatience)
+    [property: Id(5)] int Patience = TrainConfig.DefaultPatience,
+    [property: Id(6)] double ActivationCurvature = TrainConfig.DefaultActivationCurvature)
 {
     public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
 
     public static TrainingBudget FromTrainConfig(TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience, config.ActivationCurvature);
     }
 
-    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience);
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience, ActivationCurvature);
 }
 
 /// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>

@@ -26,7 +26,7 @@ public static class SweepSpecJson
     public const int MaxLength = 1 << 20;
 
     private static readonly string[] KnownFields =
-        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "checkpointEvery", "data", "kind"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "checkpointEvery", "data", "kind"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
 
@@ -137,7 +137,7 @@ public static class SweepSpecJson
         return spec;
     }
 
-    /// <summary>maxEpochs (or "epochs"), batchSize, learningRate, torchThreads, activationEval, patience: each optional over <paramref name="fallback"/>.</summary>
+    /// <summary>maxEpochs (or "epochs"), batchSize, learningRate, torchThreads, activationEval, patience, activationCurvature: each optional over <paramref name="fallback"/>.</summary>
     internal static TrainingBudget ReadBudget(JsonElement root, Reader r, TrainingBudget fallback)
     {
         if (root.TryGetProperty("maxEpochs", out _) && root.TryGetProperty("epochs", out _))
@@ -153,7 +153,8 @@ public static class SweepSpecJson
             root.TryGetProperty("activationEval", out var evalElement)
                 ? r.Enum<ActivationEvaluation>(evalElement, "activationEval", "activation evaluation")
                 : fallback.ActivationEval,
-            r.PositiveInt(root, "patience", fallback.Patience));
+            r.PositiveInt(root, "patience", fallback.Patience),
+            r.NonNegativeDouble(root, "activationCurvature", fallback.ActivationCurvature));
 
         return budget;
     }
@@ -259,6 +260,18 @@ public static class SweepSpecJson
             return e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var value) && value > 0 && double.IsFinite(value)
                 ? value
                 : throw Error(field, $"must be a positive number (got {Show(e)})");
+        }
+
+        public double NonNegativeDouble(JsonElement root, string field, double fallback)
+        {
+            if (!root.TryGetProperty(field, out var e))
+            {
+                return fallback;
+            }
+
+            return e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var value) && value >= 0 && double.IsFinite(value)
+                ? value
+                : throw Error(field, $"must be a non-negative number (got {Show(e)})");
         }
 
         private static string Show(JsonElement e) => e.ValueKind switch

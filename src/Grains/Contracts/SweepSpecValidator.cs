@@ -105,6 +105,11 @@ public static class SweepSpecValidator
             return $"{b2.Item1}: must be positive (got {b2.Item2})";
         }
 
+        if (!(budget.ActivationCurvature >= 0) || !double.IsFinite(budget.ActivationCurvature))
+        {
+            return $"activationCurvature: must be a non-negative number (got {Show(budget.ActivationCurvature)})";
+        }
+
         if (budget.TorchThreads > Environment.ProcessorCount)
         {
             return string.Create(CultureInfo.InvariantCulture, $"torchThreads: {budget.TorchThreads} is more than the {Environment.ProcessorCount} cores of this machine");

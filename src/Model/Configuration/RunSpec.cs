@@ -20,7 +20,12 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
+            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{Curvature(Model.Arm, t)}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    // Only where it acts (the learned arm) and only when on: the other arms' runs, which it does not change, and
+    // runs without it keep the hash they had before the setting existed, so their stores still resume.
+    private static string Curvature(StudyArm arm, TrainConfig t) =>
+        arm == StudyArm.Learned && t.ActivationCurvature > 0 ? string.Create(CultureInfo.InvariantCulture, $"|curvature={t.ActivationCurvature:R}") : string.Empty;
 }

@@ -10,6 +10,9 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="ActivationEval">How the activation network is computed; the default is the fastest mode that keeps
 /// the results of exact (docs/benchmarks.md).</param>
 /// <param name="Patience">Epochs without a lower validation loss after which the run stops; the best epoch's weights are its result.</param>
+/// <param name="ActivationCurvature">Learned arm only: strength of the penalty on the learned function's squared
+/// curvature (<see cref="Training.ShapePenalty"/>) added to the training loss; 0 (the default) is off.
+/// docs/study-results.md, "Attempts to close the gap", has what it does to the gap to the fixed arm.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = TrainConfig.DefaultBatchSize,
@@ -17,11 +20,14 @@ public sealed record TrainConfig(
     long Seed = TrainConfig.DefaultSeed,
     int TorchThreads = TrainConfig.DefaultTorchThreads,
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
-    int Patience = TrainConfig.DefaultPatience)
+    int Patience = TrainConfig.DefaultPatience,
+    double ActivationCurvature = TrainConfig.DefaultActivationCurvature)
 {
     public const int DefaultEpochs = 500;
 
     public const int DefaultPatience = 10;
+
+    public const double DefaultActivationCurvature = 0.01;
 
     public const int DefaultBatchSize = 2048;
 
@@ -59,6 +65,11 @@ public sealed record TrainConfig(
         if (TorchThreads <= 0)
         {
             throw new ArgumentException($"torch threads must be positive (got {TorchThreads})", nameof(TorchThreads));
+        }
+
+        if (!(ActivationCurvature >= 0) || double.IsInfinity(ActivationCurvature))
+        {
+            throw new ArgumentException($"activation curvature must be a non-negative number (got {ActivationCurvature})", nameof(ActivationCurvature));
         }
 
         if (!Enum.IsDefined(ActivationEval))

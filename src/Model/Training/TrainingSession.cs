@@ -27,6 +27,9 @@ public sealed class TrainingSession : IDisposable
     private readonly LearnedActivationNetwork _model;
     private readonly AdamOptimizer _optimizer;
     private readonly TrainingCheckpoint _checkpoint;
+    private readonly AnchoredDecay? _anchoredDecay;
+    private readonly ShapePenalty? _shapePenalty;
+    private readonly bool _shapeOverBatch;
 
     private readonly double? _warmStartFitError;
 
@@ -58,6 +61,25 @@ public sealed class TrainingSession : IDisposable
         }
 
         ApplyTransferArm(spec, _model);
+
+        // Remedies for the learned arm's overfitting, off unless switched on (LearnedArmRegularisation).
+        // The anchors are the weights just drawn from the seed, so a restored run anchors to the same ones.
+        var regularisation = spec.Model.Arm == StudyArm.Learned ? LearnedArmRegularisation.For(spec.Train) : LearnedArmRegularisation.None;
+        if (regularisation.Residual)
+        {
+            _model.Activation.Residual = true;
+        }
+
+        if (regularisation.AnchorDecay > 0)
+        {
+            _anchoredDecay = new AnchoredDecay(_model.Activation.parameters(), spec.Train.LearningRate, regularisation.AnchorDecay);
+        }
+
+        if (regularisation.ShapeStrength > 0)
+        {
+            _shapePenalty = new ShapePenalty(_model.Activation, regularisation.ShapeKind, regularisation.ShapeStrength);
+            _shapeOverBatch = regularisation.ShapeOverBatch;
+        }
 
         // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
         // are left out of the optimiser: their weights stay bit for bit what they started as.
@@ -283,6 +305,7 @@ public sealed class TrainingSession : IDisposable
 
         _disposed = true;
         _optimizer.Dispose();
+        _anchoredDecay?.Dispose();
         _model.Dispose();
         _generator.Dispose();
         _train.Dispose();
@@ -361,8 +384,17 @@ public sealed class TrainingSession : IDisposable
         var labels = _train.Labels.index_select(0, index);
 
         _optimizer.ZeroGrad();
-        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features), labels);
-        loss.backward();
+        var (low, high) = (-ShapePenalty.HalfRange, ShapePenalty.HalfRange);
+        Action<int, Tensor, Tensor>? observe = _shapeOverBatch
+            ? (_, pre, _) => (low, high) = (Math.Min(low, pre.min().item<float>()), Math.Max(high, pre.max().item<float>()))
+            : null;
+        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features, observe), labels);
+        // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
+        var objective = _shapePenalty is null
+            ? loss
+            : loss + (_shapePenalty.Compute(low, high) * ShapePenalty.Ramp(_state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)));
+        objective.backward();
+        _anchoredDecay?.Step();
         _optimizer.Step();
         return loss.item<float>();
     }

@@ -72,6 +72,21 @@ public sealed class SweepSpecJsonTests
         Assert.Equal(new TrainConfig(2, 128, 0.01, 7, 2, ActivationEval: ActivationEvaluation.Fused), RunWorkItem.For(spec, spec.Runs()[1]).Train);
     }
 
+    [Fact]
+    public void ActivationCurvatureReachesTheRunsTrainConfigWithTheStudysDefault()
+    {
+        var spec = SweepSpecJson.Parse("""{"bases": ["tanh"], "outerSizes": ["large"], "activationSizes": ["small"], "activationCurvature": 0.01}""", "sweep.json");
+        Assert.Equal(0.01, spec.Budget.ActivationCurvature);
+        Assert.Equal(0.01, RunWorkItem.For(spec, spec.Runs()[0]).Train.ActivationCurvature);
+
+        var plain = SweepSpecJson.Parse("""{"bases": ["tanh"]}""", "sweep.json");
+        Assert.Equal(TrainConfig.DefaultActivationCurvature, RunWorkItem.For(plain, plain.Runs()[0]).Train.ActivationCurvature);
+        Assert.True(TrainConfig.DefaultActivationCurvature > 0, "the learned arm's default is the penalised one (docs/study-results.md)");
+
+        var off = SweepSpecJson.Parse("""{"bases": ["tanh"], "activationCurvature": 0}""", "sweep.json");
+        Assert.Equal(0, RunWorkItem.For(off, off.Runs()[0]).Train.ActivationCurvature);
+    }
+
     [Theory]
     [InlineData("""{"bases": ["tanh", "swish"]}""", "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu|silu)")]
     [InlineData("""{"outerSizes": ["huge"]}""", "sweep.json: outerSizes[0]: unknown size 'huge' (expected small|medium|large)")]
@@ -87,12 +102,14 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, checkpointEvery, data, kind)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, checkpointEvery, data, kind)")]
     [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
     [InlineData("""{"arms": ["fixed", "fixed"]}""", "sweep.json: arms[1]: duplicate 'fixed'")]
     [InlineData("""{"patience": 0}""", "sweep.json: patience: must be a positive integer (got 0)")]
+    [InlineData("""{"activationCurvature": -0.01}""", "sweep.json: activationCurvature: must be a non-negative number (got -0.01)")]
+    [InlineData("""{"activationCurvature": "0.01"}""", "sweep.json: activationCurvature: must be a non-negative number (got '0.01')")]
     [InlineData("""{"patience": "10"}""", "sweep.json: patience: must be a positive integer (got '10')")]
     [InlineData("""{"maxEpochs": -5}""", "sweep.json: maxEpochs: must be a positive integer (got -5)")]
     [InlineData("""{"maxEpochs": 10, "epochs": 10}""", "sweep.json: epochs: give either \"maxEpochs\" or its older name \"epochs\", not both")]
