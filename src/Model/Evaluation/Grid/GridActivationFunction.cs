@@ -29,7 +29,7 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         var low = (double)vars[2];
         var high = (double)vars[3];
         var knots = (int)vars[4];
-        var kernel = FusedActivationKernel.FromTensors(baseActivation, vars.Skip(FirstWeight).Cast<Tensor>().ToArray());
+        var kernel = FusedActivationKernel.FromTensors(baseActivation, Weights(vars));
 
         IInterpolant interpolant = BaseActivations.Of(baseActivation).ReluShaped
             ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)))
@@ -54,17 +54,30 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
 
         var gradX = empty_like(x);
         var gradValues = new float[values.Length];
-        interpolant.Backward(values, Floats(x), Floats(grad_output.contiguous()), Floats(gradX), gradValues);
+        var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
+        interpolant.Backward(values, Floats(x), Floats(upstream), Floats(gradX), gradValues);
         var (weightGrads, biasGrads) = kernel.Backward(interpolant.Points, gradValues, new float[values.Length]);
 
         var grads = new List<Tensor> { gradX, null!, null!, null!, null! };
         for (var l = 0; l < weightGrads.Length; l++)
         {
-            grads.Add(tensor(weightGrads[l]).reshape(biasGrads[l].Length, -1));
-            grads.Add(tensor(biasGrads[l]));
+            // Made in their shapes directly: a reshape is one more tensor handle per weight and call.
+            grads.Add(tensor(weightGrads[l], [biasGrads[l].Length, weightGrads[l].Length / biasGrads[l].Length]));
+            grads.Add(tensor(biasGrads[l], [biasGrads[l].Length]));
         }
 
         return grads;
+    }
+
+    private static Tensor[] Weights(object[] vars)
+    {
+        var weights = new Tensor[vars.Length - FirstWeight];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (Tensor)vars[FirstWeight + i];
+        }
+
+        return weights;
     }
 
     private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
