@@ -55,7 +55,9 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
             return ExactActivationEvaluator.Instance.Evaluate(network, column);
         }
 
-        var arguments = new List<object> { column.contiguous(), network.Base, low, high, Knots };
+        // Whether backward will run: only then does relu's interpolant keep each scalar's piece for it.
+        var backward = is_grad_enabled() && (column.requires_grad || network.Layers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad));
+        var arguments = new List<object> { column.contiguous(), network.Base, low, high, Knots, backward };
         foreach (var layer in network.Layers)
         {
             arguments.Add(layer.weight!);

@@ -15,11 +15,13 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
 /// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
 /// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
-/// element order. The AVX2 path keeps each scalar's piece from <see cref="Forward"/> for the next
-/// <see cref="Backward"/> on the same scalars (the autograd node calls them in that order), so the search runs once.
+/// element order. Where backward will follow (the autograd node says so), the AVX2 path keeps each scalar's piece from
+/// <see cref="Forward"/> for the next <see cref="Backward"/> on the same scalars, so the search runs once.
 /// </summary>
 /// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
-internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true) : IInterpolant
+/// <param name="keepPieces">Keep each scalar's piece from <see cref="Forward"/> for <see cref="Backward"/> (AVX2 path): for callers
+/// that will call backward; without it forward allocates nothing per call.</param>
+internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true, bool keepPieces = false) : IInterpolant
 {
     private const int Lanes = 8;
 
@@ -44,8 +46,12 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         }
 
         ReleasePieces();
-        _pieces = ArrayPool<int>.Shared.Rent(x.Length);
-        _piecesOf = Address(x);
+        if (keepPieces)
+        {
+            _pieces = ArrayPool<int>.Shared.Rent(x.Length);
+            _piecesOf = Address(x);
+        }
+
         Forward(x, Rows(values), pieces, output, _pieces);
     }
 
@@ -117,7 +123,7 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, int[] found)
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, int[]? found)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, outs = output)
@@ -132,7 +138,11 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
                     {
                         var xv = Avx.LoadVector256(xs + n);
                         var piece = LinearPieces.CountBends(xv, groupEnds, columns, pieces.Groups);
-                        Avx.Store(kept + n, piece);
+                        if (kept != null)
+                        {
+                            Avx.Store(kept + n, piece);
+                        }
+
                         Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
                         Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
                         Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
@@ -149,7 +159,11 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
                     {
                         var xv = Avx.LoadVector256(xs + n);
                         var piece = buckets.Pieces(xv, bucketRows, xs + n, offsets);
-                        Avx.Store(kept + n, piece);
+                        if (kept != null)
+                        {
+                            Avx.Store(kept + n, piece);
+                        }
+
                         Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
                         Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
                         Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
@@ -160,7 +174,11 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             for (; n < x.Length; n++)
             {
                 var piece = pieces.Find(xs[n]);
-                kept[n] = piece;
+                if (kept != null)
+                {
+                    kept[n] = piece;
+                }
+
                 var row = table + (4 * piece);
                 outs[n] = row[0] + (((xs[n] - row[2]) * row[3]) * row[1]);
             }
