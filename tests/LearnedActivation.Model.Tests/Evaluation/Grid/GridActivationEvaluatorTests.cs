@@ -125,7 +125,6 @@ public sealed class GridActivationEvaluatorTests
         kernel.Forward(interpolant.Points, values);
         var y = new float[x.Length];
         interpolant.Forward(values, x, y);
-        piecewise?.ReleasePieces();
         var gradX = new float[x.Length];
         var gradValues = new float[values.Length];
         interpolant.Backward(values, x, upstream.reshape(-1).data<float>().ToArray(), gradX, gradValues);
