@@ -68,7 +68,17 @@ internal sealed unsafe class FusedActivationKernel
         return new FusedActivationKernel(baseActivation, weights, biases);
     }
 
-    private static float[] Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.contiguous().bytes).ToArray();
+    // Parameters are contiguous: reading them in place spares a tensor handle per weight and call.
+    private static float[] Values(Tensor tensor)
+    {
+        if (tensor.is_contiguous())
+        {
+            return MemoryMarshal.Cast<byte, float>(tensor.bytes).ToArray();
+        }
+
+        using var contiguous = tensor.contiguous();
+        return MemoryMarshal.Cast<byte, float>(contiguous.bytes).ToArray();
+    }
 
     /// <summary>
     /// Floats of forward state that <see cref="Forward"/> can keep for <see cref="Backward"/> on

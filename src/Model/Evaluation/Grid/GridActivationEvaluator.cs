@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
@@ -53,7 +55,9 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
             return ExactActivationEvaluator.Instance.Evaluate(network, column);
         }
 
-        var arguments = new List<object> { column.contiguous(), network.Base, low, high, Knots };
+        // Whether backward will run: only then does relu's interpolant keep each scalar's piece for it.
+        var backward = is_grad_enabled() && (column.requires_grad || network.Layers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad));
+        var arguments = new List<object> { column.contiguous(), network.Base, low, high, Knots, backward };
         foreach (var layer in network.Layers)
         {
             arguments.Add(layer.weight!);
@@ -65,21 +69,77 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
 
     private static (double Low, double High) Range(Tensor column)
     {
-        using var noGrad = no_grad();
-        var (min, max) = column.aminmax();
-        using (min)
-        using (max)
+        var (low, high) = MinMax(column);
+        if (high > low)
         {
-            double low = min.item<float>();
-            double high = max.item<float>();
-            if (high > low)
+            return (low, high);
+        }
+
+        // A constant column still needs a segment of positive width around its value.
+        var pad = Math.Max(1.0, Math.Abs(low)) * 1e-3;
+        return (low - pad, high + pad);
+    }
+
+    /// <summary>
+    /// The column's least and greatest element (NaN if it holds a NaN). Computed here over its floats: libtorch's
+    /// aminmax and reading back its two results cost several times the scan. The two agree on every value but the sign of a
+    /// zero (-0 and +0 compare equal, and which one aminmax returns is its own affair): where either end is a zero
+    /// the answer comes from aminmax, so low and high keep their bits.
+    /// </summary>
+    internal static (double Low, double High) MinMax(Tensor column)
+    {
+        if (column.is_contiguous() && column.device_type == TorchSharp.DeviceType.CPU)
+        {
+            var (min, max) = MinMax(MemoryMarshal.Cast<byte, float>(column.bytes));
+            if (min != 0 && max != 0)
             {
-                return (low, high);
+                return (min, max);
+            }
+        }
+
+        using var noGrad = no_grad();
+        var (least, greatest) = column.aminmax();
+        using (least)
+        using (greatest)
+        {
+            return (least.item<float>(), greatest.item<float>());
+        }
+    }
+
+    /// <summary>Least and greatest element; NaN for both if any element is NaN (as aminmax propagates it).</summary>
+    internal static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    {
+        var n = 0;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        var nan = false;
+        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        {
+            var mins = Vector256.Create(float.PositiveInfinity);
+            var maxs = Vector256.Create(float.NegativeInfinity);
+            var unordered = Vector256<float>.Zero;
+            for (; n + Vector256<float>.Count <= values.Length; n += Vector256<float>.Count)
+            {
+                var v = Vector256.Create(values.Slice(n, Vector256<float>.Count));
+                mins = Vector256.Min(mins, v);
+                maxs = Vector256.Max(maxs, v);
+                unordered |= ~Vector256.Equals(v, v);
             }
 
-            // A constant column still needs a segment of positive width around its value.
-            var pad = Math.Max(1.0, Math.Abs(low)) * 1e-3;
-            return (low - pad, high + pad);
+            nan = unordered != Vector256<float>.Zero;
+            for (var lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                min = Math.Min(min, mins[lane]);
+                max = Math.Max(max, maxs[lane]);
+            }
         }
+
+        for (; n < values.Length; n++)
+        {
+            nan |= float.IsNaN(values[n]);
+            min = Math.Min(min, values[n]);
+            max = Math.Max(max, values[n]);
+        }
+
+        return nan ? (float.NaN, float.NaN) : (min, max);
     }
 }

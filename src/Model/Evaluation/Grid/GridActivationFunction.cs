@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace LearnedActivation.Model.Evaluation.Grid;
 
 /// <summary>
-/// The grid evaluation as one autograd function: <c>apply(x, base, low, high, knots, W0, b0, W1, b1, ...)</c>.
+/// The grid evaluation as one autograd function: <c>apply(x, base, low, high, knots, backwardExpected, W0, b0, W1, b1, ...)</c>.
 /// Forward samples the network at the interpolant's points with <see cref="FusedActivationKernel"/> and
 /// interpolates; backward takes dL/dx and dL/d(sample values) from the interpolant, then carries the latter
 /// through the kernel's backward to the weights. One graph node per call: on a few hundred samples the
@@ -16,7 +16,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 internal sealed class GridActivationFunction : autograd.SingleTensorFunction<GridActivationFunction>
 {
     private const string StateKey = "state";
-    private const int FirstWeight = 5;
+    private const int FirstWeight = 6;
 
     public override string Name => nameof(GridActivationFunction);
 
@@ -29,10 +29,11 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         var low = (double)vars[2];
         var high = (double)vars[3];
         var knots = (int)vars[4];
-        var kernel = FusedActivationKernel.FromTensors(baseActivation, vars.Skip(FirstWeight).Cast<Tensor>().ToArray());
+        var backwardExpected = (bool)vars[5];
+        var kernel = FusedActivationKernel.FromTensors(baseActivation, Weights(vars));
 
         IInterpolant interpolant = BaseActivations.Of(baseActivation).ReluShaped
-            ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)))
+            ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)), keepPieces: backwardExpected)
             : new CubicInterpolant(low, (high - low) / (knots - 1), knots);
         var values = new float[interpolant.Points.Length];
         kernel.Forward(interpolant.Points, values);
@@ -54,17 +55,30 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
 
         var gradX = empty_like(x);
         var gradValues = new float[values.Length];
-        interpolant.Backward(values, Floats(x), Floats(grad_output.contiguous()), Floats(gradX), gradValues);
+        var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
+        interpolant.Backward(values, Floats(x), Floats(upstream), Floats(gradX), gradValues);
         var (weightGrads, biasGrads) = kernel.Backward(interpolant.Points, gradValues, new float[values.Length]);
 
-        var grads = new List<Tensor> { gradX, null!, null!, null!, null! };
+        var grads = new List<Tensor> { gradX, null!, null!, null!, null!, null! };
         for (var l = 0; l < weightGrads.Length; l++)
         {
-            grads.Add(tensor(weightGrads[l]).reshape(biasGrads[l].Length, -1));
-            grads.Add(tensor(biasGrads[l]));
+            // Made in their shapes directly: a reshape is one more tensor handle per weight and call.
+            grads.Add(tensor(weightGrads[l], [biasGrads[l].Length, weightGrads[l].Length / biasGrads[l].Length]));
+            grads.Add(tensor(biasGrads[l], [biasGrads[l].Length]));
         }
 
         return grads;
+    }
+
+    private static Tensor[] Weights(object[] vars)
+    {
+        var weights = new Tensor[vars.Length - FirstWeight];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (Tensor)vars[FirstWeight + i];
+        }
+
+        return weights;
     }
 
     private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);

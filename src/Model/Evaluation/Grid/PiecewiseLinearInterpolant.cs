@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -13,14 +15,22 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
 /// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
 /// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
-/// element order.
+/// element order. Where backward will follow (the autograd node says so), the AVX2 path keeps each scalar's piece from
+/// <see cref="Forward"/> for the next <see cref="Backward"/> on the same scalars, so the search runs once.
 /// </summary>
 /// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
-internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true) : IInterpolant
+/// <param name="keepPieces">Keep each scalar's piece from <see cref="Forward"/> for <see cref="Backward"/> (AVX2 path): for callers
+/// that will call backward; without it forward allocates nothing per call.</param>
+internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true, bool keepPieces = false) : IInterpolant
 {
     private const int Lanes = 8;
 
     private readonly PieceLookup512? _registers = allowVector512 && PieceLookup512.Supports(pieces.Count) ? new PieceLookup512(pieces) : null;
+
+    // Each scalar's piece from the last Forward on the AVX2 path (pooled, so longer than x), until Backward; and
+    // which scalars they belong to (start and length of that x), so Backward uses them only for the same ones.
+    private int[]? _pieces;
+    private (nint Start, int Length) _piecesOf;
 
     public float[] Points { get; } = pieces.SamplePoints();
 
@@ -35,7 +45,14 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             return;
         }
 
-        Forward(x, Rows(values), pieces, output);
+        ReleasePieces();
+        if (keepPieces)
+        {
+            _pieces = ArrayPool<int>.Shared.Rent(x.Length);
+            _piecesOf = Address(x);
+        }
+
+        Forward(x, Rows(values), pieces, output, _pieces);
     }
 
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
@@ -49,7 +66,17 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
         // would make every add wait for the one before. The lanes are added up in order at the end.
         var sums = new float[4 * Lanes * pieces.Count];
-        Backward(x, Rows(values), upstream, pieces, gradX, sums);
+        if (_pieces is not null && _piecesOf == Address(x))
+        {
+            // The pieces forward found for these scalars: the same as a new search would give.
+            Backward(x, Rows(values), upstream, _pieces, gradX, sums);
+            ReleasePieces();
+        }
+        else
+        {
+            Backward(x, Rows(values), upstream, pieces, gradX, sums);
+        }
+
         for (var p = 0; p < pieces.Count; p++)
         {
             float first = 0, second = 0;
@@ -63,6 +90,21 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             gradValues[(2 * p) + 1] = second;
         }
     }
+
+    /// <summary>Whether a <see cref="Forward"/>'s pieces are held for the next <see cref="Backward"/> (tests).</summary>
+    internal bool HoldsPieces => _pieces is not null;
+
+    /// <summary>Returns the held pieces to the pool; <see cref="Backward"/> then searches again.</summary>
+    internal void ReleasePieces()
+    {
+        if (_pieces is { } held)
+        {
+            _pieces = null;
+            ArrayPool<int>.Shared.Return(held);
+        }
+    }
+
+    private static unsafe (nint Start, int Length) Address(ReadOnlySpan<float> x) => ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(x)), x.Length);
 
     /// <summary>Per piece the row (y at Left, y at Right minus y at Left, Left, 1 / (Right - Left)).</summary>
     private float[] Rows(ReadOnlySpan<float> values)
@@ -81,10 +123,11 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output)
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, int[]? found)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, outs = output)
+        fixed (int* kept = found)
         {
             if (Avx2.IsSupported && pieces.SearchesInRegisters)
             {
@@ -94,7 +137,13 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
                     for (; n + 8 <= x.Length; n += 8)
                     {
                         var xv = Avx.LoadVector256(xs + n);
-                        Avx.Store(offsets, Avx2.ShiftLeftLogical(LinearPieces.CountBends(xv, groupEnds, columns, pieces.Groups), 2));
+                        var piece = LinearPieces.CountBends(xv, groupEnds, columns, pieces.Groups);
+                        if (kept != null)
+                        {
+                            Avx.Store(kept + n, piece);
+                        }
+
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
                         Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
                         Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
                     }
@@ -109,7 +158,13 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
                     for (; n + 8 <= x.Length; n += 8)
                     {
                         var xv = Avx.LoadVector256(xs + n);
-                        Avx.Store(offsets, Avx2.ShiftLeftLogical(buckets.Pieces(xv, bucketRows, xs + n, offsets), 2));
+                        var piece = buckets.Pieces(xv, bucketRows, xs + n, offsets);
+                        if (kept != null)
+                        {
+                            Avx.Store(kept + n, piece);
+                        }
+
+                        Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
                         Rows4.Load(table, offsets, out var y0, out var rise, out var left, out var inverseWidth);
                         Avx.Store(outs + n, y0 + (((xv - left) * inverseWidth) * rise));
                     }
@@ -118,7 +173,13 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
             for (; n < x.Length; n++)
             {
-                var row = table + (4 * pieces.Find(xs[n]));
+                var piece = pieces.Find(xs[n]);
+                if (kept != null)
+                {
+                    kept[n] = piece;
+                }
+
+                var row = table + (4 * piece);
                 outs[n] = row[0] + (((xs[n] - row[2]) * row[3]) * row[1]);
             }
         }
@@ -167,6 +228,41 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
             for (; n < x.Length; n++)
             {
                 var piece = pieces.Find(xs[n]);
+                var row = table + (4 * piece);
+                var u = (xs[n] - row[2]) * row[3];
+                var g = gs[n];
+                dxs[n] = g * row[1] * row[3];
+                var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
+                sum[0] += g * (1 - u);
+                sum[1] += g * u;
+            }
+        }
+    }
+
+    /// <summary>Backward given each scalar's piece (as forward found it): the same operations as the searching overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, int[] found, Span<float> gradX, Span<float> sums)
+    {
+        var n = 0;
+        fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
+        fixed (int* kept = found)
+        {
+            if (Avx2.IsSupported)
+            {
+                var offsets = stackalloc int[8];
+                var sumOffsets = stackalloc int[8];
+                for (; n + 8 <= x.Length; n += 8)
+                {
+                    var piece = Avx.LoadVector256(kept + n);
+                    Avx.Store(offsets, Avx2.ShiftLeftLogical(piece, 2));
+                    Avx.Store(sumOffsets, Avx2.ShiftLeftLogical(piece, 5) + Vector256.Create(0, 4, 8, 12, 16, 20, 24, 28));
+                    Step(Avx.LoadVector256(xs + n), n, table, offsets, sumOffsets, gs, dxs, totals);
+                }
+            }
+
+            for (; n < x.Length; n++)
+            {
+                var piece = kept[n];
                 var row = table + (4 * piece);
                 var u = (xs[n] - row[2]) * row[3];
                 var g = gs[n];

@@ -96,6 +96,78 @@ public sealed class GridActivationEvaluatorTests
         Assert.Equal(4095, grid.Count(float.IsFinite));
     }
 
+    /// <summary>
+    /// The node's bookkeeping (its range scan, reading the weights in place, gradients made in their shapes, relu's
+    /// pieces kept from forward for backward) must leave every bit as the parts compose them: the range from
+    /// aminmax, the weights copied out, the interpolant searching its pieces again in backward.
+    /// </summary>
+    [Theory]
+    [InlineData(BaseActivation.Relu, 64)]
+    [InlineData(BaseActivation.Relu, 16)]
+    [InlineData(BaseActivation.Tanh, 32)]
+    public void TheNodeGivesTheBitsOfItsPartsComposedDirectly(BaseActivation baseActivation, int width)
+    {
+        using var network = new ActivationNetwork([width, width, width], baseActivation, new Generator(3, CPU));
+        using var scope = NewDisposeScope();
+        var (input, upstream) = EvaluatorCases.TrainingLikeBatch(seed: 9);
+        var node = OutputAndGradients(network, input, upstream);
+
+        var x = input.reshape(-1).data<float>().ToArray();
+        var (least, greatest) = input.aminmax();
+        double low = least.item<float>(), high = greatest.item<float>();
+        var weights = network.Layers.Select(l => l.weight!.contiguous().data<float>().ToArray()).ToArray();
+        var biases = network.Layers.Select(l => l.bias!.contiguous().data<float>().ToArray()).ToArray();
+        var kernel = new Model.Evaluation.Fused.FusedActivationKernel(baseActivation, weights, biases);
+        var relu = baseActivation == BaseActivation.Relu;
+        var piecewise = relu ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(weights, biases, low, high, minGap: (high - low) * 1e-6))) : null;
+        IInterpolant interpolant = piecewise ?? (IInterpolant)new CubicInterpolant(low, (high - low) / (GridActivationEvaluator.DefaultKnots - 1), GridActivationEvaluator.DefaultKnots);
+        var values = new float[interpolant.Points.Length];
+        kernel.Forward(interpolant.Points, values);
+        var y = new float[x.Length];
+        interpolant.Forward(values, x, y);
+        var gradX = new float[x.Length];
+        var gradValues = new float[values.Length];
+        interpolant.Backward(values, x, upstream.reshape(-1).data<float>().ToArray(), gradX, gradValues);
+        var (weightGrads, biasGrads) = kernel.Backward(interpolant.Points, gradValues, new float[values.Length]);
+
+        var parts = new List<float>(y);
+        parts.AddRange(gradX);
+        for (var l = 0; l < weightGrads.Length; l++)
+        {
+            parts.AddRange(weightGrads[l]);
+            parts.AddRange(biasGrads[l]);
+        }
+
+        Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parts.ToArray().AsSpan()).ToArray(), node);
+    }
+
+    [Fact]
+    public void TheRangeScanAgreesWithAminmax()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5, CPU);
+        foreach (var length in new[] { 1, 7, 8, 9, 513, 30_000 })
+        {
+            var column = randn([length, 1], generator: generator) * 3;
+            var (least, greatest) = column.aminmax();
+            Assert.Equal((least.item<float>(), greatest.item<float>()), GridActivationEvaluator.MinMax(column.data<float>().ToArray()));
+        }
+
+        Assert.True(float.IsNaN(GridActivationEvaluator.MinMax([1f, float.NaN, 2f, 3f, 4f, 5f, 6f, 7f, 8f]).Min));
+        Assert.True(float.IsNaN(GridActivationEvaluator.MinMax([.. Enumerable.Repeat(1f, 16), float.NaN]).Max));
+        Assert.Equal((float.NegativeInfinity, float.PositiveInfinity), GridActivationEvaluator.MinMax([.. Enumerable.Repeat(1f, 9), float.PositiveInfinity, float.NegativeInfinity]));
+
+        // An end at zero (either sign) is taken from aminmax itself.
+        foreach (var zero in new[] { 0f, -0f })
+        {
+            var column = cat([rand([100, 1], generator: generator) + 1, full([1, 1], zero)]);
+            var (least, _) = column.aminmax();
+            var low = GridActivationEvaluator.MinMax(column).Low;
+            Assert.Equal(0, low);
+            Assert.Equal(float.IsNegative(least.item<float>()), double.IsNegative(low));
+        }
+    }
+
     private static byte[] OutputAndGradients(ActivationNetwork network, Tensor input, Tensor upstream)
     {
         network.zero_grad();
