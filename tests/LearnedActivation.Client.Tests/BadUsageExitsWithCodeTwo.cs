@@ -89,6 +89,7 @@ public sealed class BadUsageExitsWithCodeTwo
     [InlineData("--threads", "0")]
     [InlineData("--patience", "0")]
     [InlineData("--patience", "-1")]
+    [InlineData("--activation-curvature", "-0.5")]
     public async Task NonPositiveCountIsRejectedNamingTheOption(string option, string value)
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, value));

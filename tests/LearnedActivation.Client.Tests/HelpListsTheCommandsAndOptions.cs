@@ -6,7 +6,7 @@ namespace LearnedActivation.Client.Tests;
 /// <summary>--help is how a user discovers the CLI: it must succeed and show every option of train.</summary>
 public sealed class HelpListsTheCommandsAndOptions
 {
-    public static TheoryData<string> TrainOptions => ["--base", "--outer", "--act", "--arm", "--max-epochs", "--patience", "--seed", "--threads", "--data", "--target", "--out", "--json"];
+    public static TheoryData<string> TrainOptions => ["--base", "--outer", "--act", "--arm", "--max-epochs", "--patience", "--activation-curvature", "--seed", "--threads", "--data", "--target", "--out", "--json"];
 
     [Fact]
     public async Task AppHelpExitsZeroAndListsTrain()
