@@ -11,7 +11,8 @@ namespace LearnedActivation.Model.Configuration;
 /// the results of exact (docs/benchmarks.md).</param>
 /// <param name="Patience">Epochs without a lower validation loss after which the run stops; the best epoch's weights are its result.</param>
 /// <param name="ActivationCurvature">Learned arm only: strength of the penalty on the learned function's squared
-/// curvature (<see cref="Training.ShapePenalty"/>) added to the training loss; 0 (the default) is off.
+/// curvature (<see cref="Training.ShapePenalty"/>) added to the training loss, ramped up over its first epochs;
+/// 0 turns it off. The default 0.01 is the measured one (docs/training.md).
 /// docs/study-results.md, "Attempts to close the gap", has what it does to the gap to the fixed arm.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,

@@ -1,6 +1,7 @@
 using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Networks;
@@ -86,8 +87,11 @@ public static class ActivationInit
 
         var last = network.Layers[^1];
         using var noGrad = no_grad();
-        last.weight!.div_(std);
-        last.bias!.sub_(mean).div_(std);
+        // Scalars held until the calls return (an implicit temporary can be finalised mid-call; AdamOptimizer).
+        using var stdScalar = std.ToScalar();
+        using var meanScalar = mean.ToScalar();
+        last.weight!.div_(stdScalar);
+        last.bias!.sub_(meanScalar).div_(stdScalar);
     }
 
     /// <summary>PyTorch's <c>calculate_gain</c>: 5/3 for tanh, sqrt(2) for relu; the relu-like gelu and silu take relu's.</summary>

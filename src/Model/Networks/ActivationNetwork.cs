@@ -60,19 +60,10 @@ public sealed class ActivationNetwork : nn.Module<Tensor, Tensor>
 
     public IActivationEvaluator Evaluator => _evaluator;
 
-    /// <summary>
-    /// Residual form: the function is x + g(x), g the layers (an experiment of the learned arm, off by default:
-    /// <see cref="Training.LearnedArmRegularisation"/>). At the start g is a standardised random function, so
-    /// x + g(x) imitates no base function either.
-    /// </summary>
-    public bool Residual { get; set; }
-
     /// <summary>Applies the learned function to every element of <paramref name="input"/>; the result has its shape.</summary>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var column = input.reshape(-1, 1);
-        var output = _evaluator.Evaluate(this, column);
-        return (Residual ? output + column : output).reshape(input.shape);
+        return _evaluator.Evaluate(this, input.reshape(-1, 1)).reshape(input.shape);
     }
 }

@@ -1,25 +1,17 @@
 using LearnedActivation.Model.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Training;
 
-/// <summary>What <see cref="ShapePenalty"/> penalises: the learned function's first or second finite difference.</summary>
-public enum ShapePenaltyKind
-{
-    /// <summary>Mean squared slope f' over the knots: pulls the function flat (as decay toward zero does).</summary>
-    Slope,
-
-    /// <summary>Mean squared curvature f'' over the knots: pulls the function straight (smooth), not flat.</summary>
-    Curvature,
-}
-
 /// <summary>
 /// A penalty on the shape of the learned activation, added to the batch loss: strength x the mean square of its
-/// slope or curvature by finite differences on <see cref="Knots"/> evenly spaced points over
+/// curvature f'' by second finite differences on <see cref="Knots"/> evenly spaced points over
 /// [-<see cref="HalfRange"/>, <see cref="HalfRange"/>] (the pre-activations start with std 1/sqrt 3, so the range
 /// is about five standard deviations). Why: learned from scratch, the activation network lets the outer network
-/// fit the training split faster and generalise worse than the plain base (docs/study-results.md); a steep or
-/// wiggly function is how it does that, and this makes steepness or wiggles cost.
+/// fit the training split faster and generalise worse than the plain base (docs/study-results.md); a wiggly
+/// function is how it does that, and this makes wiggles cost. Curvature, not slope: it pulls the function straight,
+/// not flat (a slope penalty, like weight decay, closed only half the gap; docs/study-results.md, "Attempts").
 /// </summary>
 public sealed class ShapePenalty
 {
@@ -38,9 +30,8 @@ public sealed class ShapePenalty
 
     private readonly ActivationNetwork _network;
     private readonly double _strength;
-    private readonly ShapePenaltyKind _kind;
 
-    public ShapePenalty(ActivationNetwork network, ShapePenaltyKind kind, double strength)
+    public ShapePenalty(ActivationNetwork network, double strength)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (!(strength >= 0) || double.IsInfinity(strength))
@@ -49,7 +40,6 @@ public sealed class ShapePenalty
         }
 
         _network = network;
-        _kind = kind;
         _strength = strength;
     }
 
@@ -59,22 +49,18 @@ public sealed class ShapePenalty
     /// <summary>Knot spacing h over the fixed range.</summary>
     public static double Spacing => 2 * HalfRange / (Knots - 1);
 
-    /// <summary>The penalty over the fixed range [-<see cref="HalfRange"/>, <see cref="HalfRange"/>].</summary>
-    public Tensor Compute() => Compute(-HalfRange, HalfRange);
-
-    /// <summary>strength x mean((Δf/h)^2) or mean((Δ²f/h²)^2) over <see cref="Knots"/> knots spanning [low, high], a differentiable scalar.</summary>
-    public Tensor Compute(double low, double high)
+    /// <summary>strength x mean((Δ²f/h²)^2) over the <see cref="Knots"/> knots, a differentiable scalar.</summary>
+    public Tensor Compute()
     {
-        if (!(high > low) || !double.IsFinite(low) || !double.IsFinite(high))
-        {
-            throw new ArgumentException($"the knots need a finite range with low < high (got [{low}, {high}])");
-        }
-
-        var x = linspace(low, high, Knots, ScalarType.Float32);
+        // Every Scalar is a using local, alive until its native call has returned, and no operator is used (operators
+        // pass temporary Scalars, e.g. the alpha of a + b; sub(Tensor) passes none): AdamOptimizer says why. Such
+        // temporaries, finalised mid-call, failed 2 of 108 runs of the default study ("Unknown scalar type").
+        var x = linspace(-HalfRange, HalfRange, Knots, ScalarType.Float32);
         var f = _network.forward(x);
-        var h = (high - low) / (Knots - 1);
-        var first = (f[1..] - f[..^1]) / h;
-        var measure = _kind == ShapePenaltyKind.Slope ? first : (first[1..] - first[..^1]) / h;
-        return measure.square().mean() * _strength;
+        using var h = Spacing.ToScalar();
+        var slope = f[1..].sub(f[..^1]).div(h);
+        var curvature = slope[1..].sub(slope[..^1]).div(h);
+        using var strength = _strength.ToScalar();
+        return curvature.square().mean().mul(strength);
     }
 }

@@ -6,6 +6,7 @@ using LearnedActivation.Model.Data;
 using LearnedActivation.Model.Evaluation;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Plots;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -27,9 +28,7 @@ public sealed class TrainingSession : IDisposable
     private readonly LearnedActivationNetwork _model;
     private readonly AdamOptimizer _optimizer;
     private readonly TrainingCheckpoint _checkpoint;
-    private readonly AnchoredDecay? _anchoredDecay;
     private readonly ShapePenalty? _shapePenalty;
-    private readonly bool _shapeOverBatch;
 
     private readonly double? _warmStartFitError;
 
@@ -62,23 +61,10 @@ public sealed class TrainingSession : IDisposable
 
         ApplyTransferArm(spec, _model);
 
-        // Remedies for the learned arm's overfitting, off unless switched on (LearnedArmRegularisation).
-        // The anchors are the weights just drawn from the seed, so a restored run anchors to the same ones.
-        var regularisation = spec.Model.Arm == StudyArm.Learned ? LearnedArmRegularisation.For(spec.Train) : LearnedArmRegularisation.None;
-        if (regularisation.Residual)
+        // The learned arm's remedy for overfitting (ShapePenalty says why); the other arms train on the data loss alone.
+        if (spec.Model.Arm == StudyArm.Learned && spec.Train.ActivationCurvature > 0)
         {
-            _model.Activation.Residual = true;
-        }
-
-        if (regularisation.AnchorDecay > 0)
-        {
-            _anchoredDecay = new AnchoredDecay(_model.Activation.parameters(), spec.Train.LearningRate, regularisation.AnchorDecay);
-        }
-
-        if (regularisation.ShapeStrength > 0)
-        {
-            _shapePenalty = new ShapePenalty(_model.Activation, regularisation.ShapeKind, regularisation.ShapeStrength);
-            _shapeOverBatch = regularisation.ShapeOverBatch;
+            _shapePenalty = new ShapePenalty(_model.Activation, spec.Train.ActivationCurvature);
         }
 
         // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
@@ -305,7 +291,6 @@ public sealed class TrainingSession : IDisposable
 
         _disposed = true;
         _optimizer.Dispose();
-        _anchoredDecay?.Dispose();
         _model.Dispose();
         _generator.Dispose();
         _train.Dispose();
@@ -384,17 +369,13 @@ public sealed class TrainingSession : IDisposable
         var labels = _train.Labels.index_select(0, index);
 
         _optimizer.ZeroGrad();
-        var (low, high) = (-ShapePenalty.HalfRange, ShapePenalty.HalfRange);
-        Action<int, Tensor, Tensor>? observe = _shapeOverBatch
-            ? (_, pre, _) => (low, high) = (Math.Min(low, pre.min().item<float>()), Math.Max(high, pre.max().item<float>()))
-            : null;
-        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features, observe), labels);
+        var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features), labels);
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
-        var objective = _shapePenalty is null
-            ? loss
-            : loss + (_shapePenalty.Compute(low, high) * ShapePenalty.Ramp(_state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)));
+        // Scalars held until the native calls return, no tensor operators (ShapePenalty.Compute says why).
+        using var ramp = ShapePenalty.Ramp(_state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)).ToScalar();
+        using var one = 1.0.ToScalar();
+        var objective = _shapePenalty is null ? loss : loss.add(_shapePenalty.Compute().mul(ramp), one);
         objective.backward();
-        _anchoredDecay?.Step();
         _optimizer.Step();
         return loss.item<float>();
     }
