@@ -52,15 +52,16 @@ public sealed class ShapePenalty
     /// <summary>strength x mean((Δ²f/h²)^2) over the <see cref="Knots"/> knots, a differentiable scalar.</summary>
     public Tensor Compute()
     {
-        // Every Scalar is a using local, alive until its native call has returned, and no operator is used (operators
-        // pass temporary Scalars, e.g. the alpha of a + b; sub(Tensor) passes none): AdamOptimizer says why. Such
-        // temporaries, finalised mid-call, failed 2 of 108 runs of the default study ("Unknown scalar type").
+        // Every Scalar is a using local, alive until its native call has returned; no operator and no call that
+        // makes its own Scalar is used (a + b passes a temporary alpha, square() a temporary exponent 2; sub(Tensor)
+        // and mul(Tensor) pass none): AdamOptimizer says why. Such temporaries, finalised mid-call, failed 1-2 of
+        // 108 runs of the default study ("Unknown scalar type", "INTERNAL ASSERT FAILED at Scalar.h").
         var x = linspace(-HalfRange, HalfRange, Knots, ScalarType.Float32);
         var f = _network.forward(x);
         using var h = Spacing.ToScalar();
         var slope = f[1..].sub(f[..^1]).div(h);
         var curvature = slope[1..].sub(slope[..^1]).div(h);
         using var strength = _strength.ToScalar();
-        return curvature.square().mean().mul(strength);
+        return curvature.mul(curvature).mean().mul(strength);
     }
 }
