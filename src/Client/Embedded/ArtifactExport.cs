@@ -1,5 +1,6 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.IO;
 
 namespace LearnedActivation.Client.Embedded;
@@ -33,7 +34,7 @@ internal static class ArtifactExport
 
     /// <summary>
     /// The original study's layout: one folder with every run's <c>tab_classification_covertype_*.png</c>
-    /// (with <c>_s{seed}</c> before the extension when the sweep has several seeds) and the sweep's figures beside them
+    /// (<see cref="StudyLayoutNames"/>) and the sweep's figures beside them
     /// (a transfer sweep's named <c>{id}_transfer.png</c>).
     /// </summary>
     public static async Task<IReadOnlyList<string>> CopyStudyLayoutAsync(IBlobStore store, SweepStatus status, string destination, CancellationToken cancellationToken)
@@ -44,12 +45,12 @@ internal static class ArtifactExport
         foreach (var run in spec.Transfer is null && spec.Multitask is null ? spec.Runs() : [])
         {
             var key = StoreLayout.RunArtifact(new RunKey(spec.Id, run.ConfigName), run.Model.ActivationPlotFileName);
-            var name = run.ConfigName == run.Model.Name
-                ? run.Model.ActivationPlotFileName
-                : Path.GetFileNameWithoutExtension(run.Model.ActivationPlotFileName) + run.ConfigName[run.Model.Name.Length..] + ".png";
-            if (await CopyAsync(store, key, Path.Combine(destination, name), cancellationToken))
+            foreach (var name in StudyLayoutNames(run, spec.Axes.Seeds))
             {
-                written.Add(Path.Combine(destination, name));
+                if (await CopyAsync(store, key, Path.Combine(destination, name), cancellationToken))
+                {
+                    written.Add(Path.Combine(destination, name));
+                }
             }
         }
 
@@ -65,6 +66,26 @@ internal static class ArtifactExport
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// The file names a run's activation graph gets in the study layout: with one seed, the original study's
+    /// (<c>tab_classification_covertype_{base}_{outer}_{act}.png</c> for the learned arm); with several, that name
+    /// with <c>_s{seed}</c> before the extension, and the learned arm's first seed also under the original name, so
+    /// the original study's files are there whatever the seeds.
+    /// </summary>
+    public static IEnumerable<string> StudyLayoutNames(RunDefinition run, IReadOnlyList<long> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var original = run.Model.ActivationPlotFileName;
+        if (run.ConfigName == run.Model.Name)
+        {
+            return [original];
+        }
+
+        var withSeed = Path.GetFileNameWithoutExtension(original) + run.ConfigName[run.Model.Name.Length..] + ".png";
+        return run.Arm == StudyArm.Learned && seeds.Count > 0 && run.Seed == seeds[0] ? [withSeed, original] : [withSeed];
     }
 
     private static async Task<bool> CopyAsync(IBlobStore store, string key, string path, CancellationToken cancellationToken)

@@ -31,6 +31,30 @@ public sealed class CheckedInSpecsTests
         Assert.Equal(TrainingBudget.Study, spec.Budget);
     }
 
+    /// <summary>
+    /// Specs behind results measured before the training defaults changed (batch 512, learning rate 1e-3, no
+    /// curvature penalty) pin those settings, so running them still reproduces what docs quote.
+    /// </summary>
+    [Theory]
+    [InlineData("study-3seeds.json")]
+    [InlineData("transfer-source3.json")]
+    [InlineData("multitask-loo-covertype.json")]
+    [InlineData("multitask-loo-MagicTelescope.json")]
+    [InlineData("multitask-loo-california.json")]
+    [InlineData("multitask-loo-electricity.json")]
+    [InlineData("multitask-loo-house_16H.json")]
+    public void SpecsBehindEarlierResultsPinTheSettingsTheyWereMeasuredAt(string file)
+    {
+        var json = File.ReadAllText(Path.Combine(SpecsFolder(), file));
+        var budget = SweepSpecJson.Kind(json, file) == MultitaskSpecJson.Kind
+            ? MultitaskSpecJson.Parse(json, file).Budget
+            : SweepSpecJson.Parse(json, file).Budget;
+
+        Assert.Equal(512, budget.BatchSize);
+        Assert.Equal(1e-3, budget.LearningRate);
+        Assert.Equal(0, budget.ActivationCurvature);
+    }
+
     private static string SpecsFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
