@@ -59,7 +59,7 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
-    public void CompleteReportsTheWeightsOfTheBestValidationAccuracy()
+    public void CompleteReportsTheWeightsOfTheLowestValidationLoss()
     {
         using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 6, learningRate: 0.05), Data);
         var weightsAfter = new List<byte[]>();
@@ -71,10 +71,11 @@ public sealed class TrainingSessionTests
 
         var result = session.Complete();
 
-        var accuracies = session.History.Select(m => m.ValAccuracy).ToList();
-        var best = accuracies.IndexOf(accuracies.Max()) + 1;
+        // The stopping rule's best epoch: the lowest validation loss, the first on ties.
+        var losses = session.History.Select(m => m.ValLoss).ToList();
+        var best = losses.IndexOf(losses.Min()) + 1;
         Assert.Equal(best, result.BestEpoch);
-        Assert.Equal(accuracies.Max(), result.BestValAccuracy);
+        Assert.Equal(session.History[best - 1].ValAccuracy, result.BestValAccuracy);
         Assert.Equal(weightsAfter[best - 1], SyntheticTables.ParameterBytes(session.Model));
         using var testFeatures = tensor(Data.Test.Features, [Data.Test.Rows, Data.Test.Width]);
         var test = ModelEvaluation.Evaluate(session.Model, testFeatures, Data.Test.Labels);
