@@ -146,17 +146,18 @@ public sealed record TrainingBudget(
     [property: Id(3)] int TorchThreads,
     [property: Id(4)] ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
     [property: Id(5)] int Patience = TrainConfig.DefaultPatience,
-    [property: Id(6)] double ActivationCurvature = TrainConfig.DefaultActivationCurvature)
+    [property: Id(6)] double ActivationCurvature = TrainConfig.DefaultActivationCurvature,
+    [property: Id(7)] double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup)
 {
     public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
 
     public static TrainingBudget FromTrainConfig(TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience, config.ActivationCurvature);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience, config.ActivationCurvature, config.LearningRateWarmup);
     }
 
-    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience, ActivationCurvature);
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience, ActivationCurvature, LearningRateWarmup);
 }
 
 /// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>

@@ -110,6 +110,11 @@ public static class SweepSpecValidator
             return $"activationCurvature: must be a non-negative number (got {Show(budget.ActivationCurvature)})";
         }
 
+        if (!(budget.LearningRateWarmup >= 0) || !double.IsFinite(budget.LearningRateWarmup))
+        {
+            return $"learningRateWarmup: must be a non-negative number of epochs (got {Show(budget.LearningRateWarmup)})";
+        }
+
         if (budget.TorchThreads > Environment.ProcessorCount)
         {
             return string.Create(CultureInfo.InvariantCulture, $"torchThreads: {budget.TorchThreads} is more than the {Environment.ProcessorCount} cores of this machine");

@@ -20,7 +20,7 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{Curvature(Model.Arm, t)}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
+            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{Curvature(Model.Arm, t)}{Warmup(t)}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -28,4 +28,8 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
     // runs without it keep the hash they had before the setting existed, so their stores still resume.
     private static string Curvature(StudyArm arm, TrainConfig t) =>
         arm == StudyArm.Learned && t.ActivationCurvature > 0 ? string.Create(CultureInfo.InvariantCulture, $"|curvature={t.ActivationCurvature:R}") : string.Empty;
+
+    // Only when on, for the same reason: runs without a warm-up keep their hash.
+    private static string Warmup(TrainConfig t) =>
+        t.LearningRateWarmup > 0 ? string.Create(CultureInfo.InvariantCulture, $"|warmup={t.LearningRateWarmup:R}") : string.Empty;
 }

@@ -14,6 +14,9 @@ namespace LearnedActivation.Model.Configuration;
 /// curvature (<see cref="Training.ShapePenalty"/>) added to the training loss, ramped up over its first epochs;
 /// 0 turns it off. The default 0.01 is the measured one (docs/training.md).
 /// docs/study-results.md, "Attempts to close the gap", has what it does to the gap to the fixed arm.</param>
+/// <param name="LearningRateWarmup">Epochs (fractional allowed) over which the learning rate rises linearly, step by
+/// step, from lr / steps to lr, in every arm; 0 (the default) is off. A candidate remedy for the first-epoch blow-ups
+/// of deep compositions at lr 1e-2 (docs/study-results.md, point 2), not a default.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = TrainConfig.DefaultBatchSize,
@@ -22,8 +25,11 @@ public sealed record TrainConfig(
     int TorchThreads = TrainConfig.DefaultTorchThreads,
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
     int Patience = TrainConfig.DefaultPatience,
-    double ActivationCurvature = TrainConfig.DefaultActivationCurvature)
+    double ActivationCurvature = TrainConfig.DefaultActivationCurvature,
+    double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup)
 {
+    public const double DefaultLearningRateWarmup = 0;
+
     public const int DefaultEpochs = 500;
 
     public const int DefaultPatience = 10;
@@ -71,6 +77,11 @@ public sealed record TrainConfig(
         if (!(ActivationCurvature >= 0) || double.IsInfinity(ActivationCurvature))
         {
             throw new ArgumentException($"activation curvature must be a non-negative number (got {ActivationCurvature})", nameof(ActivationCurvature));
+        }
+
+        if (!(LearningRateWarmup >= 0) || double.IsInfinity(LearningRateWarmup))
+        {
+            throw new ArgumentException($"learning-rate warm-up must be a non-negative number of epochs (got {LearningRateWarmup})", nameof(LearningRateWarmup));
         }
 
         if (!Enum.IsDefined(ActivationEval))

@@ -56,13 +56,14 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
-    public void Step()
+    /// <summary>One update; <paramref name="learningRateFactor"/> scales the learning rate for this step only (a warm-up).</summary>
+    public void Step(double learningRateFactor = 1)
     {
         _step++;
         var biasCorrection1 = 1 - Math.Pow(Beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using var inverseSqrtCorrection2 = (1 / Math.Sqrt(biasCorrection2)).ToScalar();
-        using var negativeStepSize = (-_learningRate / biasCorrection1).ToScalar();
+        using var negativeStepSize = (-(_learningRate * learningRateFactor) / biasCorrection1).ToScalar();
         using var noGrad = no_grad();
         for (var i = 0; i < _parameters.Length; i++)
         {

@@ -376,7 +376,23 @@ public sealed class TrainingSession : IDisposable
         using var one = 1.0.ToScalar();
         var objective = _shapePenalty is null ? loss : loss.add(_shapePenalty.Compute().mul(ramp), one);
         objective.backward();
-        _optimizer.Step();
+        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.CompletedEpochs * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch));
         return loss.item<float>();
+    }
+
+    /// <summary>
+    /// The learning rate's factor at 0-based training step <paramref name="step"/> under a linear warm-up over
+    /// <paramref name="warmupEpochs"/> epochs of <paramref name="stepsPerEpoch"/> steps: (step + 1) / warm-up steps, at
+    /// most 1; 1 without a warm-up. A function of the step alone, so a resumed run continues it exactly.
+    /// </summary>
+    public static double WarmupFactor(double warmupEpochs, long step, int stepsPerEpoch)
+    {
+        if (!(warmupEpochs > 0))
+        {
+            return 1;
+        }
+
+        var warmupSteps = warmupEpochs * stepsPerEpoch;
+        return Math.Min(1, (step + 1) / warmupSteps);
     }
 }

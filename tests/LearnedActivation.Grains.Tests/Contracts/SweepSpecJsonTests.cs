@@ -87,6 +87,17 @@ public sealed class SweepSpecJsonTests
         Assert.Equal(0, RunWorkItem.For(off, off.Runs()[0]).Train.ActivationCurvature);
     }
 
+    [Fact]
+    public void LearningRateWarmupReachesTheRunsTrainConfigAndIsOffByDefault()
+    {
+        var spec = SweepSpecJson.Parse("""{"bases": ["relu"], "learningRateWarmup": 1.5}""", "sweep.json");
+        Assert.Equal(1.5, spec.Budget.LearningRateWarmup);
+        Assert.All(spec.Runs(), run => Assert.Equal(1.5, RunWorkItem.For(spec, run).Train.LearningRateWarmup));
+
+        var plain = SweepSpecJson.Parse("""{"bases": ["relu"]}""", "sweep.json");
+        Assert.Equal(0, RunWorkItem.For(plain, plain.Runs()[0]).Train.LearningRateWarmup);
+    }
+
     [Theory]
     [InlineData("""{"bases": ["tanh", "swish"]}""", "sweep.json: bases[1]: unknown base 'swish' (expected tanh|relu|gelu|silu)")]
     [InlineData("""{"outerSizes": ["huge"]}""", "sweep.json: outerSizes[0]: unknown size 'huge' (expected small|medium|large)")]
@@ -102,13 +113,14 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, checkpointEvery, data, kind)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, learningRateWarmup, checkpointEvery, data, kind)")]
     [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
     [InlineData("""{"arms": ["fixed", "fixed"]}""", "sweep.json: arms[1]: duplicate 'fixed'")]
     [InlineData("""{"patience": 0}""", "sweep.json: patience: must be a positive integer (got 0)")]
     [InlineData("""{"activationCurvature": -0.01}""", "sweep.json: activationCurvature: must be a non-negative number (got -0.01)")]
+    [InlineData("""{"learningRateWarmup": -1}""", "sweep.json: learningRateWarmup: must be a non-negative number (got -1)")]
     [InlineData("""{"activationCurvature": "0.01"}""", "sweep.json: activationCurvature: must be a non-negative number (got '0.01')")]
     [InlineData("""{"patience": "10"}""", "sweep.json: patience: must be a positive integer (got '10')")]
     [InlineData("""{"maxEpochs": -5}""", "sweep.json: maxEpochs: must be a positive integer (got -5)")]

@@ -41,6 +41,28 @@ public sealed class AdamOptimizerTests
     }
 
     [Fact]
+    public void ALearningRateFactorScalesTheStepAsALowerRateWould()
+    {
+        using var scope = NewDisposeScope();
+        var scaled = nn.Parameter(tensor(new[] { 1f, -2f, 3f }));
+        var lower = nn.Parameter(tensor(new[] { 1f, -2f, 3f }));
+        using var scaledAdam = new AdamOptimizer([scaled], 0.01);
+        using var lowerAdam = new AdamOptimizer([lower], 0.0025);
+
+        for (var step = 0; step < 3; step++)
+        {
+            scaledAdam.ZeroGrad();
+            scaled.pow(2).sum().backward();
+            scaledAdam.Step(0.25);
+            lowerAdam.ZeroGrad();
+            lower.pow(2).sum().backward();
+            lowerAdam.Step();
+        }
+
+        Assert.Equal(lower.data<float>().ToArray(), scaled.data<float>().ToArray());
+    }
+
+    [Fact]
     public void SavedStateRestoresTheSameNextUpdate()
     {
         using var scope = NewDisposeScope();

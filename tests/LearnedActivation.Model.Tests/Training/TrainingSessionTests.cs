@@ -58,6 +58,35 @@ public sealed class TrainingSessionTests
         Assert.NotEqual(SyntheticTables.ParameterBytes(first.Model), SyntheticTables.ParameterBytes(second.Model));
     }
 
+    [Theory]
+    [InlineData(0, 0, 10, 1)]
+    [InlineData(1, 0, 10, 0.1)]
+    [InlineData(1, 4, 10, 0.5)]
+    [InlineData(1, 9, 10, 1)]
+    [InlineData(1, 50, 10, 1)]
+    [InlineData(2.5, 4, 2, 1)]
+    [InlineData(2.5, 1, 2, 0.4)]
+    public void LearningRateWarmupRisesLinearlyOverItsSteps(double warmupEpochs, long step, int stepsPerEpoch, double factor)
+    {
+        Assert.Equal(factor, TrainingSession.WarmupFactor(warmupEpochs, step, stepsPerEpoch), 12);
+    }
+
+    [Fact]
+    public void LearningRateWarmupChangesTrainingAndEntersTheHashOnlyWhenOn()
+    {
+        var spec = SyntheticTables.Spec(epochs: 1);
+        var warm = spec with { Train = spec.Train with { LearningRateWarmup = 1 } };
+        Assert.NotEqual(spec.Hash(), warm.Hash());
+        Assert.Equal(spec.Hash(), (spec with { Train = spec.Train with { LearningRateWarmup = 0 } }).Hash());
+
+        using var without = TrainingSession.Create(spec, Data);
+        using var with = TrainingSession.Create(warm, Data);
+        without.RunEpoch();
+        with.RunEpoch();
+        Assert.NotEqual(SyntheticTables.ParameterBytes(without.Model), SyntheticTables.ParameterBytes(with.Model));
+        Assert.Throws<ArgumentException>(() => (spec.Train with { LearningRateWarmup = -1 }).Validate());
+    }
+
     [Fact]
     public void CompleteReportsTheWeightsOfTheLowestValidationLoss()
     {
