@@ -67,6 +67,9 @@ public sealed class ClusterAdmitsOnlyItsCertificates(TwoSiloTlsCluster fixture) 
 
         var submit = await LearnactProcess.RunAsync(Cluster.WorkFolder, Timeout, Cluster.ClientEnvironment, "sweep", "--spec", specFile, "--detach");
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit + "\n" + Cluster.SiloOutputs());
+        // The submission line names the cluster, never its Redis password.
+        Assert.Contains("submitted to the cluster at", submit.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Tls.RedisPassword, submit.StandardOutput + submit.StandardError, StringComparison.Ordinal);
         var ended = await Cluster.WaitForAsync(spec.Id, s => s.Phase is SweepPhase.Finished, "the sweep to finish on the TLS cluster", Timeout);
         Assert.True(ended.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(ended));
 

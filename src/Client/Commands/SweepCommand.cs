@@ -1,4 +1,5 @@
 using LearnedActivation.Client.Cli;
+using LearnedActivation.Client.Cluster;
 using LearnedActivation.Client.Embedded;
 using LearnedActivation.Client.Views;
 using LearnedActivation.Grains.Contracts;
@@ -91,7 +92,7 @@ public sealed class SweepCommand(IAnsiConsole console) : AsyncCommand<SweepSetti
         await using var connection = await SweepConnection.OpenAsync(settings, spec.Id, cancellationToken);
         var sweep = connection.Grains.GetGrain<ISweepGrain>(spec.Id);
         var submitted = await StartAsync(sweep, spec);
-        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {settings.ClusterRedis}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {DataOf(spec)} ({submitted.Totals.Completed} already completed)");
+        console.MarkupLineInterpolated($"Sweep [bold]{spec.Id}[/] submitted to the cluster at {ClusterClient.RedactPassword(settings.ClusterRedis!)}: {spec.Runs().Count} runs x {spec.Budget.Epochs} epochs on {DataOf(spec)} ({submitted.Totals.Completed} already completed)");
         if (settings.Detach)
         {
             console.MarkupLineInterpolated($"Follow it with: learnact status {spec.Id} --watch; cancel it with: learnact cancel {spec.Id}");
