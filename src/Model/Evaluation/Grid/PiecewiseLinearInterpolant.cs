@@ -227,14 +227,7 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
             for (; n < x.Length; n++)
             {
-                var piece = pieces.Find(xs[n]);
-                var row = table + (4 * piece);
-                var u = (xs[n] - row[2]) * row[3];
-                var g = gs[n];
-                dxs[n] = g * row[1] * row[3];
-                var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
-                sum[0] += g * (1 - u);
-                sum[1] += g * u;
+                ScalarStep(n, pieces.Find(xs[n]), xs, table, gs, dxs, totals);
             }
         }
     }
@@ -262,16 +255,22 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
             for (; n < x.Length; n++)
             {
-                var piece = kept[n];
-                var row = table + (4 * piece);
-                var u = (xs[n] - row[2]) * row[3];
-                var g = gs[n];
-                dxs[n] = g * row[1] * row[3];
-                var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
-                sum[0] += g * (1 - u);
-                sum[1] += g * u;
+                ScalarStep(n, kept[n], xs, table, gs, dxs, totals);
             }
         }
+    }
+
+    /// <summary>Backward for scalar <paramref name="n"/> in <paramref name="piece"/>: the same operations, in the same order, as <see cref="Step"/> does per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ScalarStep(int n, int piece, float* xs, float* table, float* gs, float* dxs, float* totals)
+    {
+        var row = table + (4 * piece);
+        var u = (xs[n] - row[2]) * row[3];
+        var g = gs[n];
+        dxs[n] = g * row[1] * row[3];
+        var sum = totals + (4 * ((piece * Lanes) + (n % Lanes)));
+        sum[0] += g * (1 - u);
+        sum[1] += g * u;
     }
 
     /// <summary>Backward for 8 scalars whose rows and per-lane sum rows are at the given offsets.</summary>
