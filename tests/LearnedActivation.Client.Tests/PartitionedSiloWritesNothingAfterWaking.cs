@@ -10,7 +10,10 @@ namespace LearnedActivation.Client.Tests;
 /// Fenced writers, with real processes: the silo training a run is frozen (SIGSTOP) past the lease, the run
 /// moves to the other silo and completes there; then the frozen silo is woken (SIGCONT), its training thread
 /// running on as if nothing had happened. Nothing it does afterwards changes the store: no key appears or
-/// disappears under the sweep, and no blob's ETag changes (checkpoints, staged or final artifacts, grain state).
+/// disappears under the sweep, and no blob's ETag changes (checkpoints, staged or final artifacts, grain state),
+/// with the one exception docs/architecture.md ("Fencing", "What remains") names: a checkpoint whose fence
+/// question was answered just before the freeze lands when the silo wakes, under the frozen execution's own
+/// checkpoint folder, where no reader looks. At most that one new key is allowed, nothing else.
 /// </summary>
 [Collection(SweepProcessGroup.Name)]
 public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fixture) : IClassFixture<ShortLeaseCluster>
@@ -37,6 +40,7 @@ public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fi
             "the run part-way through, with a checkpoint",
             Timeout);
         var frozen = Cluster.Silos.Single(s => s.Hosts(caught.Runs.Single()));
+        var frozenCheckpoints = CheckpointFolderOf(caught.Runs.Single().LastCheckpointKey!);
         frozen.Pause();
         try
         {
@@ -67,9 +71,11 @@ public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fi
             await Task.Delay(TimeSpan.FromSeconds(3));
             var after = await SnapshotAsync(spec.Id);
 
+            var changed = Changed(before, after);
+            var inFlightCheckpoint = changed.Where(k => !before.ContainsKey(k) && k.StartsWith(frozenCheckpoints, StringComparison.Ordinal)).ToList();
             Assert.True(
-                before.SequenceEqual(after),
-                $"the woken silo changed the store:\n{Difference(before, after)}\n{Cluster.SiloOutputs()}");
+                changed.Count == inFlightCheckpoint.Count && inFlightCheckpoint.Count <= 1,
+                $"the woken silo changed the store (beyond at most one checkpoint of its own under {frozenCheckpoints}):\n{Difference(before, after)}\n{Cluster.SiloOutputs()}");
             var status = await Cluster.WaitForAsync(spec.Id, s => true, "the sweep's status", Timeout);
             Assert.Equal(SweepPhase.Finished, status.Phase);
             Assert.Equal(Epochs, status.Runs.Single().Epoch);
@@ -94,8 +100,16 @@ public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fi
         return snapshot;
     }
 
-    private static string Difference(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
-        string.Join('\n', before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+    /// <summary>The folder of a checkpoint key: the checkpoints of the one execution that wrote it.</summary>
+    private static string CheckpointFolderOf(string checkpointKey) => checkpointKey[..(checkpointKey.LastIndexOf('/') + 1)];
+
+    /// <summary>Keys that appeared, disappeared or were rewritten, in key order.</summary>
+    private static List<string> Changed(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
             .Where(k => !before.TryGetValue(k, out var b) || !after.TryGetValue(k, out var a) || a != b)
+            .ToList();
+
+    private static string Difference(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        string.Join('\n', Changed(before, after)
             .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k}: {(before.TryGetValue(k, out var b) ? b : "absent")} -> {(after.TryGetValue(k, out var a) ? a : "absent")}")));
 }

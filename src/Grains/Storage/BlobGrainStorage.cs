@@ -100,6 +100,8 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
         ArgumentNullException.ThrowIfNull(grainState);
         var key = KeyOf(stateName, grainId);
         var replaced = await ReplacedVersionAsync(key, grainState.ETag);
+        var previousKey = StoreLayout.PreviousVersion(key);
+        var previousVersion = replaced is null ? null : await StoredVersionAsync(previousKey);
 
         // The envelope's own id makes every write's content (so the file-system store's version, a hash) new.
         var envelope = new Envelope<T>(Guid.NewGuid().ToString("N"), grainState.State!);
@@ -116,9 +118,18 @@ public sealed partial class BlobGrainStorage(IBlobStore store, ILogger<BlobGrain
 
         // Kept only once this write won: a stale writer (a silo cut off and woken) must change nothing, not even the
         // copy. A crash before this line leaves an older previous version, which is still one to fall back to.
+        // Conditional too: a writer frozen between its winning write and this one (SIGSTOP, a long pause) wakes to
+        // find the copy replaced by later writers' copies, newer than its own, which it must not overwrite.
         if (replaced is not null)
         {
-            await store.PutAsync(StoreLayout.PreviousVersion(key), replaced);
+            try
+            {
+                await store.PutIfAsync(previousKey, replaced, previousVersion);
+            }
+            catch (BlobConditionFailedException)
+            {
+                // A later write's copy is there: it is the newer previous version.
+            }
         }
     }
 

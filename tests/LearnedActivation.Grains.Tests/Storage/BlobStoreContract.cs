@@ -256,4 +256,78 @@ public abstract class BlobStoreContract
         read.State!.Attempts = 1;
         await storage.WriteStateAsync("run", grain, read);
     }
+
+    [Fact]
+    public async Task AWriterPausedBeforeItsCopyDoesNotOverwriteTheNewerCopyOfLaterWrites()
+    {
+        var storage = new BlobGrainStorage(Store);
+        var grain = GrainId.Create(StoreLayout.RunGrainType, "s/gelu_small_small");
+        var key = StoreLayout.GrainState(StoreLayout.RunGrainType, "s/gelu_small_small", "run");
+        await storage.WriteStateAsync("run", grain, new GrainState<RunState>(new RunState { Attempts = 1 }));
+
+        // A writer that wins its write (2) and is frozen before it copies the version it replaced (1)...
+        var paused = new StorePausedBeforeWriting(Store, StoreLayout.PreviousVersion(key));
+        var frozen = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, frozen);
+        frozen.State!.Attempts = 2;
+        var frozenWrite = new BlobGrainStorage(paused).WriteStateAsync("run", grain, frozen);
+        await paused.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // ...while the grain, activated elsewhere, writes 3 and then 4 (so the copy is 3)...
+        var live = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, live);
+        live.State!.Attempts = 3;
+        await storage.WriteStateAsync("run", grain, live);
+        live.State!.Attempts = 4;
+        await storage.WriteStateAsync("run", grain, live);
+
+        // ...and wakes: the copy stays the newer one, which a corrupt state falls back to.
+        paused.Release();
+        await frozenWrite;
+        await TamperContentAsync(key, Encoding.UTF8.GetBytes("{ torn"));
+        var read = new GrainState<RunState>(new RunState());
+        await storage.ReadStateAsync("run", grain, read);
+        Assert.Equal(3, read.State!.Attempts);
+    }
+
+    /// <summary>A store whose first write to <paramref name="pausedKey"/> waits, once it is reached, until released.</summary>
+    private sealed class StorePausedBeforeWriting(IBlobStore inner, string pausedKey) : IBlobStore
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+        {
+            await PauseAtAsync(key);
+            await inner.PutAsync(key, content, cancellationToken);
+        }
+
+        public async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
+        {
+            await PauseAtAsync(key);
+            return await inner.PutIfAsync(key, content, ifMatch, cancellationToken);
+        }
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+        public Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default) => inner.GetVersionedAsync(key, cancellationToken);
+
+        private async Task PauseAtAsync(string key)
+        {
+            if (key == pausedKey && _reached.TrySetResult())
+            {
+                await _released.Task;
+            }
+        }
+    }
 }
