@@ -115,6 +115,11 @@ public static class SweepSpecValidator
             return $"learningRateWarmup: must be a non-negative number of epochs (got {Show(budget.LearningRateWarmup)})";
         }
 
+        if (!(budget.ActivationLearningRateScale > 0) || !double.IsFinite(budget.ActivationLearningRateScale))
+        {
+            return $"activationLearningRateScale: must be a positive number (got {Show(budget.ActivationLearningRateScale)})";
+        }
+
         if (budget.TorchThreads > Environment.ProcessorCount)
         {
             return string.Create(CultureInfo.InvariantCulture, $"torchThreads: {budget.TorchThreads} is more than the {Environment.ProcessorCount} cores of this machine");

@@ -17,6 +17,10 @@ namespace LearnedActivation.Model.Configuration;
 /// <param name="LearningRateWarmup">Epochs (fractional allowed) over which the learning rate rises linearly, step by
 /// step, from lr / steps to lr, in every arm; 0 (the default) is off. A candidate remedy for the first-epoch blow-ups
 /// of deep compositions at lr 1e-2 (docs/study-results.md, point 2), not a default.</param>
+/// <param name="ActivationLearningRateScale">Learned arm only: the activation network's parameters are updated at
+/// <paramref name="LearningRate"/> times this (the outer layers at <paramref name="LearningRate"/>). One shared
+/// function acts at every unit of every layer, so a step that is small for one outer weight moves all of the
+/// network's non-linearities at once; docs/training.md has the measurement behind the default.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = TrainConfig.DefaultBatchSize,
@@ -26,8 +30,11 @@ public sealed record TrainConfig(
     ActivationEvaluation ActivationEval = TrainConfig.DefaultActivationEval,
     int Patience = TrainConfig.DefaultPatience,
     double ActivationCurvature = TrainConfig.DefaultActivationCurvature,
-    double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup)
+    double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup,
+    double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale)
 {
+    public const double DefaultActivationLearningRateScale = 1;
+
     public const double DefaultLearningRateWarmup = 0;
 
     public const int DefaultEpochs = 500;
@@ -82,6 +89,11 @@ public sealed record TrainConfig(
         if (!(LearningRateWarmup >= 0) || double.IsInfinity(LearningRateWarmup))
         {
             throw new ArgumentException($"learning-rate warm-up must be a non-negative number of epochs (got {LearningRateWarmup})", nameof(LearningRateWarmup));
+        }
+
+        if (!(ActivationLearningRateScale > 0) || double.IsInfinity(ActivationLearningRateScale))
+        {
+            throw new ArgumentException($"activation learning-rate scale must be a positive number (got {ActivationLearningRateScale})", nameof(ActivationLearningRateScale));
         }
 
         if (!Enum.IsDefined(ActivationEval))

@@ -22,7 +22,9 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _firstMoment;
     private readonly Tensor[] _secondMoment;
-    private readonly double _learningRate;
+
+    /// <summary>Each parameter's learning rate (PyTorch's parameter groups, one rate per parameter here).</summary>
+    private readonly double[] _learningRates;
     private readonly Scalar _beta1 = Beta1.ToScalar();
     private readonly Scalar _oneMinusBeta1 = (1 - Beta1).ToScalar();
     private readonly Scalar _beta2 = Beta2.ToScalar();
@@ -34,10 +36,17 @@ public sealed class AdamOptimizer : IDisposable
     private long _step;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
+        : this(parameters, _ => learningRate)
+    {
+    }
+
+    /// <summary>Each parameter with its own learning rate, <paramref name="learningRateOf"/> it (asked once, here).</summary>
+    public AdamOptimizer(IEnumerable<Parameter> parameters, Func<Parameter, double> learningRateOf)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(learningRateOf);
         _parameters = [.. parameters];
-        _learningRate = learningRate;
+        _learningRates = [.. _parameters.Select(learningRateOf)];
         _firstMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
         _secondMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
     }
@@ -63,7 +72,6 @@ public sealed class AdamOptimizer : IDisposable
         var biasCorrection1 = 1 - Math.Pow(Beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using var inverseSqrtCorrection2 = (1 / Math.Sqrt(biasCorrection2)).ToScalar();
-        using var negativeStepSize = (-(_learningRate * learningRateFactor) / biasCorrection1).ToScalar();
         using var noGrad = no_grad();
         for (var i = 0; i < _parameters.Length; i++)
         {
@@ -74,6 +82,7 @@ public sealed class AdamOptimizer : IDisposable
                 continue;
             }
 
+            using var negativeStepSize = (-(_learningRates[i] * learningRateFactor) / biasCorrection1).ToScalar();
             _firstMoment[i].mul_(_beta1).add_(grad, _oneMinusBeta1);
             _secondMoment[i].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
             var denominator = _secondMoment[i].sqrt().mul_(inverseSqrtCorrection2).add_(_epsilon, _one);

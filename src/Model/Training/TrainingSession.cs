@@ -69,7 +69,7 @@ public sealed class TrainingSession : IDisposable
 
         // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
         // are left out of the optimiser: their weights stay bit for bit what they started as.
-        _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), spec.Train.LearningRate);
+        _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), LearningRates(spec, _model));
         _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
     }
 
@@ -304,6 +304,23 @@ public sealed class TrainingSession : IDisposable
     /// the learned arm and the outer network starts from the same weights); <c>frozen</c> and <c>random-frozen</c>
     /// stop gradients to the activation network.
     /// </summary>
+    /// <summary>
+    /// Each parameter's rate: the learned arm's activation network at the rate times its scale (TrainConfig says why),
+    /// everything else at the rate.
+    /// </summary>
+    private static Func<TorchSharp.Modules.Parameter, double> LearningRates(RunSpec spec, LearnedActivationNetwork model)
+    {
+        var rate = spec.Train.LearningRate;
+        if (spec.Model.Arm != StudyArm.Learned || spec.Train.ActivationLearningRateScale == 1)
+        {
+            return _ => rate;
+        }
+
+        var activation = model.Activation.parameters().Select(p => p.Handle).ToHashSet();
+        var activationRate = rate * spec.Train.ActivationLearningRateScale;
+        return p => activation.Contains(p.Handle) ? activationRate : rate;
+    }
+
     private static void ApplyTransferArm(RunSpec spec, LearnedActivationNetwork model)
     {
         var arm = spec.Model.Arm;

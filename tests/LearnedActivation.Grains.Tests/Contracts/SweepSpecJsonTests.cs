@@ -88,6 +88,16 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
+    public void ActivationLearningRateScaleReachesTheRunsTrainConfig()
+    {
+        var spec = SweepSpecJson.Parse("""{"bases": ["relu"], "activationLearningRateScale": 0.5}""", "sweep.json");
+        Assert.All(spec.Runs(), run => Assert.Equal(0.5, RunWorkItem.For(spec, run).Train.ActivationLearningRateScale));
+
+        var plain = SweepSpecJson.Parse("""{"bases": ["relu"]}""", "sweep.json");
+        Assert.Equal(TrainConfig.DefaultActivationLearningRateScale, RunWorkItem.For(plain, plain.Runs()[0]).Train.ActivationLearningRateScale);
+    }
+
+    [Fact]
     public void LearningRateWarmupReachesTheRunsTrainConfigAndIsOffByDefault()
     {
         var spec = SweepSpecJson.Parse("""{"bases": ["relu"], "learningRateWarmup": 1.5}""", "sweep.json");
@@ -113,7 +123,7 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, learningRateWarmup, checkpointEvery, data, kind)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, learningRateWarmup, activationLearningRateScale, checkpointEvery, data, kind)")]
     [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
@@ -121,6 +131,7 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"patience": 0}""", "sweep.json: patience: must be a positive integer (got 0)")]
     [InlineData("""{"activationCurvature": -0.01}""", "sweep.json: activationCurvature: must be a non-negative number (got -0.01)")]
     [InlineData("""{"learningRateWarmup": -1}""", "sweep.json: learningRateWarmup: must be a non-negative number (got -1)")]
+    [InlineData("""{"activationLearningRateScale": 0}""", "sweep.json: activationLearningRateScale: must be a positive number (got 0)")]
     [InlineData("""{"activationCurvature": "0.01"}""", "sweep.json: activationCurvature: must be a non-negative number (got '0.01')")]
     [InlineData("""{"patience": "10"}""", "sweep.json: patience: must be a positive integer (got '10')")]
     [InlineData("""{"maxEpochs": -5}""", "sweep.json: maxEpochs: must be a positive integer (got -5)")]

@@ -1,4 +1,5 @@
 using LearnedActivation.Model.Training;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Tests.Training;
@@ -97,5 +98,26 @@ public sealed class AdamOptimizerTests
 
         Assert.Equal(layer.weight!.data<float>().ToArray(), copy.weight!.data<float>().ToArray());
         Assert.Equal(4, restored.Steps);
+    }
+
+    [Fact]
+    public void EachParameterStepsAtItsOwnRate()
+    {
+        using var scope = NewDisposeScope();
+        var fast = nn.Parameter(tensor(new[] { 1f, -2f, 3f }));
+        var slow = nn.Parameter(tensor(new[] { 1f, -2f, 3f }));
+        using var grouped = new AdamOptimizer([fast, slow], p => ReferenceEquals(p, slow) ? 0.001 : 0.01);
+
+        for (var step = 0; step < 3; step++)
+        {
+            grouped.ZeroGrad();
+            fast.pow(2).sum().add(slow.pow(2).sum()).backward();
+            grouped.Step();
+        }
+
+        // Adam's first steps move each value by about its rate (the gradient's sign times the rate): 0.03 and 0.003 here.
+        static float[] Moved(Parameter p) => [.. p.data<float>().ToArray().Zip(new[] { 1f, -2f, 3f }, (a, b) => Math.Abs(a - b))];
+        Assert.All(Moved(fast), d => Assert.InRange(d, 0.0299, 0.0301));
+        Assert.All(Moved(slow), d => Assert.InRange(d, 0.00299, 0.00301));
     }
 }

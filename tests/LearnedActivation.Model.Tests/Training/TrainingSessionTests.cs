@@ -88,6 +88,27 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void TheActivationRateScaleActsOnTheLearnedArmOnlyAndEntersOnlyItsHash()
+    {
+        foreach (var arm in new[] { StudyArm.Learned, StudyArm.Warm, StudyArm.Fixed })
+        {
+            var spec = SyntheticTables.Spec(epochs: 1, arm: arm);
+            var scaled = spec with { Train = spec.Train with { ActivationLearningRateScale = 0.25 } };
+            using var plain = TrainingSession.Create(spec, Data);
+            using var slower = TrainingSession.Create(scaled, Data);
+            plain.RunEpoch();
+            slower.RunEpoch();
+            var same = SyntheticTables.ParameterBytes(plain.Model).AsSpan().SequenceEqual(SyntheticTables.ParameterBytes(slower.Model));
+            Assert.Equal(arm != StudyArm.Learned, same);
+            Assert.Equal(arm != StudyArm.Learned, spec.Hash() == scaled.Hash());
+        }
+
+        var unit = SyntheticTables.Spec(epochs: 1);
+        Assert.Equal(unit.Hash(), (unit with { Train = unit.Train with { ActivationLearningRateScale = 1 } }).Hash());
+        Assert.Throws<ArgumentException>(() => (unit.Train with { ActivationLearningRateScale = 0 }).Validate());
+    }
+
+    [Fact]
     public void CompleteReportsTheWeightsOfTheLowestValidationLoss()
     {
         using var session = TrainingSession.Create(SyntheticTables.Spec(epochs: 6, learningRate: 0.05), Data);
