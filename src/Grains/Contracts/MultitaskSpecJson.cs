@@ -19,7 +19,7 @@ public static class MultitaskSpecJson
     public const string Kind = "multitask";
 
     private static readonly string[] KnownFields =
-        ["id", "kind", "tasks", "holdout", "bases", "outerSizes", "activationSizes", "seeds", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "learningRateWarmup", "activationLearningRateScale", "checkpointEvery"];
+        ["id", "kind", "tasks", "holdout", "bases", "outerSizes", "activationSizes", "seeds", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "learningRateWarmup", "checkpointEvery"];
 
     private static readonly string[] KnownTaskFields = ["file", "target"];
 

@@ -148,17 +148,18 @@ public sealed record TrainingBudget(
     [property: Id(5)] int Patience = TrainConfig.DefaultPatience,
     [property: Id(6)] double ActivationCurvature = TrainConfig.DefaultActivationCurvature,
     [property: Id(7)] double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup,
-    [property: Id(8)] double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale)
+    [property: Id(8)] double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale,
+    [property: Id(9)] double RollbackAbove = TrainConfig.DefaultRollbackAbove)
 {
     public static TrainingBudget Study { get; } = FromTrainConfig(new TrainConfig());
 
     public static TrainingBudget FromTrainConfig(TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience, config.ActivationCurvature, config.LearningRateWarmup, config.ActivationLearningRateScale);
+        return new(config.Epochs, config.BatchSize, config.LearningRate, config.TorchThreads, config.ActivationEval, config.Patience, config.ActivationCurvature, config.LearningRateWarmup, config.ActivationLearningRateScale, config.RollbackAbove);
     }
 
-    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience, ActivationCurvature, LearningRateWarmup, ActivationLearningRateScale);
+    public TrainConfig ToTrainConfig(long seed) => new(Epochs, BatchSize, LearningRate, seed, TorchThreads, ActivationEval, Patience, ActivationCurvature, LearningRateWarmup, ActivationLearningRateScale, RollbackAbove);
 }
 
 /// <summary>Where a sweep's data comes from: a local CSV (with its target column), or the OpenML default when <see cref="File"/> is null.</summary>

@@ -26,7 +26,7 @@ public static class SweepSpecJson
     public const int MaxLength = 1 << 20;
 
     private static readonly string[] KnownFields =
-        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "learningRateWarmup", "activationLearningRateScale", "checkpointEvery", "data", "kind"];
+        ["id", "bases", "outerSizes", "activationSizes", "seeds", "arms", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "learningRateWarmup", "activationLearningRateScale", "rollbackAbove", "checkpointEvery", "data", "kind"];
 
     private static readonly string[] KnownDataFields = ["file", "target"];
 
@@ -137,7 +137,7 @@ public static class SweepSpecJson
         return spec;
     }
 
-    /// <summary>maxEpochs (or "epochs"), batchSize, learningRate, torchThreads, activationEval, patience, activationCurvature, learningRateWarmup, activationLearningRateScale: each optional over <paramref name="fallback"/>.</summary>
+    /// <summary>maxEpochs (or "epochs"), batchSize, learningRate, torchThreads, activationEval, patience, activationCurvature, learningRateWarmup, activationLearningRateScale, rollbackAbove: each optional over <paramref name="fallback"/>.</summary>
     internal static TrainingBudget ReadBudget(JsonElement root, Reader r, TrainingBudget fallback)
     {
         if (root.TryGetProperty("maxEpochs", out _) && root.TryGetProperty("epochs", out _))
@@ -156,7 +156,8 @@ public static class SweepSpecJson
             r.PositiveInt(root, "patience", fallback.Patience),
             r.NonNegativeDouble(root, "activationCurvature", fallback.ActivationCurvature),
             r.NonNegativeDouble(root, "learningRateWarmup", fallback.LearningRateWarmup),
-            r.PositiveDouble(root, "activationLearningRateScale", fallback.ActivationLearningRateScale));
+            r.PositiveDouble(root, "activationLearningRateScale", fallback.ActivationLearningRateScale),
+            r.NonNegativeDouble(root, "rollbackAbove", fallback.RollbackAbove));
 
         return budget;
     }

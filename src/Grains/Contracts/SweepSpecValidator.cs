@@ -120,6 +120,11 @@ public static class SweepSpecValidator
             return $"activationLearningRateScale: must be a positive number (got {Show(budget.ActivationLearningRateScale)})";
         }
 
+        if (!(budget.RollbackAbove == 0 || budget.RollbackAbove > 1) || !double.IsFinite(budget.RollbackAbove))
+        {
+            return $"rollbackAbove: must be 0 (off) or a multiple of the best validation loss above 1 (got {Show(budget.RollbackAbove)})";
+        }
+
         if (budget.TorchThreads > Environment.ProcessorCount)
         {
             return string.Create(CultureInfo.InvariantCulture, $"torchThreads: {budget.TorchThreads} is more than the {Environment.ProcessorCount} cores of this machine");

@@ -46,6 +46,7 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
             BestValAccuracy = state.BestValAccuracy,
             BestModelState = state.BestModelState,
             History = state.History,
+            Rollbacks = state.Rollbacks,
         };
         CheckpointEnvelope.Write(destination, spec.Hash(), RunName, snapshot.ToBytes());
     }
@@ -83,7 +84,9 @@ internal sealed class TrainingCheckpoint(RunSpec spec, string dataFingerprint, i
             || snapshot.History.Count != snapshot.CompletedEpochs
             || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0)
             || snapshot.BestEpoch > snapshot.CompletedEpochs
-            || (snapshot.BestEpoch > 0 && snapshot.History[snapshot.BestEpoch - 1].ValLoss != snapshot.BestValLoss))
+            || (snapshot.BestEpoch > 0 && snapshot.History[snapshot.BestEpoch - 1].ValLoss != snapshot.BestValLoss)
+            || snapshot.Rollbacks.Any(e => e < 1 || e > snapshot.CompletedEpochs)
+            || (snapshot.Rollbacks.Count > 0 && spec.Train.RollbackAbove == 0))
         {
             throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {RunName} holds an impossible position (epoch {snapshot.CompletedEpochs}, step {snapshot.StepInEpoch}, {snapshot.History.Count} epochs of history)");
         }

@@ -48,6 +48,9 @@ internal sealed class TrainingSnapshot
 
     public required IReadOnlyList<EpochMetrics> History { get; init; }
 
+    /// <summary>Epochs after which the run went back to its best weights; absent (none) in checkpoints of builds before the guard.</summary>
+    public IReadOnlyList<int> Rollbacks { get; init; } = [];
+
     public byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
@@ -77,6 +80,12 @@ internal sealed class TrainingSnapshot
                 writer.Write(m.ValAuc);
                 writer.Write(m.Elapsed.Ticks);
             }
+
+            writer.Write(Rollbacks.Count);
+            foreach (var epoch in Rollbacks)
+            {
+                writer.Write(epoch);
+            }
         }
 
         return buffer.ToArray();
@@ -105,6 +114,7 @@ internal sealed class TrainingSnapshot
                 BestValAccuracy = reader.ReadDouble(),
                 BestModelState = ReadBlob(reader),
                 History = ReadHistory(reader),
+                Rollbacks = reader.BaseStream.Position == reader.BaseStream.Length ? [] : ReadRollbacks(reader),
             };
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {
@@ -140,6 +150,23 @@ internal sealed class TrainingSnapshot
         }
 
         return history;
+    }
+
+    private static List<int> ReadRollbacks(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count is < 0 or > Configuration.TrainConfig.MaxRollbacks)
+        {
+            throw new InvalidDataException($"impossible rollback count {count}");
+        }
+
+        var epochs = new List<int>(count);
+        for (var i = 0; i < count; i++)
+        {
+            epochs.Add(reader.ReadInt32());
+        }
+
+        return epochs;
     }
 
     private static void WriteBlob(BinaryWriter writer, byte[] blob)
@@ -197,6 +224,7 @@ internal sealed class TrainingSnapshot
             BestModelState = BestModelState,
         };
         restored.History.AddRange(History);
+        restored.Rollbacks.AddRange(Rollbacks);
         return restored;
     }
 }

@@ -20,7 +20,7 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         var t = Train;
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{Curvature(Model.Arm, t)}{ActivationRate(Model.Arm, t)}{Warmup(t)}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
+            $"v2|{Model.Name}|arm={Names.Of(Model.Arm)}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|data={DataContentHash}{Curvature(Model.Arm, t)}{ActivationRate(Model.Arm, t)}{Warmup(t)}{Rollback(t)}{(SourceActivation is { } source ? $"|source={source.Hash}" : string.Empty)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -32,6 +32,10 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
     // As the curvature: only in the learned arm, whose activation network it updates, and only when not 1.
     private static string ActivationRate(StudyArm arm, TrainConfig t) =>
         arm == StudyArm.Learned && t.ActivationLearningRateScale != 1 ? string.Create(CultureInfo.InvariantCulture, $"|actLrScale={t.ActivationLearningRateScale:R}") : string.Empty;
+
+    // Only when on: runs without the guard keep their hash.
+    private static string Rollback(TrainConfig t) =>
+        t.RollbackAbove > 0 ? string.Create(CultureInfo.InvariantCulture, $"|rollback={t.RollbackAbove:R}") : string.Empty;
 
     // Only when on, for the same reason: runs without a warm-up keep their hash.
     private static string Warmup(TrainConfig t) =>

@@ -21,6 +21,10 @@ namespace LearnedActivation.Model.Configuration;
 /// <paramref name="LearningRate"/> times this (the outer layers at <paramref name="LearningRate"/>). One shared
 /// function acts at every unit of every layer, so a step that is small for one outer weight moves all of the
 /// network's non-linearities at once; docs/training.md has the measurement behind the default.</param>
+/// <param name="RollbackAbove">A divergence guard, in every arm: an epoch whose validation loss is above this multiple of
+/// the best so far sends training back to the best epoch's weights, with Adam's moments cleared and the learning rate
+/// halved (at most <see cref="MaxRollbacks"/> times a run); the patience then counts from that epoch. 0 is off.
+/// Lr 1e-2 makes the deepest compositions spike (docs/study-results.md, point 2); a spike no longer ends their learning.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
     int BatchSize = TrainConfig.DefaultBatchSize,
@@ -31,8 +35,14 @@ public sealed record TrainConfig(
     int Patience = TrainConfig.DefaultPatience,
     double ActivationCurvature = TrainConfig.DefaultActivationCurvature,
     double LearningRateWarmup = TrainConfig.DefaultLearningRateWarmup,
-    double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale)
+    double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale,
+    double RollbackAbove = TrainConfig.DefaultRollbackAbove)
 {
+    public const double DefaultRollbackAbove = 0;
+
+    /// <summary>Rollbacks a run may take (<see cref="RollbackAbove"/>); past them a spike stays, and the patience ends the run.</summary>
+    public const int MaxRollbacks = 3;
+
     public const double DefaultActivationLearningRateScale = 1;
 
     public const double DefaultLearningRateWarmup = 0;
@@ -94,6 +104,11 @@ public sealed record TrainConfig(
         if (!(ActivationLearningRateScale > 0) || double.IsInfinity(ActivationLearningRateScale))
         {
             throw new ArgumentException($"activation learning-rate scale must be a positive number (got {ActivationLearningRateScale})", nameof(ActivationLearningRateScale));
+        }
+
+        if (!(RollbackAbove == 0 || RollbackAbove > 1) || double.IsNaN(RollbackAbove) || double.IsInfinity(RollbackAbove))
+        {
+            throw new ArgumentException($"rollback threshold must be 0 (off) or a multiple of the best validation loss above 1 (got {RollbackAbove})", nameof(RollbackAbove));
         }
 
         if (!Enum.IsDefined(ActivationEval))

@@ -38,7 +38,8 @@ public sealed record RunMetricsDocument(
     long? ActivationParameters = null,
     double? TrainAccuracy = null,
     double? WarmStartFitError = null,
-    bool? StoppedEarly = null)
+    bool? StoppedEarly = null,
+    IReadOnlyList<int>? Rollbacks = null)
 {
     /// <summary>How metrics.json is written (camelCase, enums by name); also for printing parts of it.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -79,7 +80,8 @@ public sealed record RunMetricsDocument(
             result.Parameters.Activation,
             result.TrainAccuracy,
             result.WarmStartFitError,
-            result.StoppedEarly);
+            result.StoppedEarly,
+            result.Rollbacks);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -90,6 +90,18 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>Back to a fresh optimiser: both moments zero, no steps taken (the next step is bias-corrected as the first).</summary>
+    public void Reset()
+    {
+        using var noGrad = no_grad();
+        foreach (var moment in _firstMoment.Concat(_secondMoment))
+        {
+            moment.zero_();
+        }
+
+        _step = 0;
+    }
+
     /// <summary>Step count and both moments of every parameter, in parameter order.</summary>
     public void Save(BinaryWriter writer)
     {

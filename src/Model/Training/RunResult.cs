@@ -51,4 +51,7 @@ public sealed record RunResult(
 
     /// <summary>Stopped by the patience; false when the epoch cap ended it.</summary>
     public bool StoppedEarly { get; init; }
+
+    /// <summary>Epochs after which training went back to the best weights (<see cref="Configuration.TrainConfig.RollbackAbove"/>); empty for most runs.</summary>
+    public IReadOnlyList<int> Rollbacks { get; init; } = [];
 }

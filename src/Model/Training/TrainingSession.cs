@@ -194,6 +194,11 @@ public sealed class TrainingSession : IDisposable
             _state.KeepIfBest(epoch, validation.Loss, validation.Accuracy, _model);
 
             _state.EndEpoch(metrics);
+            if (_state.ShouldRollBack(validation.Loss, _spec.Train))
+            {
+                RollBack(epoch);
+            }
+
             return metrics;
         }
         catch (OperationCanceledException)
@@ -201,6 +206,18 @@ public sealed class TrainingSession : IDisposable
             _state.EpochElapsed += clock.Elapsed;
             throw;
         }
+    }
+
+    /// <summary>
+    /// The divergence guard (<see cref="TrainConfig.RollbackAbove"/>): back to the best epoch's weights, Adam started
+    /// afresh (the spike's moments would shrink or misdirect every step after it), the rate halved from here on.
+    /// The diverged epoch stays in the history, so the curves show it.
+    /// </summary>
+    private void RollBack(int epoch)
+    {
+        ModuleState.Load(_model, _state.BestModelState);
+        _optimizer.Reset();
+        _state.Rollbacks.Add(epoch);
     }
 
     /// <summary>Writes everything needed to continue this run bit for bit (see <see cref="TrainingCheckpoint"/>).</summary>
@@ -261,6 +278,7 @@ public sealed class TrainingSession : IDisposable
             TrainAccuracy = train.Accuracy,
             WarmStartFitError = _warmStartFitError,
             StoppedEarly = StoppedEarly,
+            Rollbacks = [.. _state.Rollbacks],
         };
         return _result;
     }
@@ -390,7 +408,7 @@ public sealed class TrainingSession : IDisposable
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
         var objective = _shapePenalty is null ? loss : WithShapePenalty(loss, _shapePenalty);
         objective.backward();
-        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.CompletedEpochs * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch));
+        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.CompletedEpochs * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch) * _state.RollbackFactor);
         return loss.item<float>();
     }
 

@@ -33,8 +33,14 @@ internal sealed class TrainingState
 
     public List<EpochMetrics> History { get; } = [];
 
-    /// <summary>Epochs finished since the best one: the run stops when they reach the patience.</summary>
-    public int EpochsSinceBest => CompletedEpochs - BestEpoch;
+    /// <summary>Epochs after which training went back to the best weights (<see cref="Configuration.TrainConfig.RollbackAbove"/>), in order.</summary>
+    public List<int> Rollbacks { get; } = [];
+
+    /// <summary>The learning rate's factor from the rollbacks so far: halved by each.</summary>
+    public double RollbackFactor => Math.Pow(0.5, Rollbacks.Count);
+
+    /// <summary>Epochs finished since the best one or the last rollback, whichever is later: the run stops when they reach the patience.</summary>
+    public int EpochsSinceBest => CompletedEpochs - Math.Max(BestEpoch, Rollbacks.Count > 0 ? Rollbacks[^1] : 0);
 
     /// <summary>Whether the run is over: the patience ran out, or the cap was reached.</summary>
     public bool IsComplete(Configuration.TrainConfig train) => StoppedEarly(train) || CompletedEpochs >= train.Epochs;
@@ -42,6 +48,10 @@ internal sealed class TrainingState
     /// <summary>Stopped by the patience (validation loss did not improve for that many epochs) before the cap.</summary>
     public bool StoppedEarly(Configuration.TrainConfig train) =>
         BestEpoch > 0 && EpochsSinceBest >= train.Patience && CompletedEpochs < train.Epochs;
+
+    /// <summary>Whether the epoch just kept (<paramref name="valLoss"/>) diverged enough to go back to the best weights, with a rollback left.</summary>
+    public bool ShouldRollBack(double valLoss, Configuration.TrainConfig train) =>
+        train.RollbackAbove > 0 && BestEpoch > 0 && valLoss > train.RollbackAbove * BestValLoss && Rollbacks.Count < Configuration.TrainConfig.MaxRollbacks;
 
     /// <summary>Keeps <paramref name="model"/>'s weights as the best so far when <paramref name="valLoss"/> is the lowest validation loss yet.</summary>
     public void KeepIfBest(int epoch, double valLoss, double valAccuracy, TorchSharp.torch.nn.Module model)

@@ -98,6 +98,13 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
+    public void RollbackThresholdReachesTheRunsTrainConfig()
+    {
+        var spec = SweepSpecJson.Parse("""{"bases": ["gelu"], "rollbackAbove": 1.5}""", "sweep.json");
+        Assert.All(spec.Runs(), run => Assert.Equal(1.5, RunWorkItem.For(spec, run).Train.RollbackAbove));
+    }
+
+    [Fact]
     public void LearningRateWarmupReachesTheRunsTrainConfigAndIsOffByDefault()
     {
         var spec = SweepSpecJson.Parse("""{"bases": ["relu"], "learningRateWarmup": 1.5}""", "sweep.json");
@@ -123,7 +130,7 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"learningRate": -0.1}""", "sweep.json: learningRate: must be a positive number (got -0.1)")]
     [InlineData("""{"torchThreads": 0}""", "sweep.json: torchThreads: must be a positive integer (got 0)")]
     [InlineData("""{"checkpointEvery": -2}""", "sweep.json: checkpointEvery: must be a positive integer (got -2)")]
-    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, learningRateWarmup, activationLearningRateScale, checkpointEvery, data, kind)")]
+    [InlineData("""{"epoch": 3}""", "sweep.json: epoch: unknown field (expected one of id, bases, outerSizes, activationSizes, seeds, arms, maxEpochs, epochs, patience, batchSize, learningRate, torchThreads, activationEval, activationCurvature, learningRateWarmup, activationLearningRateScale, rollbackAbove, checkpointEvery, data, kind)")]
     [InlineData("""{"arms": ["learned", "random"]}""", "sweep.json: arms[1]: unknown arm 'random' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": ["fixed_wide"]}""", "sweep.json: arms[0]: unknown arm 'fixed_wide' (expected learned|warm|fixed|fixed-wide|frozen|finetuned|random-frozen)")]
     [InlineData("""{"arms": []}""", "sweep.json: arms: must not be empty")]
@@ -132,6 +139,7 @@ public sealed class SweepSpecJsonTests
     [InlineData("""{"activationCurvature": -0.01}""", "sweep.json: activationCurvature: must be a non-negative number (got -0.01)")]
     [InlineData("""{"learningRateWarmup": -1}""", "sweep.json: learningRateWarmup: must be a non-negative number (got -1)")]
     [InlineData("""{"activationLearningRateScale": 0}""", "sweep.json: activationLearningRateScale: must be a positive number (got 0)")]
+    [InlineData("""{"rollbackAbove": 0.9}""", "sweep.json: rollbackAbove: must be 0 (off) or a multiple of the best validation loss above 1 (got 0.9)")]
     [InlineData("""{"activationCurvature": "0.01"}""", "sweep.json: activationCurvature: must be a non-negative number (got '0.01')")]
     [InlineData("""{"patience": "10"}""", "sweep.json: patience: must be a positive integer (got '10')")]
     [InlineData("""{"maxEpochs": -5}""", "sweep.json: maxEpochs: must be a positive integer (got -5)")]
