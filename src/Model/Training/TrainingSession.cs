@@ -210,7 +210,9 @@ public sealed class TrainingSession : IDisposable
 
     /// <summary>
     /// The divergence guard (<see cref="TrainConfig.RollbackAbove"/>): back to the best epoch's weights, Adam started
-    /// afresh (the spike's moments would shrink or misdirect every step after it), the rate halved from here on.
+    /// afresh (the spike's moments would shrink or misdirect every step after it), the rate halved from here on and
+    /// warmed up again as at the start (a fresh Adam's first steps are full-size for every weight: without the warm-up
+    /// the epoch after a rollback spiked again in the probe of docs/study-results.md).
     /// The diverged epoch stays in the history, so the curves show it.
     /// </summary>
     private void RollBack(int epoch)
@@ -408,7 +410,7 @@ public sealed class TrainingSession : IDisposable
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
         var objective = _shapePenalty is null ? loss : WithShapePenalty(loss, _shapePenalty);
         objective.backward();
-        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.CompletedEpochs * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch) * _state.RollbackFactor);
+        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.EpochsSinceRestart * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch) * _state.RollbackFactor);
         return loss.item<float>();
     }
 

@@ -36,11 +36,14 @@ internal sealed class TrainingState
     /// <summary>Epochs after which training went back to the best weights (<see cref="Configuration.TrainConfig.RollbackAbove"/>), in order.</summary>
     public List<int> Rollbacks { get; } = [];
 
+    /// <summary>Epochs since training (re)started: from the start, or from the last rollback, which restarts Adam and its warm-up.</summary>
+    public int EpochsSinceRestart => CompletedEpochs - (Rollbacks.Count > 0 ? Rollbacks[^1] : 0);
+
     /// <summary>The learning rate's factor from the rollbacks so far: halved by each.</summary>
     public double RollbackFactor => Math.Pow(0.5, Rollbacks.Count);
 
     /// <summary>Epochs finished since the best one or the last rollback, whichever is later: the run stops when they reach the patience.</summary>
-    public int EpochsSinceBest => CompletedEpochs - Math.Max(BestEpoch, Rollbacks.Count > 0 ? Rollbacks[^1] : 0);
+    public int EpochsSinceBest => Math.Min(CompletedEpochs - BestEpoch, EpochsSinceRestart);
 
     /// <summary>Whether the run is over: the patience ran out, or the cap was reached.</summary>
     public bool IsComplete(Configuration.TrainConfig train) => StoppedEarly(train) || CompletedEpochs >= train.Epochs;

@@ -98,4 +98,21 @@ public sealed class DivergenceRollbackTests
             Assert.Equal(straightResult.TestAccuracy, resumedResult.TestAccuracy);
         }
     }
+
+    [Fact]
+    public void ARollbackRestartsTheWarmUpAndThePatienceAndHalvesTheRate()
+    {
+        var state = new TrainingState { CompletedEpochs = 7, BestEpoch = 3 };
+        Assert.Equal((7, 4, 1.0), (state.EpochsSinceRestart, state.EpochsSinceBest, state.RollbackFactor));
+
+        state.Rollbacks.Add(5);
+        Assert.Equal((2, 2, 0.5), (state.EpochsSinceRestart, state.EpochsSinceBest, state.RollbackFactor));
+
+        // The warm-up's step count starts again at the rollback: the first step after it is the first of a warm-up.
+        Assert.Equal(0.1, TrainingSession.WarmupFactor(1, (state.EpochsSinceRestart - 2) * 10L, 10), 12);
+
+        // An improvement after the rollback counts from there.
+        state.BestEpoch = 6;
+        Assert.Equal(1, state.EpochsSinceBest);
+    }
 }
