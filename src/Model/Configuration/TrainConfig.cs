@@ -15,15 +15,17 @@ namespace LearnedActivation.Model.Configuration;
 /// 0 turns it off. The default 0.01 is the measured one (docs/training.md).
 /// docs/study-results.md, "Attempts to close the gap", has what it does to the gap to the fixed arm.</param>
 /// <param name="LearningRateWarmup">Epochs (fractional allowed) over which the learning rate rises linearly, step by
-/// step, from lr / steps to lr, in every arm; 0 (the default) is off. A candidate remedy for the first-epoch blow-ups
-/// of deep compositions at lr 1e-2 (docs/study-results.md, point 2), not a default.</param>
+/// step, from lr / steps to lr, in every arm (and again after each rollback, see <paramref name="RollbackAbove"/>); 0 is
+/// off. The default 1 removes the first-epoch blow-ups of deep compositions at lr 1e-2 (docs/study-results.md, point 2).</param>
 /// <param name="ActivationLearningRateScale">Learned arm only: the activation network's parameters are updated at
 /// <paramref name="LearningRate"/> times this (the outer layers at <paramref name="LearningRate"/>). One shared
 /// function acts at every unit of every layer, so a step that is small for one outer weight moves all of the
-/// network's non-linearities at once; docs/training.md has the measurement behind the default.</param>
+/// network's non-linearities at once. 1 (the default) is off: 0.1 was measured and not adopted (docs/study-results.md,
+/// "Attempts to close the gap").</param>
 /// <param name="RollbackAbove">A divergence guard, in every arm: an epoch whose validation loss is above this multiple of
 /// the best so far sends training back to the best epoch's weights, with Adam's moments cleared and the learning rate
-/// halved (at most <see cref="MaxRollbacks"/> times a run); the patience then counts from that epoch. 0 is off.
+/// halved and warmed up again (at most <see cref="MaxRollbacks"/> times a run); the patience then counts from that epoch.
+/// 0 is off; the default 1.5 is above every validation-loss rise of the runs that did not spike in the full study (at most 1.35x).
 /// Lr 1e-2 makes the deepest compositions spike (docs/study-results.md, point 2); a spike no longer ends their learning.</param>
 public sealed record TrainConfig(
     int Epochs = TrainConfig.DefaultEpochs,
@@ -38,14 +40,14 @@ public sealed record TrainConfig(
     double ActivationLearningRateScale = TrainConfig.DefaultActivationLearningRateScale,
     double RollbackAbove = TrainConfig.DefaultRollbackAbove)
 {
-    public const double DefaultRollbackAbove = 0;
+    public const double DefaultRollbackAbove = 1.5;
 
     /// <summary>Rollbacks a run may take (<see cref="RollbackAbove"/>); past them a spike stays, and the patience ends the run.</summary>
     public const int MaxRollbacks = 3;
 
     public const double DefaultActivationLearningRateScale = 1;
 
-    public const double DefaultLearningRateWarmup = 0;
+    public const double DefaultLearningRateWarmup = 1;
 
     public const int DefaultEpochs = 500;
 

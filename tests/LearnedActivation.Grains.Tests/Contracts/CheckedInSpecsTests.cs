@@ -33,7 +33,7 @@ public sealed class CheckedInSpecsTests
 
     /// <summary>
     /// Specs behind results measured before the training defaults changed (batch 512, learning rate 1e-3, no
-    /// curvature penalty) pin those settings, so running them still reproduces what docs quote.
+    /// curvature penalty, no warm-up, no divergence guard) pin those settings, so running them still reproduces what docs quote.
     /// </summary>
     [Theory]
     [InlineData("study-3seeds.json")]
@@ -53,6 +53,8 @@ public sealed class CheckedInSpecsTests
         Assert.Equal(512, budget.BatchSize);
         Assert.Equal(1e-3, budget.LearningRate);
         Assert.Equal(0, budget.ActivationCurvature);
+        Assert.Equal(0, budget.LearningRateWarmup);
+        Assert.Equal(0, budget.RollbackAbove);
     }
 
     private static string SpecsFolder()

@@ -44,7 +44,8 @@ public static class SyntheticTables
             scaling);
     }
 
-    /// <summary>A spec sized for tests: small networks, small batches so that a few epochs do real work.</summary>
+    /// <summary>A spec sized for tests: small networks, small batches so that a few epochs do real work; no warm-up and no
+    /// divergence guard (the tests of those turn them on), so that each test sees the training it is about.</summary>
     public static RunSpec Spec(
         int epochs = 3,
         long seed = 7,
@@ -55,7 +56,7 @@ public static class SyntheticTables
         double learningRate = 1e-2,
         StudyArm arm = StudyArms.Default,
         int patience = TrainConfig.DefaultPatience) =>
-        new(new ModelConfig(baseActivation, outer, activation, arm), new TrainConfig(epochs, batchSize, learningRate, seed, TorchThreads: 1, Patience: patience), "synthetic");
+        new(new ModelConfig(baseActivation, outer, activation, arm), new TrainConfig(epochs, batchSize, learningRate, seed, TorchThreads: 1, Patience: patience, LearningRateWarmup: 0, RollbackAbove: 0), "synthetic");
 
     /// <summary>Every parameter's raw bytes, in registration order: equal arrays mean bit-identical weights.</summary>
     public static byte[] ParameterBytes(nn.Module module)
