@@ -163,7 +163,7 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             var bytes = key is null ? null : await store.GetAsync(key, cancellationToken);
             if (bytes is not null)
             {
-                return RunSummaryJson.Deserialize(Encoding.UTF8.GetString(bytes));
+                return WithAucFromRecord(RunSummaryJson.Deserialize(Encoding.UTF8.GetString(bytes)), run.Curve);
             }
 
             LogSummaryMissing(logger, definition.ConfigName);
@@ -187,6 +187,15 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             TrainingTime = TimeSpan.FromSeconds(status.TrainingSeconds),
         };
     }
+
+    /// <summary>
+    /// A summary written before curves kept the validation AUC gets it from the run's record, which always had it
+    /// (epoch for epoch, when the record holds the same epochs): the report's epochs at chance need it.
+    /// </summary>
+    private static RunSummary WithAucFromRecord(RunSummary summary, IReadOnlyList<EpochReport> record) =>
+        summary.Curves is { ValidationAuc: null } curves && record.Count == curves.ValidationLoss.Length && record.Count > 0
+            ? summary with { Curves = curves with { ValidationAuc = [.. record.Select(e => e.ValAuc)] } }
+            : summary;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {Study}: report rebuilt to list transfer sweep {Transfer}")]
     private static partial void LogStudyRefreshed(ILogger logger, string study, string transfer);

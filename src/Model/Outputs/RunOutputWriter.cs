@@ -65,7 +65,8 @@ public static class RunOutputWriter
             name,
             [.. history.Select(m => m.TrainLoss)],
             [.. history.Select(m => m.ValLoss)],
-            [.. history.Select(m => m.ValAccuracy)]);
+            [.. history.Select(m => m.ValAccuracy)],
+            [.. history.Select(m => m.ValAuc)]);
     }
 }
 

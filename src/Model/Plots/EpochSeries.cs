@@ -8,7 +8,8 @@ namespace LearnedActivation.Model.Plots;
 /// <param name="TrainLoss">Mean training loss per epoch.</param>
 /// <param name="ValidationLoss">Validation loss per epoch.</param>
 /// <param name="ValidationAccuracy">Validation accuracy per epoch, as a fraction in [0, 1].</param>
-public sealed record EpochSeries(string Name, double[] TrainLoss, double[] ValidationLoss, double[] ValidationAccuracy)
+/// <param name="ValidationAuc">Validation ROC AUC per epoch; null in summaries written before it was kept.</param>
+public sealed record EpochSeries(string Name, double[] TrainLoss, double[] ValidationLoss, double[] ValidationAccuracy, double[]? ValidationAuc = null)
 {
     public string Name { get; init; } = Name ?? throw new ArgumentNullException(nameof(Name));
 

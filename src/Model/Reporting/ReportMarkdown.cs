@@ -42,6 +42,7 @@ internal static class ReportMarkdown
         md.Append("## Results\n\n").Append(ResultsTable.RunsTable(runs)).Append('\n');
         md.Append("### Mean test accuracy per base activation\n\n").Append(ResultsTable.BaseSummaryTable(runs)).Append('\n');
         md.Append("### Per configuration and arm, over seeds\n\n").Append(StatisticsTables.Markdown(runs)).Append('\n');
+        md.Append(CultureInfo.InvariantCulture, $"### {FromScratchTable.Heading}\n\n").Append(FromScratchTable.Markdown(runs)).Append('\n');
         md.Append("### Shape per configuration and arm, over seeds\n\n").Append(StatisticsTables.ShapeMarkdown(runs)).Append('\n');
         if (ShapeFigures.DistanceMatrix(runs) is not null)
         {

@@ -57,6 +57,7 @@ internal static class ResultsTable
         md.Append("## Runs\n\n").Append(RunsTable(runs)).Append('\n');
         md.Append("## Mean test accuracy per base activation\n\n").Append(BaseSummaryTable(runs)).Append('\n');
         md.Append("## Per configuration and arm, over seeds\n\n").Append(StatisticsTables.Markdown(runs)).Append('\n');
+        md.Append(CultureInfo.InvariantCulture, $"## {FromScratchTable.Heading}\n\n").Append(FromScratchTable.Markdown(runs)).Append('\n');
         md.Append("## Missing runs\n\n").Append(MissingRuns(runs));
         return md.ToString();
     }

@@ -4,6 +4,7 @@ using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Execution;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Tests.Support;
+using LearnedActivation.Model.Configuration;
 using LearnedActivation.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,33 @@ public sealed class EmbeddedSiloTests
         Assert.True(File.Exists(Path.Combine(root.Path, "embedded", "runs", "tanh_small_small", "state", "run.json")));
         Assert.True(File.Exists(Path.Combine(root.Path, "embedded", "runs", "tanh_small_small", "artifacts", "tab_classification_covertype_tanh_small_small.png")));
         Assert.True(File.Exists(Path.Combine(root.Path, "embedded", "artifacts", "results.md")));
+    }
+
+    [Fact]
+    public async Task TheReportTakesTheEpochsAtChanceFromTheRunsRecordsWhenTheSummariesLackThem()
+    {
+        using var root = new TempDirectory();
+        using var host = Build(root.Path, new FakeTrainingBackend(), slots: "2");
+        await host.StartAsync();
+        try
+        {
+            // The fake backend's summaries have no AUC curve (as summaries written before it was kept); its epoch reports do.
+            var plain = TestSilos.Spec("scratch", epochs: 2);
+            var spec = plain with { Axes = plain.Axes with { Arms = [StudyArm.Learned, StudyArm.Fixed] } };
+            var sweep = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>(spec.Id);
+            await sweep.StartAsync(spec);
+            await Poll.UntilAsync(() => sweep.GetStatusAsync(), s => s.Phase == SweepPhase.Finished, "the sweep to finish");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+
+        var report = await File.ReadAllTextAsync(Path.Combine(root.Path, "scratch", "artifacts", "report.md"));
+        Assert.Contains("### From scratch against the fixed arm, run by run", report, StringComparison.Ordinal);
+
+        // Both runs of the fake backend score alike (+0.00), and no epoch's AUC (0.75, 0.95) is at chance: 0, not "-".
+        Assert.Contains("| tanh | small | small | 1 | +0.00 | +0.00 | +0.00 | 0 of 1 | 0 | 2-2 |", report, StringComparison.Ordinal);
     }
 
     [Theory]
