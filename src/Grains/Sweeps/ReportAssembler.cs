@@ -1,5 +1,6 @@
 using System.Text;
 using LearnedActivation.Grains.Contracts;
+using LearnedActivation.Grains.Runs;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Reporting;
@@ -95,10 +96,15 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             }
 
             var statuses = study.Runs.ToDictionary(r => r.ConfigName, StringComparer.Ordinal);
-            var runs = spec.Runs()
-                .Where(r => statuses.ContainsKey(r.ConfigName))
-                .Select(r => new AssemblyRun(r, statuses[r.ConfigName], [], [StoreLayout.RunArtifact(new RunKey(studyId, r.ConfigName), RunArtifactNames.Summary)]))
-                .ToList();
+            var runs = new List<AssemblyRun>();
+            foreach (var r in spec.Runs().Where(r => statuses.ContainsKey(r.ConfigName)))
+            {
+                // The run's record has the curve with each epoch's validation AUC, which older summaries lack.
+                var key = new RunKey(studyId, r.ConfigName);
+                var record = await BlobGrainStorage.ReadStoredAsync<RunState>(store, StoreLayout.RunState(key), cancellationToken);
+                runs.Add(new AssemblyRun(r, statuses[r.ConfigName], record?.Curve ?? [], [StoreLayout.RunArtifact(key, RunArtifactNames.Summary)]));
+            }
+
             await WriteStudyReportAsync(studyId, spec, await SummariesAsync(runs, cancellationToken), current, cancellationToken);
             LogStudyRefreshed(logger, studyId, current.SweepId);
         }

@@ -92,9 +92,22 @@ internal static class FromScratchTable
     /// </summary>
     internal static bool IsBelowMargin(double differencePp) => differencePp < -BelowMarginPp - 1e-9;
 
-    /// <summary>The most epochs any of <paramref name="runs"/> spent at chance; null when none has AUC curves.</summary>
-    internal static int? MostEpochsAtChance(IEnumerable<RunSummary> runs) =>
-        runs.Select(r => r.Curves?.ValidationAuc).Where(auc => auc is not null).Select(auc => (int?)auc!.Count(v => v < ChanceAuc)).Max();
+    /// <summary>The most epochs any of <paramref name="runs"/> spent at chance; null (unknown) when one of them has no AUC curve.</summary>
+    internal static int? MostEpochsAtChance(IEnumerable<RunSummary> runs)
+    {
+        var most = 0;
+        foreach (var run in runs)
+        {
+            if (run.Curves?.ValidationAuc is not { } auc)
+            {
+                return null;
+            }
+
+            most = Math.Max(most, auc.Count(v => v < ChanceAuc));
+        }
+
+        return most;
+    }
 
     private static Dictionary<(BaseActivation, SizePreset, long), RunSummary> ByOuterAndSeed(List<RunSummary> runs, StudyArm arm) =>
         runs.Where(r => r.Arm == arm).GroupBy(r => (r.Config.Base, r.Config.Outer, r.Seed)).ToDictionary(g => g.Key, g => g.First());

@@ -35,17 +35,21 @@ public sealed class FromScratchTableTests
     }
 
     [Fact]
-    public void WithoutAucCurvesTheEpochsAtChanceAreUnknownNotZero()
+    public void WhereOneRunHasNoAucCurveTheEpochsAtChanceAreUnknownNotZero()
     {
+        // Seed 0 never at chance, seed 1's curve without AUC (a summary written before it was kept): unknown, not 0.
         var runs = new List<RunSummary>
         {
-            Run(Config, 0, StudyArm.Learned, 0.8, auc: null),
-            Run(Config with { Activation = SizePreset.Small }, 0, StudyArm.Fixed, 0.8, auc: null),
+            Run(Config, 0, StudyArm.Learned, 0.8, auc: [0.7, 0.8, 0.8, 0.8]),
+            Run(Config, 1, StudyArm.Learned, 0.8, auc: null),
+            Run(Config with { Activation = SizePreset.Small }, 0, StudyArm.Fixed, 0.8, auc: [0.7, 0.8, 0.8, 0.8]),
+            Run(Config with { Activation = SizePreset.Small }, 1, StudyArm.Fixed, 0.8, auc: [0.7, 0.8, 0.8, 0.8]),
         };
 
-        var md = FromScratchTable.Markdown(SweepRuns.Create(runs.Select(r => r.Config).Distinct().ToList(), runs, [0]));
+        var md = FromScratchTable.Markdown(SweepRuns.Create(runs.Select(r => r.Config).Distinct().ToList(), runs, [0, 1]));
 
-        Assert.Contains("| relu | large | large | 1 | +0.00 | +0.00 | +0.00 | 0 of 1 | - |", md, StringComparison.Ordinal);
+        Assert.Contains("| relu | large | large | 2 | +0.00, +0.00 | +0.00 | +0.00 | 0 of 2 | - |", md, StringComparison.Ordinal);
+        Assert.Contains("- fixed: 2 runs, at the cap: 0, most epochs at chance: 0,", md, StringComparison.Ordinal);
     }
 
     private static RunSummary Run(ModelConfig config, long seed, StudyArm arm, double testAccuracy, double[]? auc)
