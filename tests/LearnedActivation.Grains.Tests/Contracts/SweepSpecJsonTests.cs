@@ -98,21 +98,26 @@ public sealed class SweepSpecJsonTests
     }
 
     [Fact]
-    public void RollbackThresholdReachesTheRunsTrainConfig()
+    public void RollbackThresholdReachesTheRunsTrainConfigAndIsOnByDefault()
     {
-        var spec = SweepSpecJson.Parse("""{"bases": ["gelu"], "rollbackAbove": 1.5}""", "sweep.json");
-        Assert.All(spec.Runs(), run => Assert.Equal(1.5, RunWorkItem.For(spec, run).Train.RollbackAbove));
+        var spec = SweepSpecJson.Parse("""{"bases": ["gelu"], "rollbackAbove": 2}""", "sweep.json");
+        Assert.All(spec.Runs(), run => Assert.Equal(2, RunWorkItem.For(spec, run).Train.RollbackAbove));
+
+        var plain = SweepSpecJson.Parse("""{"bases": ["gelu"]}""", "sweep.json");
+        Assert.Equal(1.5, RunWorkItem.For(plain, plain.Runs()[0]).Train.RollbackAbove);
+        var off = SweepSpecJson.Parse("""{"bases": ["gelu"], "rollbackAbove": 0}""", "sweep.json");
+        Assert.Equal(0, RunWorkItem.For(off, off.Runs()[0]).Train.RollbackAbove);
     }
 
     [Fact]
-    public void LearningRateWarmupReachesTheRunsTrainConfigAndIsOffByDefault()
+    public void LearningRateWarmupReachesTheRunsTrainConfigAndIsOneEpochByDefault()
     {
         var spec = SweepSpecJson.Parse("""{"bases": ["relu"], "learningRateWarmup": 1.5}""", "sweep.json");
         Assert.Equal(1.5, spec.Budget.LearningRateWarmup);
         Assert.All(spec.Runs(), run => Assert.Equal(1.5, RunWorkItem.For(spec, run).Train.LearningRateWarmup));
 
         var plain = SweepSpecJson.Parse("""{"bases": ["relu"]}""", "sweep.json");
-        Assert.Equal(0, RunWorkItem.For(plain, plain.Runs()[0]).Train.LearningRateWarmup);
+        Assert.Equal(1, RunWorkItem.For(plain, plain.Runs()[0]).Train.LearningRateWarmup);
     }
 
     [Theory]
