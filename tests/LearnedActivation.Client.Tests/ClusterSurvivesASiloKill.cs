@@ -41,7 +41,7 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
 
         var finished = await Cluster.WaitForAsync(spec.Id, s => s.Phase is SweepPhase.Finished, "the sweep to finish on the remaining silos", Timeout);
 
-        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished));
+        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished) + "\n" + Cluster.SiloOutputs());
         Assert.Empty(finished.MissingRuns);
         var resumedOn = Cluster.Silos.Where(s => s != silo).SelectMany(s => SweepLog.Events(s.LogFile, SweepLog.TrainingFrom)).Where(e => e.Run == $"{spec.Id}/{victim.ConfigName}").ToList();
         Assert.NotEmpty(resumedOn);
@@ -77,7 +77,7 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
 
         // Nobody resubmits: the cluster finds the sweep on its own (its board and reminder live in Redis and the store).
         var finished = await Cluster.WaitForAsync(spec.Id, s => s.Phase is SweepPhase.Finished, "the sweep to finish after the restart", Timeout);
-        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished));
+        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished) + "\n" + Cluster.SiloOutputs());
         foreach (var run in before.Runs.Where(r => r.LastCheckpointKey is not null && r.Phase == RunPhase.Running))
         {
             var resumed = Cluster.Silos.SelectMany(s => SweepLog.Events(s.LogFile, SweepLog.TrainingFrom)).Where(e => e.Run == $"{spec.Id}/{run.ConfigName}").ToList();
@@ -110,7 +110,7 @@ public sealed class ClusterSurvivesASiloKill(ThreeSiloCluster fixture) : IClassF
         await Cluster.Azurite.StartAsync();
 
         var finished = await Cluster.WaitForAsync(spec.Id, s => s.Phase is SweepPhase.Finished, "the sweep to finish after the store returned", Timeout);
-        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished));
+        Assert.True(finished.Runs.All(r => r.Phase == RunPhase.Completed), LocalCluster.Describe(finished) + "\n" + Cluster.SiloOutputs());
         Assert.Null(finished.Storage);
         Assert.All(finished.Runs, r => Assert.Equal(Epochs, r.Epoch));
         await AssertSameWeightsAsUninterruptedAsync(spec, finished);

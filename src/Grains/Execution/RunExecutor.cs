@@ -154,8 +154,9 @@ public sealed partial class RunExecutor(
                     onVerdict(await sink.CheckAsync().WaitAsync(ended));
                     lastAnswer.Restart();
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!ended.IsCancellationRequested)
                 {
+                    // A call Orleans cancelled (its message expired) is a failed ask too; only the execution's end stops the heartbeat.
                     LogHeartbeatFailed(sink.ExecutionId, e.Message);
                     if (lastAnswer.Elapsed > scheduling.Value.ExecutionLease)
                     {
@@ -193,8 +194,11 @@ public sealed partial class RunExecutor(
         {
             verdict = await sink.ConfirmAsync();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Every failure to answer, a cancelled one included: Orleans cancels a call whose message expired before its
+            // grain could be placed (the store out, the grain activating), and that is no answer, not this execution's
+            // cancellation (which the training loop checks on its own right after).
             LogFenceUnanswered(sink.ExecutionId, e.Message);
             return false;
         }

@@ -56,6 +56,25 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOwnershipCheckThatOrleansCancelsIsNoAnswerAndDoesNotFailTheRun()
+    {
+        // As when the blob store is out: the run's grain cannot be placed, and Orleans cancels the expired call.
+        var work = Work("cancelled-answers", epochs: 3, checkpointEvery: 1);
+        var sink = new RecordingSink { AnswerFailure = () => new TaskCanceledException("Message expired before placement could complete") };
+
+        var execution = _executor.Start(work, sink, Slot(), CancellationToken.None);
+        await execution.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // No answer means no write: every epoch trained and reported, no checkpoint, no artifacts. Unsure it still owns
+        // the run, the execution then stops as a stopping silo's does (no end reported; the next one resumes), where
+        // before it ended the run Failed on the first cancelled answer.
+        Assert.Equal([(1, null), (2, null), (3, null)], sink.Epochs);
+        Assert.Empty(await _store.ListAsync(StoreLayout.CheckpointPrefix(work.Key)));
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.DoesNotContain(sink.Events, e => e.StartsWith("ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TrainingRunsOnADedicatedThreadNotThePool()
     {
         var backend = new ThreadRecordingBackend();

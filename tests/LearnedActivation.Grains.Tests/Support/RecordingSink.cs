@@ -36,9 +36,12 @@ public sealed class RecordingSink : IRunProgressSink
         return Task.FromResult(Verdict);
     }
 
-    public Task<ReportVerdict> CheckAsync() => Task.FromResult(Verdict);
+    /// <summary>When set, what the record's answers (<see cref="CheckAsync"/>, <see cref="ConfirmAsync"/>) fail with instead.</summary>
+    public Func<Exception>? AnswerFailure { get; set; }
 
-    public Task<ReportVerdict> ConfirmAsync() => Task.FromResult(Verdict);
+    public Task<ReportVerdict> CheckAsync() => AnswerFailure is { } failure ? Task.FromException<ReportVerdict>(failure()) : Task.FromResult(Verdict);
+
+    public Task<ReportVerdict> ConfirmAsync() => AnswerFailure is { } failure ? Task.FromException<ReportVerdict>(failure()) : Task.FromResult(Verdict);
 
     public Task EndedAsync(RunEnd ending)
     {
