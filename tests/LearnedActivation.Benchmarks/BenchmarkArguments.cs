@@ -20,7 +20,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -34,6 +34,9 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--cpu-time":
                     result = result with { CpuTime = true };
+                    break;
+                case "--default-heap":
+                    result = result with { DefaultHeap = true };
                     break;
                 case "--grid-errors":
                     result = result with { Mode = BenchmarkMode.GridErrors };

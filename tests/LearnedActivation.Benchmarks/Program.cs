@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--batch N] [--cpu-time] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
     return 2;
 }
 
@@ -22,8 +22,14 @@ if (options.Mode == BenchmarkMode.CoordinationSilo)
     return await LearnedActivation.Benchmarks.Coordination.NoTrainingSiloProcess.RunAsync();
 }
 
-// Every figure is for one torch thread, as the sweep runs them (one run per core).
+// Every figure is for one torch thread, as the sweep runs them (one run per core), and with the native heap set as
+// training sets it (--default-heap leaves glibc's defaults, to measure what that setting is worth).
 set_num_threads(1);
+if (!options.DefaultHeap)
+{
+    LearnedActivation.Model.Training.NativeHeap.KeepFreedMemory();
+}
+
 switch (options.Mode)
 {
     case BenchmarkMode.GridErrors:

@@ -129,6 +129,7 @@ public sealed class MultitaskSession : IDisposable
         }
 
         set_num_threads(_spec.Train.TorchThreads);
+        NativeHeap.KeepFreedMemory();
         var epoch = _state.CompletedEpochs + 1;
         _schedule.Forget(epoch);
         var steps = _schedule.StepsPerEpoch;
@@ -193,6 +194,7 @@ public sealed class MultitaskSession : IDisposable
         }
 
         set_num_threads(_spec.Train.TorchThreads);
+        NativeHeap.KeepFreedMemory();
         ModuleState.Load(_model, _state.BestModelState);
         var test = _tasks.Select((t, i) => ModelEvaluation.Evaluate(_model.Task(i), t.Test)).ToArray();
 

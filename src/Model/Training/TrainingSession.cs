@@ -157,6 +157,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         set_num_threads(_spec.Train.TorchThreads);
+        NativeHeap.KeepFreedMemory();
         var epoch = _state.CompletedEpochs + 1;
         var order = OrderFor(epoch);
         var steps = StepsPerEpoch;
@@ -248,6 +249,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         set_num_threads(_spec.Train.TorchThreads);
+        NativeHeap.KeepFreedMemory();
         ModuleState.Load(_model, _state.BestModelState);
         var test = ModelEvaluation.Evaluate(_model, _test);
         var train = ModelEvaluation.Evaluate(_model, _train);

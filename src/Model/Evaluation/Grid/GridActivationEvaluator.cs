@@ -119,9 +119,11 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
             var unordered = Vector256<float>.Zero;
             for (; n + Vector256<float>.Count <= values.Length; n += Vector256<float>.Count)
             {
+                // The native minimum and maximum (minps, maxps): Min and Max order -0 below +0 and propagate NaN,
+                // which costs extra instructions per vector; here a zero end is settled by aminmax and NaN below.
                 var v = Vector256.Create(values.Slice(n, Vector256<float>.Count));
-                mins = Vector256.Min(mins, v);
-                maxs = Vector256.Max(maxs, v);
+                mins = Vector256.MinNative(mins, v);
+                maxs = Vector256.MaxNative(maxs, v);
                 unordered |= ~Vector256.Equals(v, v);
             }
 

@@ -15,6 +15,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// element order) and the lanes added in order at the end: deterministic, and closer to a double-precision sum than
 /// the AVX2 path's float sums.
 /// </summary>
+[SkipLocalsInit] // the stackalloc buffers are written before they are read
 internal sealed unsafe class PieceLookup512
 {
     /// <summary>The most pieces the register tables hold (127 bends: 7 levels of the search).</summary>
@@ -47,36 +48,41 @@ internal sealed unsafe class PieceLookup512
 
     private int VectorsPerColumn => Entries / Lanes;
 
-    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output)
+    /// <param name="found">Where not null, receives each scalar's piece as a byte (for a <see cref="Backward"/> on the same
+    /// scalars): a quarter of the memory traffic of ints, which is what these passes over a large layer wait on.</param>
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output, byte[]? found = null)
     {
         var rows = Rows(values);
         fixed (Vector512<float>* tree = _tree, table = rows)
         fixed (float* xs = x, ys = output)
+        fixed (byte* kept = found)
         {
             switch (_levels)
             {
-                case 4: Forward<Pieces16>(tree, table, xs, ys, x.Length); break;
-                case 5: Forward<Pieces32>(tree, table, xs, ys, x.Length); break;
-                case 6: Forward<Pieces64>(tree, table, xs, ys, x.Length); break;
-                default: Forward<Pieces128>(tree, table, xs, ys, x.Length); break;
+                case 4: Forward<Pieces16>(tree, table, xs, ys, kept, x.Length); break;
+                case 5: Forward<Pieces32>(tree, table, xs, ys, kept, x.Length); break;
+                case 6: Forward<Pieces64>(tree, table, xs, ys, kept, x.Length); break;
+                default: Forward<Pieces128>(tree, table, xs, ys, kept, x.Length); break;
             }
         }
     }
 
-    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
+    /// <param name="found">Where not null, each scalar's piece as <see cref="Forward"/> found it: the search is not run again.</param>
+    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues, byte[]? found = null)
     {
         var rows = Rows(values);
         var sums = new double[2 * Lanes * _pieces.Count]; // (d y0, d y1) per piece and lane
         fixed (Vector512<float>* tree = _tree, table = rows)
         fixed (float* xs = x, gs = upstream, dxs = gradX)
+        fixed (byte* kept = found)
         fixed (double* totals = sums)
         {
             switch (_levels)
             {
-                case 4: Backward<Pieces16>(tree, table, xs, gs, dxs, totals, x.Length); break;
-                case 5: Backward<Pieces32>(tree, table, xs, gs, dxs, totals, x.Length); break;
-                case 6: Backward<Pieces64>(tree, table, xs, gs, dxs, totals, x.Length); break;
-                default: Backward<Pieces128>(tree, table, xs, gs, dxs, totals, x.Length); break;
+                case 4: Backward<Pieces16>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
+                case 5: Backward<Pieces32>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
+                case 6: Backward<Pieces64>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
+                default: Backward<Pieces128>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
             }
         }
 
@@ -146,7 +152,7 @@ internal sealed unsafe class PieceLookup512
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth, as in the AVX2 path.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, int count)
+    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, int count)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
@@ -154,26 +160,45 @@ internal sealed unsafe class PieceLookup512
         for (; n + Lanes <= count; n += Lanes)
         {
             var x = Vector512.Load(xs + n);
-            Vector512.Store(Value<TSize>(tree, rows, column, x), ys + n);
+            var piece = Piece<TSize>(tree, x);
+            if (kept != null)
+            {
+                Vector128.Store(Avx512F.ConvertToVector128Byte(piece), kept + n);
+            }
+
+            Vector512.Store(Value<TSize>(rows, column, x, piece), ys + n);
         }
 
         if (n < count)
         {
-            // The tail through one padded vector: the padding repeats a real input and its outputs are dropped.
-            var padded = stackalloc float[Lanes];
-            new Span<float>(padded, Lanes).Fill(xs[n]);
-            new ReadOnlySpan<float>(xs + n, count - n).CopyTo(new Span<float>(padded, Lanes));
-            var tail = Value<TSize>(tree, rows, column, Vector512.Load(padded));
-            Vector512.Store(tail, padded);
-            new ReadOnlySpan<float>(padded, count - n).CopyTo(new Span<float>(ys + n, count - n));
+            ForwardTail<TSize>(tree, rows, xs + n, ys + n, kept == null ? null : kept + n, count - n);
+        }
+    }
+
+    /// <summary>The tail through one padded vector: the padding repeats a real input and its outputs are dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ForwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, int lanes)
+        where TSize : struct, IPieceTableSize
+    {
+        var padded = stackalloc float[Lanes];
+        var pieces = stackalloc byte[Lanes];
+        new Span<float>(padded, Lanes).Fill(xs[0]);
+        new ReadOnlySpan<float>(xs, lanes).CopyTo(new Span<float>(padded, Lanes));
+        var x = Vector512.Load(padded);
+        var piece = Piece<TSize>(tree, x);
+        Vector512.Store(Value<TSize>(rows, TSize.Entries / Lanes, x, piece), padded);
+        new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(ys, lanes));
+        if (kept != null)
+        {
+            Vector128.Store(Avx512F.ConvertToVector128Byte(piece), pieces);
+            new ReadOnlySpan<byte>(pieces, lanes).CopyTo(new Span<byte>(kept, lanes));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Value<TSize>(Vector512<float>* tree, Vector512<float>* rows, int column, Vector512<float> x)
+    private static Vector512<float> Value<TSize>(Vector512<float>* rows, int column, Vector512<float> x, Vector512<int> piece)
         where TSize : struct, IPieceTableSize
     {
-        var piece = Piece<TSize>(tree, x);
         var y0 = Lookup<TSize>(rows, piece);
         var rise = Lookup<TSize>(rows + column, piece);
         var left = Lookup<TSize>(rows + (2 * column), piece);
@@ -183,74 +208,103 @@ internal sealed unsafe class PieceLookup512
 
     // Two passes per block of scalars: vectors find the pieces and the (d y0, d y1) pairs, then a scalar loop adds
     // each pair to its piece's row for its lane. Adding straight from the vector registers was slower: each lane's
-    // read of a just-stored vector waited on the store.
+    // read of a just-stored vector waited on the store. Each pass is its own method, and the partial last vector
+    // is handled apart: in one loop with the tail's calls in it, the JIT kept the loops' pointers on the stack and
+    // reloaded them for every scalar (the step's relu backward then cost twice as much).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, float* dxs, double* sums, int count)
+    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* dxs, double* sums, int count)
+        where TSize : struct, IPieceTableSize
+    {
+        var rowOffsets = stackalloc int[Block];
+        var pairs = stackalloc double[Block];
+        var whole = count - (count % Lanes);
+        for (var start = 0; start < whole; start += Block)
+        {
+            var size = Math.Min(Block, whole - start);
+            Terms<TSize>(tree, rows, xs + start, gs + start, kept == null ? null : kept + start, dxs + start, size, rowOffsets, pairs);
+            Accumulate(sums, rowOffsets, pairs, size);
+        }
+
+        if (whole < count)
+        {
+            // The tail searches its pieces again (at most 15 scalars): the same pieces forward found.
+            BackwardTail<TSize>(tree, rows, xs + whole, gs + whole, dxs + whole, sums, count - whole);
+        }
+    }
+
+    /// <summary>The last, partial vector: padded with a real input and a zero gradient; its extra lanes are dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BackwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, float* dxs, double* sums, int lanes)
+        where TSize : struct, IPieceTableSize
+    {
+        var padded = stackalloc float[3 * Lanes];
+        var rowOffsets = stackalloc int[Lanes];
+        var pairs = stackalloc double[Lanes];
+        new Span<float>(padded, 3 * Lanes).Clear();
+        new Span<float>(padded, Lanes).Fill(xs[0]);
+        new ReadOnlySpan<float>(xs, lanes).CopyTo(new Span<float>(padded, Lanes));
+        new ReadOnlySpan<float>(gs, lanes).CopyTo(new Span<float>(padded + Lanes, Lanes));
+        Terms<TSize>(tree, rows, padded, padded + Lanes, null, padded + (2 * Lanes), Lanes, rowOffsets, pairs);
+        new ReadOnlySpan<float>(padded + (2 * Lanes), lanes).CopyTo(new Span<float>(dxs, lanes));
+        Accumulate(sums, rowOffsets, pairs, lanes);
+    }
+
+    /// <summary>
+    /// For <paramref name="size"/> scalars (whole vectors): dL/dx, and per scalar its (d y0, d y1) pair and the offset
+    /// of its piece's row for its lane. The pieces come from <paramref name="kept"/> where forward kept them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* dxs, int size, int* rowOffsets, double* pairs)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
-        var rowOffsets = stackalloc int[Block];
-        var pairs = stackalloc double[Block];
-        var padded = stackalloc float[2 * Lanes];
         var laneOffsets = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var lowerPairs = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
         var upperPairs = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-        for (var start = 0; start < count; start += Block)
+        for (var v = 0; v < size; v += Lanes)
         {
-            var size = Math.Min(Block, count - start);
-            for (var v = 0; v < size; v += Lanes)
-            {
-                var n = start + v;
-                var lanes = Math.Min(Lanes, count - n);
-                Vector512<float> x, g;
-                if (lanes == Lanes)
-                {
-                    x = Vector512.Load(xs + n);
-                    g = Vector512.Load(gs + n);
-                }
-                else
-                {
-                    // The tail: padded with a real input and a zero gradient; its extra lanes are dropped below.
-                    new Span<float>(padded, 2 * Lanes).Clear();
-                    new Span<float>(padded, Lanes).Fill(xs[n]);
-                    new ReadOnlySpan<float>(xs + n, lanes).CopyTo(new Span<float>(padded, Lanes));
-                    new ReadOnlySpan<float>(gs + n, lanes).CopyTo(new Span<float>(padded + Lanes, Lanes));
-                    x = Vector512.Load(padded);
-                    g = Vector512.Load(padded + Lanes);
-                }
+            var x = Vector512.Load(xs + v);
+            var g = Vector512.Load(gs + v);
+            var piece = kept != null ? Avx512F.ConvertToVector512Int32(Vector128.Load(kept + v)) : Piece<TSize>(tree, x);
+            var rise = Lookup<TSize>(rows + column, piece);
+            var left = Lookup<TSize>(rows + (2 * column), piece);
+            var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
+            var u = (x - left) * inverseWidth;
+            Vector512.Store(g * rise * inverseWidth, dxs + v);
 
-                var piece = Piece<TSize>(tree, x);
-                var rise = Lookup<TSize>(rows + column, piece);
-                var left = Lookup<TSize>(rows + (2 * column), piece);
-                var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
-                var u = (x - left) * inverseWidth;
-                var dx = g * rise * inverseWidth;
-
-                // d value / d y0 = 1 - u and d value / d y1 = u, interleaved in lane order.
-                var first = g * (Vector512<float>.One - u);
-                var second = g * u;
-                Vector512.Store(Avx512F.PermuteVar16x32x2(first, lowerPairs, second), (float*)(pairs + v));
-                Vector512.Store(Avx512F.PermuteVar16x32x2(first, upperPairs, second), (float*)(pairs + v + (Lanes / 2)));
-                Vector512.Store((piece << 5) + laneOffsets, rowOffsets + v);
-                if (lanes == Lanes)
-                {
-                    Vector512.Store(dx, dxs + n);
-                }
-                else
-                {
-                    Vector512.Store(dx, padded);
-                    new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(dxs + n, lanes));
-                }
-            }
-
-            // Each pair to the row of its piece and lane, in element order, summed in double.
-            for (var i = 0; i < size; i++)
-            {
-                var row = sums + rowOffsets[i];
-                Vector128.Store(Vector128.Load(row) + Sse2.ConvertToVector128Double(Vector128.CreateScalarUnsafe(pairs[i]).AsSingle()), row);
-            }
+            // d value / d y0 = 1 - u and d value / d y1 = u, interleaved in lane order.
+            var first = g * (Vector512<float>.One - u);
+            var second = g * u;
+            Vector512.Store(Avx512F.PermuteVar16x32x2(first, lowerPairs, second), (float*)(pairs + v));
+            Vector512.Store(Avx512F.PermuteVar16x32x2(first, upperPairs, second), (float*)(pairs + v + (Lanes / 2)));
+            Vector512.Store((piece << 5) + laneOffsets, rowOffsets + v);
         }
     }
+
+    /// <summary>Each pair to the row of its piece and lane, in element order, summed in double.</summary>
+    // Not inlined, so that its pointers stay in registers; four pairs per turn of the loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(double* sums, int* rowOffsets, double* pairs, int size)
+    {
+        var i = 0;
+        for (; i + 4 <= size; i += 4)
+        {
+            AddPair(sums + rowOffsets[i], pairs[i]);
+            AddPair(sums + rowOffsets[i + 1], pairs[i + 1]);
+            AddPair(sums + rowOffsets[i + 2], pairs[i + 2]);
+            AddPair(sums + rowOffsets[i + 3], pairs[i + 3]);
+        }
+
+        for (; i < size; i++)
+        {
+            AddPair(sums + rowOffsets[i], pairs[i]);
+        }
+    }
+
+    /// <summary>Adds a pair of floats (held in a double's bits) to a row of two doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPair(double* row, double pair) =>
+        Vector128.Store(Vector128.Load(row) + Sse2.ConvertToVector128Double(Vector128.CreateScalarUnsafe(pair).AsSingle()), row);
 
     /// <summary>The number of bends at or below each lane (its piece): one tree level per step, NaN to piece 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,11 +15,11 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
 /// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
 /// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
-/// element order. Where backward will follow (the autograd node says so), the AVX2 path keeps each scalar's piece from
+/// element order. Where backward will follow (the autograd node says so), both paths keep each scalar's piece from
 /// <see cref="Forward"/> for the next <see cref="Backward"/> on the same scalars, so the search runs once.
 /// </summary>
 /// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
-/// <param name="keepPieces">Keep each scalar's piece from <see cref="Forward"/> for <see cref="Backward"/> (AVX2 path): for callers
+/// <param name="keepPieces">Keep each scalar's piece from <see cref="Forward"/> for <see cref="Backward"/>: for callers
 /// that will call backward; without it forward allocates nothing per call.</param>
 internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allowVector512 = true, bool keepPieces = false) : IInterpolant
 {
@@ -29,7 +29,8 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     // Each scalar's piece from the last Forward on the AVX2 path (pooled, so longer than x), until Backward; and
     // which scalars they belong to (start and length of that x), so Backward uses them only for the same ones.
-    private int[]? _pieces;
+    // The AVX-512 path keeps a byte per scalar (at most 128 pieces), the AVX2 path an int.
+    private byte[]? _pieces;
     private (nint Start, int Length) _piecesOf;
 
     public float[] Points { get; } = pieces.SamplePoints();
@@ -39,17 +40,17 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output)
     {
-        if (_registers is not null)
-        {
-            _registers.Forward(values, x, output);
-            return;
-        }
-
         ReleasePieces();
         if (keepPieces)
         {
-            _pieces = ArrayPool<int>.Shared.Rent(x.Length);
+            _pieces = ArrayPool<byte>.Shared.Rent(_registers is not null ? x.Length : sizeof(int) * x.Length);
             _piecesOf = Address(x);
+        }
+
+        if (_registers is not null)
+        {
+            _registers.Forward(values, x, output, _pieces);
+            return;
         }
 
         Forward(x, Rows(values), pieces, output, _pieces);
@@ -59,7 +60,9 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
     {
         if (_registers is not null)
         {
-            _registers.Backward(values, x, upstream, gradX, gradValues);
+            // The pieces forward found for these scalars, if it kept them: the same as a new search would give.
+            _registers.Backward(values, x, upstream, gradX, gradValues, _pieces is not null && _piecesOf == Address(x) ? _pieces : null);
+            ReleasePieces();
             return;
         }
 
@@ -100,7 +103,7 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         if (_pieces is { } held)
         {
             _pieces = null;
-            ArrayPool<int>.Shared.Return(held);
+            ArrayPool<byte>.Shared.Return(held);
         }
     }
 
@@ -123,12 +126,13 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, int[]? found)
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, byte[]? found)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, outs = output)
-        fixed (int* kept = found)
+        fixed (byte* keptBytes = found)
         {
+            var kept = (int*)keptBytes;
             if (Avx2.IsSupported && pieces.SearchesInRegisters)
             {
                 var offsets = stackalloc int[8];
@@ -234,12 +238,13 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     /// <summary>Backward given each scalar's piece (as forward found it): the same operations as the searching overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, int[] found, Span<float> gradX, Span<float> sums)
+    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, byte[] found, Span<float> gradX, Span<float> sums)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
-        fixed (int* kept = found)
+        fixed (byte* keptBytes = found)
         {
+            var kept = (int*)keptBytes;
             if (Avx2.IsSupported)
             {
                 var offsets = stackalloc int[8];

@@ -79,6 +79,56 @@ public sealed class PieceLookup512Tests
         Assert.Equal(first.GradValues, second.GradValues);
     }
 
+    [SkippableTheory]
+    [InlineData(0, 17)]
+    [InlineData(15, 4_099)]
+    [InlineData(31, 513)]
+    [InlineData(63, 49_155)]
+    [InlineData(127, 5_003)]
+    public void BackwardWithTheForwardsPiecesGivesTheSameBitsAsSearchingAgain(int bends, int count)
+    {
+        Avx512Required.SkipUnlessAccelerated();
+        var (pieces, values, x, upstream) = Case(bends, count, seed: bends + count);
+
+        var kept = new PiecewiseLinearInterpolant(pieces, keepPieces: true);
+        Assert.True(kept.UsesVector512);
+        var (y, gradX, gradValues) = (new float[count], new float[count], new float[values.Length]);
+        kept.Forward(values, x, y);
+        Assert.True(kept.HoldsPieces);
+        kept.Backward(values, x, upstream, gradX, gradValues);
+        Assert.False(kept.HoldsPieces);
+
+        var searching = new PiecewiseLinearInterpolant(pieces);
+        var (y2, gradX2, gradValues2) = (new float[count], new float[count], new float[values.Length]);
+        searching.Forward(values, x, y2);
+        Assert.False(searching.HoldsPieces);
+        searching.Backward(values, x, upstream, gradX2, gradValues2);
+
+        Assert.Equal(y2, y);
+        Assert.Equal(gradX2, gradX);
+        Assert.Equal(gradValues2, gradValues);
+    }
+
+    [SkippableFact]
+    public void BackwardOnOtherScalarsSearchesTheirPieces()
+    {
+        Avx512Required.SkipUnlessAccelerated();
+        var (pieces, values, x, upstream) = Case(bends: 100, count: 1_001, seed: 12);
+        var other = x.Reverse().ToArray(); // same length, other pieces at most positions
+
+        var interpolant = new PiecewiseLinearInterpolant(pieces, keepPieces: true);
+        interpolant.Forward(values, x, new float[x.Length]);
+        Assert.True(interpolant.HoldsPieces);
+        var (gradX, gradValues) = (new float[x.Length], new float[values.Length]);
+        interpolant.Backward(values, other, upstream, gradX, gradValues);
+
+        var fresh = new PiecewiseLinearInterpolant(pieces);
+        var (expectedX, expectedValues) = (new float[x.Length], new float[values.Length]);
+        fresh.Backward(values, other, upstream, expectedX, expectedValues);
+        Assert.Equal(expectedX, gradX);
+        Assert.Equal(expectedValues, gradValues);
+    }
+
     [Fact]
     public void MorePiecesThanTheRegistersHoldTakeTheAvx2Path()
     {
