@@ -48,41 +48,45 @@ internal sealed unsafe class PieceLookup512
 
     private int VectorsPerColumn => Entries / Lanes;
 
-    /// <param name="found">Where not null, receives each scalar's piece as a byte (for a <see cref="Backward"/> on the same
-    /// scalars): a quarter of the memory traffic of ints, which is what these passes over a large layer wait on.</param>
-    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output, byte[]? found = null)
+    /// <param name="found">Where not null, receives each scalar's piece as a byte (a quarter of the memory traffic of an
+    /// int, which is what these passes over a large layer wait on) and its coordinate u in the piece, for a
+    /// <see cref="Backward"/> on the same scalars.</param>
+    public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output, KeptScalars? found = null)
     {
         var rows = Rows(values);
         fixed (Vector512<float>* tree = _tree, table = rows)
         fixed (float* xs = x, ys = output)
-        fixed (byte* kept = found)
+        fixed (byte* kept = found?.Pieces)
+        fixed (float* keptU = found?.Coordinates)
         {
             switch (_levels)
             {
-                case 4: Forward<Pieces16>(tree, table, xs, ys, kept, x.Length); break;
-                case 5: Forward<Pieces32>(tree, table, xs, ys, kept, x.Length); break;
-                case 6: Forward<Pieces64>(tree, table, xs, ys, kept, x.Length); break;
-                default: Forward<Pieces128>(tree, table, xs, ys, kept, x.Length); break;
+                case 4: Forward<Pieces16>(tree, table, xs, ys, kept, keptU, x.Length); break;
+                case 5: Forward<Pieces32>(tree, table, xs, ys, kept, keptU, x.Length); break;
+                case 6: Forward<Pieces64>(tree, table, xs, ys, kept, keptU, x.Length); break;
+                default: Forward<Pieces128>(tree, table, xs, ys, kept, keptU, x.Length); break;
             }
         }
     }
 
-    /// <param name="found">Where not null, each scalar's piece as <see cref="Forward"/> found it: the search is not run again.</param>
-    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues, byte[]? found = null)
+    /// <param name="found">Where not null, each scalar's piece and coordinate as <see cref="Forward"/> found them: neither the
+    /// search nor the coordinate is computed again.</param>
+    public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues, KeptScalars? found = null)
     {
         var rows = Rows(values);
         var sums = new double[2 * Lanes * _pieces.Count]; // (d y0, d y1) per piece and lane
         fixed (Vector512<float>* tree = _tree, table = rows)
         fixed (float* xs = x, gs = upstream, dxs = gradX)
-        fixed (byte* kept = found)
+        fixed (byte* kept = found?.Pieces)
+        fixed (float* keptU = found?.Coordinates)
         fixed (double* totals = sums)
         {
             switch (_levels)
             {
-                case 4: Backward<Pieces16>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
-                case 5: Backward<Pieces32>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
-                case 6: Backward<Pieces64>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
-                default: Backward<Pieces128>(tree, table, xs, gs, kept, dxs, totals, x.Length); break;
+                case 4: Backward<Pieces16>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
+                case 5: Backward<Pieces32>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
+                case 6: Backward<Pieces64>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
+                default: Backward<Pieces128>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
             }
         }
 
@@ -152,7 +156,7 @@ internal sealed unsafe class PieceLookup512
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth, as in the AVX2 path.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, int count)
+    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, float* keptU, int count)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
@@ -161,50 +165,57 @@ internal sealed unsafe class PieceLookup512
         {
             var x = Vector512.Load(xs + n);
             var piece = Piece<TSize>(tree, x);
+            var u = Coordinate<TSize>(rows, column, x, piece);
             if (kept != null)
             {
                 Vector128.Store(Avx512F.ConvertToVector128Byte(piece), kept + n);
+                Vector512.Store(u, keptU + n);
             }
 
-            Vector512.Store(Value<TSize>(rows, column, x, piece), ys + n);
+            Vector512.Store(Value<TSize>(rows, column, u, piece), ys + n);
         }
 
         if (n < count)
         {
-            ForwardTail<TSize>(tree, rows, xs + n, ys + n, kept == null ? null : kept + n, count - n);
+            ForwardTail<TSize>(tree, rows, xs + n, ys + n, kept == null ? null : kept + n, keptU == null ? null : keptU + n, count - n);
         }
     }
 
     /// <summary>The tail through one padded vector: the padding repeats a real input and its outputs are dropped.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ForwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, int lanes)
+    private static void ForwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, float* keptU, int lanes)
         where TSize : struct, IPieceTableSize
     {
         var padded = stackalloc float[Lanes];
         var pieces = stackalloc byte[Lanes];
         new Span<float>(padded, Lanes).Fill(xs[0]);
         new ReadOnlySpan<float>(xs, lanes).CopyTo(new Span<float>(padded, Lanes));
+        var column = TSize.Entries / Lanes;
         var x = Vector512.Load(padded);
         var piece = Piece<TSize>(tree, x);
-        Vector512.Store(Value<TSize>(rows, TSize.Entries / Lanes, x, piece), padded);
+        var u = Coordinate<TSize>(rows, column, x, piece);
+        Vector512.Store(Value<TSize>(rows, column, u, piece), padded);
         new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(ys, lanes));
         if (kept != null)
         {
             Vector128.Store(Avx512F.ConvertToVector128Byte(piece), pieces);
             new ReadOnlySpan<byte>(pieces, lanes).CopyTo(new Span<byte>(kept, lanes));
+            Vector512.Store(u, padded);
+            new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(keptU, lanes));
         }
     }
 
+    /// <summary>u = (x - left) * inverseWidth: where x lies in its piece (0 and 1 at the two sample points).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Value<TSize>(Vector512<float>* rows, int column, Vector512<float> x, Vector512<int> piece)
-        where TSize : struct, IPieceTableSize
-    {
-        var y0 = Lookup<TSize>(rows, piece);
-        var rise = Lookup<TSize>(rows + column, piece);
-        var left = Lookup<TSize>(rows + (2 * column), piece);
-        var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
-        return y0 + (((x - left) * inverseWidth) * rise);
-    }
+    private static Vector512<float> Coordinate<TSize>(Vector512<float>* rows, int column, Vector512<float> x, Vector512<int> piece)
+        where TSize : struct, IPieceTableSize =>
+        (x - Lookup<TSize>(rows + (2 * column), piece)) * Lookup<TSize>(rows + (3 * column), piece);
+
+    /// <summary>value = y0 + u * rise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Value<TSize>(Vector512<float>* rows, int column, Vector512<float> u, Vector512<int> piece)
+        where TSize : struct, IPieceTableSize =>
+        Lookup<TSize>(rows, piece) + (u * Lookup<TSize>(rows + column, piece));
 
     // Two passes per block of scalars: vectors find the pieces and the (d y0, d y1) pairs, then a scalar loop adds
     // each pair to its piece's row for its lane. Adding straight from the vector registers was slower: each lane's
@@ -212,7 +223,7 @@ internal sealed unsafe class PieceLookup512
     // is handled apart: in one loop with the tail's calls in it, the JIT kept the loops' pointers on the stack and
     // reloaded them for every scalar (the step's relu backward then cost twice as much).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* dxs, double* sums, int count)
+    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* keptU, float* dxs, double* sums, int count)
         where TSize : struct, IPieceTableSize
     {
         var rowOffsets = stackalloc int[Block];
@@ -221,7 +232,7 @@ internal sealed unsafe class PieceLookup512
         for (var start = 0; start < whole; start += Block)
         {
             var size = Math.Min(Block, whole - start);
-            Terms<TSize>(tree, rows, xs + start, gs + start, kept == null ? null : kept + start, dxs + start, size, rowOffsets, pairs);
+            Terms<TSize>(tree, rows, xs + start, gs + start, kept == null ? null : kept + start, keptU == null ? null : keptU + start, dxs + start, size, rowOffsets, pairs);
             Accumulate(sums, rowOffsets, pairs, size);
         }
 
@@ -244,17 +255,18 @@ internal sealed unsafe class PieceLookup512
         new Span<float>(padded, Lanes).Fill(xs[0]);
         new ReadOnlySpan<float>(xs, lanes).CopyTo(new Span<float>(padded, Lanes));
         new ReadOnlySpan<float>(gs, lanes).CopyTo(new Span<float>(padded + Lanes, Lanes));
-        Terms<TSize>(tree, rows, padded, padded + Lanes, null, padded + (2 * Lanes), Lanes, rowOffsets, pairs);
+        Terms<TSize>(tree, rows, padded, padded + Lanes, null, null, padded + (2 * Lanes), Lanes, rowOffsets, pairs);
         new ReadOnlySpan<float>(padded + (2 * Lanes), lanes).CopyTo(new Span<float>(dxs, lanes));
         Accumulate(sums, rowOffsets, pairs, lanes);
     }
 
     /// <summary>
     /// For <paramref name="size"/> scalars (whole vectors): dL/dx, and per scalar its (d y0, d y1) pair and the offset
-    /// of its piece's row for its lane. The pieces come from <paramref name="kept"/> where forward kept them.
+    /// of its piece's row for its lane. The pieces and coordinates come from <paramref name="kept"/> and
+    /// <paramref name="keptU"/> where forward kept them (the same bits as computing them again).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* dxs, int size, int* rowOffsets, double* pairs)
+    private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* keptU, float* dxs, int size, int* rowOffsets, double* pairs)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
@@ -263,13 +275,23 @@ internal sealed unsafe class PieceLookup512
         var upperPairs = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
         for (var v = 0; v < size; v += Lanes)
         {
-            var x = Vector512.Load(xs + v);
             var g = Vector512.Load(gs + v);
-            var piece = kept != null ? Avx512F.ConvertToVector512Int32(Vector128.Load(kept + v)) : Piece<TSize>(tree, x);
+            Vector512<int> piece;
+            Vector512<float> u;
+            if (kept != null)
+            {
+                piece = Avx512F.ConvertToVector512Int32(Vector128.Load(kept + v));
+                u = Vector512.Load(keptU + v);
+            }
+            else
+            {
+                var x = Vector512.Load(xs + v);
+                piece = Piece<TSize>(tree, x);
+                u = Coordinate<TSize>(rows, column, x, piece);
+            }
+
             var rise = Lookup<TSize>(rows + column, piece);
-            var left = Lookup<TSize>(rows + (2 * column), piece);
             var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
-            var u = (x - left) * inverseWidth;
             Vector512.Store(g * rise * inverseWidth, dxs + v);
 
             // d value / d y0 = 1 - u and d value / d y1 = u, interleaved in lane order.
@@ -394,4 +416,25 @@ internal readonly struct Pieces64 : IPieceTableSize
 internal readonly struct Pieces128 : IPieceTableSize
 {
     public static int Entries => 128;
+}
+
+/// <summary>What the AVX-512 forward keeps per scalar for backward: its piece (a byte) and its coordinate u in the piece (pooled arrays).</summary>
+internal sealed class KeptScalars
+{
+    public KeptScalars(int length)
+    {
+        Pieces = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Coordinates = System.Buffers.ArrayPool<float>.Shared.Rent(length);
+    }
+
+    public byte[] Pieces { get; }
+
+    public float[] Coordinates { get; }
+
+    /// <summary>Returns the arrays to their pools; the instance is not used after.</summary>
+    public void Release()
+    {
+        System.Buffers.ArrayPool<byte>.Shared.Return(Pieces);
+        System.Buffers.ArrayPool<float>.Shared.Return(Coordinates);
+    }
 }

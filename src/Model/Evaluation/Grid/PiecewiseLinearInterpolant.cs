@@ -15,7 +15,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
 /// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
 /// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
-/// element order. Where backward will follow (the autograd node says so), both paths keep each scalar's piece from
+/// element order. Where backward will follow (the autograd node says so), both paths keep each scalar's piece (and on the AVX-512 path its coordinate in the piece) from
 /// <see cref="Forward"/> for the next <see cref="Backward"/> on the same scalars, so the search runs once.
 /// </summary>
 /// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
@@ -27,11 +27,12 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     private readonly PieceLookup512? _registers = allowVector512 && PieceLookup512.Supports(pieces.Count) ? new PieceLookup512(pieces) : null;
 
-    // Each scalar's piece from the last Forward on the AVX2 path (pooled, so longer than x), until Backward; and
-    // which scalars they belong to (start and length of that x), so Backward uses them only for the same ones.
-    // The AVX-512 path keeps a byte per scalar (at most 128 pieces), the AVX2 path an int.
-    private byte[]? _pieces;
-    private (nint Start, int Length) _piecesOf;
+    // What the last Forward kept per scalar until Backward (pooled, so longer than x): on the AVX2 path each scalar's
+    // piece, on the AVX-512 path its piece and coordinate; and which scalars they belong to (start and length of
+    // that x), so Backward uses them only for the same ones.
+    private int[]? _pieces;
+    private KeptScalars? _kept;
+    private (nint Start, int Length) _keptOf;
 
     public float[] Points { get; } = pieces.SamplePoints();
 
@@ -43,13 +44,20 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         ReleasePieces();
         if (keepPieces)
         {
-            _pieces = ArrayPool<byte>.Shared.Rent(_registers is not null ? x.Length : sizeof(int) * x.Length);
-            _piecesOf = Address(x);
+            _keptOf = Address(x);
+            if (_registers is not null)
+            {
+                _kept = new KeptScalars(x.Length);
+            }
+            else
+            {
+                _pieces = ArrayPool<int>.Shared.Rent(x.Length);
+            }
         }
 
         if (_registers is not null)
         {
-            _registers.Forward(values, x, output, _pieces);
+            _registers.Forward(values, x, output, _kept);
             return;
         }
 
@@ -58,10 +66,11 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues)
     {
+        // What forward kept for these scalars, if it did: the same as searching and computing again would give.
+        var same = _keptOf == Address(x);
         if (_registers is not null)
         {
-            // The pieces forward found for these scalars, if it kept them: the same as a new search would give.
-            _registers.Backward(values, x, upstream, gradX, gradValues, _pieces is not null && _piecesOf == Address(x) ? _pieces : null);
+            _registers.Backward(values, x, upstream, gradX, gradValues, same ? _kept : null);
             ReleasePieces();
             return;
         }
@@ -69,9 +78,8 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         // A row of sums per piece and lane: consecutive scalars often share a piece, and one running sum per piece
         // would make every add wait for the one before. The lanes are added up in order at the end.
         var sums = new float[4 * Lanes * pieces.Count];
-        if (_pieces is not null && _piecesOf == Address(x))
+        if (_pieces is not null && same)
         {
-            // The pieces forward found for these scalars: the same as a new search would give.
             Backward(x, Rows(values), upstream, _pieces, gradX, sums);
             ReleasePieces();
         }
@@ -95,7 +103,7 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
     }
 
     /// <summary>Whether a <see cref="Forward"/>'s pieces are held for the next <see cref="Backward"/> (tests).</summary>
-    internal bool HoldsPieces => _pieces is not null;
+    internal bool HoldsPieces => _pieces is not null || _kept is not null;
 
     /// <summary>Returns the held pieces to the pool; <see cref="Backward"/> then searches again.</summary>
     internal void ReleasePieces()
@@ -103,8 +111,12 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
         if (_pieces is { } held)
         {
             _pieces = null;
-            ArrayPool<byte>.Shared.Return(held);
+            ArrayPool<int>.Shared.Return(held);
         }
+
+        _kept?.Release();
+        _kept = null;
+        _keptOf = default;
     }
 
     private static unsafe (nint Start, int Length) Address(ReadOnlySpan<float> x) => ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(x)), x.Length);
@@ -126,13 +138,12 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth; the scalar path does the same float operations.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, byte[]? found)
+    private static unsafe void Forward(ReadOnlySpan<float> x, float[] rows, LinearPieces pieces, Span<float> output, int[]? found)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, outs = output)
-        fixed (byte* keptBytes = found)
+        fixed (int* kept = found)
         {
-            var kept = (int*)keptBytes;
             if (Avx2.IsSupported && pieces.SearchesInRegisters)
             {
                 var offsets = stackalloc int[8];
@@ -238,13 +249,12 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
 
     /// <summary>Backward given each scalar's piece (as forward found it): the same operations as the searching overload.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, byte[] found, Span<float> gradX, Span<float> sums)
+    private static unsafe void Backward(ReadOnlySpan<float> x, float[] rows, ReadOnlySpan<float> upstream, int[] found, Span<float> gradX, Span<float> sums)
     {
         var n = 0;
         fixed (float* xs = x, table = rows, gs = upstream, dxs = gradX, totals = sums)
-        fixed (byte* keptBytes = found)
+        fixed (int* kept = found)
         {
-            var kept = (int*)keptBytes;
             if (Avx2.IsSupported)
             {
                 var offsets = stackalloc int[8];
