@@ -176,8 +176,9 @@ internal sealed unsafe class FusedActivationKernel
         var biasGrads = new float[_biases.Length][];
         for (var l = 0; l < _weights.Length; l++)
         {
-            weightGrads[l] = Sum(totals.Select(t => t.Weights[l]));
-            biasGrads[l] = Sum(totals.Select(t => t.Biases[l]));
+            // One chunk (every grid call: a few hundred points) needs no sum, nor the copy summing would make.
+            weightGrads[l] = totals.Length == 1 ? ToFloats(totals[0].Weights[l]) : Sum(totals.Select(t => t.Weights[l]));
+            biasGrads[l] = totals.Length == 1 ? ToFloats(totals[0].Biases[l]) : Sum(totals.Select(t => t.Biases[l]));
         }
 
         return (weightGrads, biasGrads);
@@ -262,8 +263,6 @@ internal sealed unsafe class FusedActivationKernel
         return bounds;
     }
 
-    private static float[] ToFloats(double[] sums) => [.. sums.Select(v => (float)v)];
-
     private static float[] Sum(IEnumerable<double[]> parts)
     {
         double[]? total = null;
@@ -282,6 +281,17 @@ internal sealed unsafe class FusedActivationKernel
             }
         }
 
-        return [.. total!.Select(v => (float)v)];
+        return ToFloats(total!);
+    }
+
+    private static float[] ToFloats(double[] values)
+    {
+        var floats = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            floats[i] = (float)values[i];
+        }
+
+        return floats;
     }
 }
