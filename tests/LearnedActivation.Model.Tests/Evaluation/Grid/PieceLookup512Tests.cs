@@ -90,16 +90,33 @@ public sealed class PieceLookup512Tests
         Avx512Required.SkipUnlessAccelerated();
         var (pieces, values, x, upstream) = Case(bends, count, seed: bends + count);
 
-        var kept = new PiecewiseLinearInterpolant(pieces, keepPieces: true);
-        Assert.True(kept.UsesVector512);
-        var (y, gradX, gradValues) = (new float[count], new float[count], new float[values.Length]);
+        AssertKeptPiecesGiveTheSameBits(pieces, values, x, upstream, allowVector512: true);
+    }
+
+    [SkippableFact]
+    public void BackwardOnOtherScalarsSearchesTheirPieces()
+    {
+        Avx512Required.SkipUnlessAccelerated();
+        var (pieces, values, x, upstream) = Case(bends: 100, count: 1_001, seed: 12);
+        AssertBackwardOnOtherScalarsSearches(pieces, values, x, upstream, allowVector512: true);
+    }
+
+    /// <summary>
+    /// Forward then backward on the same scalars with the pieces kept gives the bits of an interpolant that searches
+    /// again, and the kept pieces are released by backward (the AVX2 or the AVX-512 path, as asked).
+    /// </summary>
+    internal static void AssertKeptPiecesGiveTheSameBits(LinearPieces pieces, float[] values, float[] x, float[] upstream, bool allowVector512)
+    {
+        var kept = new PiecewiseLinearInterpolant(pieces, allowVector512, keepPieces: true);
+        Assert.Equal(allowVector512, kept.UsesVector512);
+        var (y, gradX, gradValues) = (new float[x.Length], new float[x.Length], new float[values.Length]);
         kept.Forward(values, x, y);
         Assert.True(kept.HoldsPieces);
         kept.Backward(values, x, upstream, gradX, gradValues);
         Assert.False(kept.HoldsPieces);
 
-        var searching = new PiecewiseLinearInterpolant(pieces);
-        var (y2, gradX2, gradValues2) = (new float[count], new float[count], new float[values.Length]);
+        var searching = new PiecewiseLinearInterpolant(pieces, allowVector512);
+        var (y2, gradX2, gradValues2) = (new float[x.Length], new float[x.Length], new float[values.Length]);
         searching.Forward(values, x, y2);
         Assert.False(searching.HoldsPieces);
         searching.Backward(values, x, upstream, gradX2, gradValues2);
@@ -109,20 +126,18 @@ public sealed class PieceLookup512Tests
         Assert.Equal(gradValues2, gradValues);
     }
 
-    [SkippableFact]
-    public void BackwardOnOtherScalarsSearchesTheirPieces()
+    /// <summary>Backward on other scalars than forward's (same length) searches their pieces instead of using the kept ones.</summary>
+    internal static void AssertBackwardOnOtherScalarsSearches(LinearPieces pieces, float[] values, float[] x, float[] upstream, bool allowVector512)
     {
-        Avx512Required.SkipUnlessAccelerated();
-        var (pieces, values, x, upstream) = Case(bends: 100, count: 1_001, seed: 12);
         var other = x.Reverse().ToArray(); // same length, other pieces at most positions
 
-        var interpolant = new PiecewiseLinearInterpolant(pieces, keepPieces: true);
+        var interpolant = new PiecewiseLinearInterpolant(pieces, allowVector512, keepPieces: true);
         interpolant.Forward(values, x, new float[x.Length]);
         Assert.True(interpolant.HoldsPieces);
         var (gradX, gradValues) = (new float[x.Length], new float[values.Length]);
         interpolant.Backward(values, other, upstream, gradX, gradValues);
 
-        var fresh = new PiecewiseLinearInterpolant(pieces);
+        var fresh = new PiecewiseLinearInterpolant(pieces, allowVector512);
         var (expectedX, expectedValues) = (new float[x.Length], new float[values.Length]);
         fresh.Backward(values, other, upstream, expectedX, expectedValues);
         Assert.Equal(expectedX, gradX);

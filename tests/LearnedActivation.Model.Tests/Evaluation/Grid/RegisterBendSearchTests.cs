@@ -96,22 +96,7 @@ public sealed class RegisterBendSearchTests
         var (pieces, values, x, upstream) = Case(bends, count, seed: bends + count, searchInRegisters);
         Assert.Equal(searchInRegisters, pieces.SearchesInRegisters);
 
-        var kept = new PiecewiseLinearInterpolant(pieces, allowVector512: false, keepPieces: true);
-        var (y, gradX, gradValues) = (new float[count], new float[count], new float[values.Length]);
-        kept.Forward(values, x, y);
-        Assert.True(kept.HoldsPieces);
-        kept.Backward(values, x, upstream, gradX, gradValues);
-        Assert.False(kept.HoldsPieces);
-
-        var searching = new PiecewiseLinearInterpolant(pieces, allowVector512: false);
-        var (y2, gradX2, gradValues2) = (new float[count], new float[count], new float[values.Length]);
-        searching.Forward(values, x, y2);
-        Assert.False(searching.HoldsPieces);
-        searching.Backward(values, x, upstream, gradX2, gradValues2);
-
-        Assert.Equal(y2, y);
-        Assert.Equal(gradX2, gradX);
-        Assert.Equal(gradValues2, gradValues);
+        AssertKeptPiecesGiveTheSameBits(pieces, values, x, upstream, allowVector512: false);
     }
 
     [SkippableFact]
@@ -119,19 +104,7 @@ public sealed class RegisterBendSearchTests
     {
         Skip.IfNot(Avx2.IsSupported, "no AVX2: the pieces are not kept");
         var (pieces, values, x, upstream) = Case(bends: 40, count: 1_001, seed: 11);
-        var other = x.Reverse().ToArray(); // same length, other pieces at most positions
-
-        var interpolant = new PiecewiseLinearInterpolant(pieces, allowVector512: false, keepPieces: true);
-        interpolant.Forward(values, x, new float[x.Length]);
-        Assert.True(interpolant.HoldsPieces);
-        var (gradX, gradValues) = (new float[x.Length], new float[values.Length]);
-        interpolant.Backward(values, other, upstream, gradX, gradValues);
-
-        var fresh = new PiecewiseLinearInterpolant(pieces, allowVector512: false);
-        var (expectedX, expectedValues) = (new float[x.Length], new float[values.Length]);
-        fresh.Backward(values, other, upstream, expectedX, expectedValues);
-        Assert.Equal(expectedX, gradX);
-        Assert.Equal(expectedValues, gradValues);
+        AssertBackwardOnOtherScalarsSearches(pieces, values, x, upstream, allowVector512: false);
     }
 
     [Fact]
