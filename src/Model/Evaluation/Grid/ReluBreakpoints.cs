@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace LearnedActivation.Model.Evaluation.Grid;
@@ -26,36 +25,43 @@ internal static class ReluBreakpoints
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(biases);
 
+        // Every buffer comes from this thread's workspace: a training step calls this once per activation layer, and
+        // the lists it used to allocate were most of a grid step's garbage (gen-0 collections in the step).
+        var work = t_workspace ??= new Workspace();
+
         // Pieces of the current layer: boundaries[p] .. boundaries[p + 1], and on piece p the layer's
         // pre-activations are slopes[p * width + j] * x + offsets[p * width + j].
         var width = biases[0].Length;
-        var boundaries = new List<double> { low, high };
-        var slopes = new double[width];
-        var offsets = new double[width];
+        var boundaries = work.Boundaries.Reset();
+        boundaries.Add(low);
+        boundaries.Add(high);
+        var slopes = work.Slopes.Reset();
+        var offsets = work.Offsets.Reset();
         for (var j = 0; j < width; j++)
         {
-            slopes[j] = weights[0][j];
-            offsets[j] = biases[0][j];
+            slopes.Add(weights[0][j]);
+            offsets.Add(biases[0][j]);
         }
 
-        var cuts = new List<double>();
+        var cuts = work.Cuts;
         for (var layer = 0; layer + 1 < weights.Length; layer++)
         {
             // The last hidden layer's cuts are the last bends: the output's own pieces are never needed.
             var lastLayer = layer + 2 == weights.Length;
             var nextWidth = biases[layer + 1].Length;
             var nextBias = biases[layer + 1];
-            var nextBoundaries = new List<double>(boundaries.Count * 2) { low };
-            var activeUnits = new int[width];
-            var nextSlopes = new List<double>(lastLayer ? 0 : boundaries.Count * 2 * nextWidth);
-            var nextOffsets = new List<double>(lastLayer ? 0 : boundaries.Count * 2 * nextWidth);
-            var transposed = lastLayer ? [] : Transposed(weights[layer + 1], nextWidth, width);
+            var nextBoundaries = work.NextBoundaries.Reset();
+            nextBoundaries.Add(low);
+            var activeUnits = work.ActiveUnits(width);
+            var nextSlopes = work.NextSlopes.Reset();
+            var nextOffsets = work.NextOffsets.Reset();
+            var transposed = lastLayer ? default : work.Transposed(weights[layer + 1], nextWidth, width);
             for (var p = 0; p + 1 < boundaries.Count; p++)
             {
                 var start = boundaries[p];
                 var end = boundaries[p + 1];
                 var at = p * width;
-                cuts.Clear();
+                cuts.Reset();
                 for (var j = 0; j < width; j++)
                 {
                     if (slopes[at + j] != 0)
@@ -68,10 +74,10 @@ internal static class ReluBreakpoints
                     }
                 }
 
-                cuts.Sort();
+                cuts.Items.Sort();
                 cuts.Add(end);
                 var from = start;
-                foreach (var cut in cuts)
+                foreach (var cut in cuts.Items)
                 {
                     if (!(cut > from))
                     {
@@ -107,22 +113,27 @@ internal static class ReluBreakpoints
                     NextLayer(
                         transposed,
                         nextWidth,
-                        activeUnits.AsSpan(0, active),
-                        slopes.AsSpan(at, width),
-                        offsets.AsSpan(at, width),
-                        CollectionsMarshal.AsSpan(nextSlopes).Slice(first, nextWidth),
-                        CollectionsMarshal.AsSpan(nextOffsets).Slice(first, nextWidth));
+                        activeUnits[..active],
+                        slopes.Items.Slice(at, width),
+                        offsets.Items.Slice(at, width),
+                        nextSlopes.Items.Slice(first, nextWidth),
+                        nextOffsets.Items.Slice(first, nextWidth));
                     from = cut;
                 }
             }
 
+            // The next layer's pieces become the current ones; the old buffers are reused for the layer after.
+            work.Boundaries = nextBoundaries;
+            work.NextBoundaries = boundaries;
             boundaries = nextBoundaries;
-            slopes = [.. nextSlopes];
-            offsets = [.. nextOffsets];
+            (work.Slopes, work.NextSlopes) = (nextSlopes, slopes);
+            (work.Offsets, work.NextOffsets) = (nextOffsets, offsets);
+            slopes = nextSlopes;
+            offsets = nextOffsets;
             width = nextWidth;
         }
 
-        var bends = new List<double>();
+        var bends = work.Cuts.Reset();
         var last = low;
         for (var b = 1; b + 1 < boundaries.Count; b++)
         {
@@ -133,22 +144,7 @@ internal static class ReluBreakpoints
             }
         }
 
-        return [.. bends];
-    }
-
-    /// <summary>W [out, in] as doubles, transposed to [in, out]: one unit's weights to all outputs side by side.</summary>
-    private static double[] Transposed(float[] weights, int outputs, int inputs)
-    {
-        var result = new double[outputs * inputs];
-        for (var o = 0; o < outputs; o++)
-        {
-            for (var i = 0; i < inputs; i++)
-            {
-                result[(i * outputs) + o] = weights[(o * inputs) + i];
-            }
-        }
-
-        return result;
+        return bends.Items.ToArray();
     }
 
     /// <summary>
@@ -157,7 +153,7 @@ internal static class ReluBreakpoints
     /// <paramref name="slopeSums"/> (zeros) and <paramref name="offsetSums"/> (the biases). Four outputs per vector,
     /// each lane the same multiply, then add, in the same order as one output at a time: the same bits.
     /// </summary>
-    private static void NextLayer(double[] transposed, int nextWidth, ReadOnlySpan<int> activeUnits, ReadOnlySpan<double> slopes, ReadOnlySpan<double> offsets, Span<double> slopeSums, Span<double> offsetSums)
+    private static void NextLayer(ReadOnlySpan<double> transposed, int nextWidth, ReadOnlySpan<int> activeUnits, ReadOnlySpan<double> slopes, ReadOnlySpan<double> offsets, Span<double> slopeSums, Span<double> offsetSums)
     {
         var o = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -168,7 +164,7 @@ internal static class ReluBreakpoints
                 var offsetSum = Vector256.Create<double>(offsetSums.Slice(o));
                 foreach (var i in activeUnits)
                 {
-                    var w = Vector256.Create<double>(transposed.AsSpan((i * nextWidth) + o));
+                    var w = Vector256.Create<double>(transposed.Slice((i * nextWidth) + o));
                     slopeSum += w * slopes[i];
                     offsetSum += w * offsets[i];
                 }
@@ -189,6 +185,87 @@ internal static class ReluBreakpoints
             }
 
             (slopeSums[o], offsetSums[o]) = (slopeSum, offsetSum);
+        }
+    }
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    /// <summary>One thread's buffers for <see cref="Find"/>: they grow to the largest network seen and stay.</summary>
+    private sealed class Workspace
+    {
+        private int[] _activeUnits = [];
+        private double[] _transposed = [];
+
+        public Doubles Boundaries { get; set; } = new();
+
+        public Doubles NextBoundaries { get; set; } = new();
+
+        public Doubles Slopes { get; set; } = new();
+
+        public Doubles Offsets { get; set; } = new();
+
+        public Doubles NextSlopes { get; set; } = new();
+
+        public Doubles NextOffsets { get; set; } = new();
+
+        public Doubles Cuts { get; } = new();
+
+        public Span<int> ActiveUnits(int width)
+        {
+            if (_activeUnits.Length < width)
+            {
+                _activeUnits = new int[width];
+            }
+
+            return _activeUnits.AsSpan(0, width);
+        }
+
+        /// <summary>W [out, in] as doubles, transposed to [in, out]: one unit's weights to all outputs side by side.</summary>
+        public ReadOnlySpan<double> Transposed(float[] weights, int outputs, int inputs)
+        {
+            if (_transposed.Length < outputs * inputs)
+            {
+                _transposed = new double[outputs * inputs];
+            }
+
+            for (var o = 0; o < outputs; o++)
+            {
+                for (var i = 0; i < inputs; i++)
+                {
+                    _transposed[(i * outputs) + o] = weights[(o * inputs) + i];
+                }
+            }
+
+            return _transposed.AsSpan(0, outputs * inputs);
+        }
+    }
+
+    /// <summary>A list of doubles that keeps its array when reset.</summary>
+    private sealed class Doubles
+    {
+        private double[] _items = new double[64];
+
+        public int Count { get; private set; }
+
+        public Span<double> Items => _items.AsSpan(0, Count);
+
+        public double this[int index] => _items[index];
+
+        public Doubles Reset()
+        {
+            Count = 0;
+            return this;
+        }
+
+        public void Add(double value)
+        {
+            if (Count == _items.Length)
+            {
+                Array.Resize(ref _items, 2 * _items.Length);
+            }
+
+            _items[Count++] = value;
         }
     }
 }

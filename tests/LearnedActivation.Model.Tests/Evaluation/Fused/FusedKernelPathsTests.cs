@@ -41,6 +41,46 @@ public sealed class FusedKernelPathsTests
     }
 
     [SkippableTheory]
+    [InlineData(37)]
+    [InlineData(8)]
+    [InlineData(3)]
+    public unsafe void LaneTotalsAreAddedInLaneOrderInDouble(int parameters)
+    {
+        Avx512Required.SkipUnlessAccelerated();
+        // Float lanes of mixed magnitudes and signs, so that any other order of the adds (or a float sum) gives other
+        // bits; 37 parameters take the eight-at-a-time gathers, the four-at-a-time chains and the last one alone.
+        var random = new Random(5);
+        const int lanes = 16;
+        var floats = new float[(parameters + 2) * lanes];
+        for (var i = 0; i < floats.Length; i++)
+        {
+            floats[i] = (float)(((2 * random.NextDouble()) - 1) * Math.Pow(10, random.Next(-6, 7)));
+        }
+
+        var doubles = floats.Select(f => (double)f * (1 + 1e-9)).ToArray();
+        fixed (float* f = floats)
+        fixed (double* d = doubles)
+        {
+            Assert.Equal(InLaneOrder(floats.Select(v => (double)v).ToArray(), parameters), FusedBlockKernel512<ReluBase>.Reduce(f, 2, parameters));
+            Assert.Equal(InLaneOrder(doubles, parameters), FusedBlockKernel512<ReluBase>.Reduce(d, 2, parameters));
+        }
+
+        static double[] InLaneOrder(double[] values, int count)
+        {
+            var sums = new double[count];
+            for (var p = 0; p < count; p++)
+            {
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    sums[p] += values[((p + 2) * lanes) + lane];
+                }
+            }
+
+            return sums;
+        }
+    }
+
+    [SkippableTheory]
     [InlineData(BaseActivation.Tanh, 1, 3_001, 56)]
     [InlineData(BaseActivation.Relu, 1, 3_001, 24)]
     [InlineData(BaseActivation.Gelu, 1, 9_001, 48)]

@@ -21,18 +21,7 @@ public sealed class ReluBreakpointsTests
     [InlineData(new[] { 33, 17, 9, 6 }, 7)]
     public void TheBendsAreTheSameBitsAsOneOutputAtATime(int[] hidden, int seed)
     {
-        var random = new Random(seed);
-        int[] sizes = [1, .. hidden, 1];
-        var weights = new float[sizes.Length - 1][];
-        var biases = new float[sizes.Length - 1][];
-        for (var l = 0; l + 1 < sizes.Length; l++)
-        {
-            // Like nn.Linear's initialisation: uniform within 1 / sqrt(fan in), and some exact zeros.
-            var bound = 1 / Math.Sqrt(sizes[l]);
-            weights[l] = [.. Enumerable.Range(0, sizes[l] * sizes[l + 1]).Select(i => i % 11 == 10 ? 0f : (float)(bound * ((2 * random.NextDouble()) - 1)))];
-            biases[l] = [.. Enumerable.Range(0, sizes[l + 1]).Select(_ => (float)(bound * ((2 * random.NextDouble()) - 1)))];
-        }
-
+        var (weights, biases) = Network(hidden, seed);
         foreach (var (low, high) in Ranges)
         {
             var expected = Reference(weights, biases, low, high, (high - low) * 1e-6);
@@ -40,6 +29,37 @@ public sealed class ReluBreakpointsTests
             Assert.NotEmpty(expected);
             Assert.Equal(expected, bends);
         }
+    }
+
+    [Fact]
+    public void BuffersLeftByALargerNetworkDoNotChangeASmallerOnesBends()
+    {
+        // Find reuses its thread's buffers from call to call: what a larger network left in them must not leak.
+        var (largeWeights, largeBiases) = Network([33, 17, 9, 6], seed: 8);
+        var (smallWeights, smallBiases) = Network([7, 5, 3], seed: 9);
+        var expected = Reference(smallWeights, smallBiases, -6, 6, 12e-6);
+
+        Assert.NotEmpty(ReluBreakpoints.Find(largeWeights, largeBiases, -6, 6, 12e-6));
+        Assert.Equal(expected, ReluBreakpoints.Find(smallWeights, smallBiases, -6, 6, 12e-6));
+        Assert.Equal(Reference(largeWeights, largeBiases, -1, 1, 2e-6), ReluBreakpoints.Find(largeWeights, largeBiases, -1, 1, 2e-6));
+        Assert.Equal(expected, ReluBreakpoints.Find(smallWeights, smallBiases, -6, 6, 12e-6));
+    }
+
+    /// <summary>A relu network 1 -> hidden -> 1 initialised like nn.Linear: uniform within 1 / sqrt(fan in), and some exact zeros.</summary>
+    private static (float[][] Weights, float[][] Biases) Network(int[] hidden, int seed)
+    {
+        var random = new Random(seed);
+        int[] sizes = [1, .. hidden, 1];
+        var weights = new float[sizes.Length - 1][];
+        var biases = new float[sizes.Length - 1][];
+        for (var l = 0; l + 1 < sizes.Length; l++)
+        {
+            var bound = 1 / Math.Sqrt(sizes[l]);
+            weights[l] = [.. Enumerable.Range(0, sizes[l] * sizes[l + 1]).Select(i => i % 11 == 10 ? 0f : (float)(bound * ((2 * random.NextDouble()) - 1)))];
+            biases[l] = [.. Enumerable.Range(0, sizes[l + 1]).Select(_ => (float)(bound * ((2 * random.NextDouble()) - 1)))];
+        }
+
+        return (weights, biases);
     }
 
     /// <summary>The earlier implementation, kept as the reference: a scalar sum per output, in unit order.</summary>
