@@ -17,7 +17,10 @@
 # only folder silos read data files from; default $LEARNACT_CLUSTER_DIR/data), REDIS_PORT (6390),
 # AZURITE_PORT (10010), SILO_PORT_BASE (11200), GATEWAY_PORT_BASE (30200), DASHBOARD_PORT_BASE (8264: silo I serves
 # its dashboard on base + I), SLOTS (runs per silo, 1),
-# CONFIGURATION (Release), TLS (1). Missing redis-server / azurite are installed (apt-get / npm) when run as root.
+# CONFIGURATION (Release), TLS (1), SKIP_BUILD (1: start what is built), SILO_DLL (the silo to run, default the
+# build's; e.g. a ReadyToRun publish: dotnet publish src/Silo -c Release -r linux-x64 --self-contained false
+# -p:PublishReadyToRun=true -o DIR, then SKIP_BUILD=1 SILO_DLL=DIR/learnact-silo.dll).
+# Missing redis-server / azurite are installed (apt-get / npm) when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -31,7 +34,7 @@ DASHBOARD_PORT_BASE="${DASHBOARD_PORT_BASE:-8264}"
 # Silos read data files only under this folder (a spec names them relative to it, or by an absolute path inside it).
 DATA_ROOT="${LEARNACT_DATA_ROOT:-$DIR/data}"
 CONFIGURATION="${CONFIGURATION:-Release}"
-SILO_DLL="$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/learnact-silo.dll"
+SILO_DLL="${SILO_DLL:-$ROOT/src/Silo/bin/$CONFIGURATION/net10.0/learnact-silo.dll}"
 # Azurite's fixed, public development account (documented by Microsoft; not a secret).
 AZURE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 TLS="${TLS:-1}"
