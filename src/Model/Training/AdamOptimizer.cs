@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +14,14 @@ namespace LearnedActivation.Model.Training;
 /// runs of a two-slot sweep failed that way. Every Scalar here is a field or a <c>using</c> local, alive
 /// until the native call has returned; no overload with a defaulted Scalar argument is used, since those
 /// build the default from a temporary too.
+/// Where every parameter is a contiguous float32 CPU tensor (the networks here), the moments of all parameters live
+/// in one flat tensor each and a step runs libtorch's operations once on the flat tensors instead of once per
+/// parameter: the operations are elementwise, so every value gets the same bits, and a step of a network with 16
+/// small parameter tensors costs a few native calls instead of ~180 (each ~1-2 us, more than the arithmetic). The
+/// last operation, <c>p + s m / d</c>, runs in C# on the parameters' memory with the same float operations as
+/// libtorch's <c>addcdiv_</c>. Tested bit for bit against the per-parameter update (<c>AdamOptimizerTests</c>).
+/// Parameters without a gradient in a step (an activation network a fixed activation leaves unused) are skipped, as
+/// PyTorch's Adam skips them.
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
 {
@@ -20,8 +30,17 @@ public sealed class AdamOptimizer : IDisposable
     private const double Epsilon = 1e-8;
 
     private readonly Parameter[] _parameters;
-    private readonly Tensor[] _firstMoment;
+    private readonly Tensor[] _firstMoment;   // per parameter: views into _flatFirst where there is one
     private readonly Tensor[] _secondMoment;
+
+    // All parameters' moments end to end (null unless every parameter is a contiguous float32 CPU tensor), and each
+    // parameter's offset into them; a step's gradients are gathered into _flatGrad, its denominators made in
+    // _denominator.
+    private readonly Tensor? _flatFirst;
+    private readonly Tensor? _flatSecond;
+    private readonly Tensor? _flatGrad;
+    private readonly Tensor? _denominator;
+    private readonly int[] _offsets;
 
     /// <summary>Each parameter's learning rate (PyTorch's parameter groups, one rate per parameter here).</summary>
     private readonly double[] _learningRates;
@@ -42,13 +61,38 @@ public sealed class AdamOptimizer : IDisposable
 
     /// <summary>Each parameter with its own learning rate, <paramref name="learningRateOf"/> it (asked once, here).</summary>
     public AdamOptimizer(IEnumerable<Parameter> parameters, Func<Parameter, double> learningRateOf)
+        : this(parameters, learningRateOf, flat: true)
+    {
+    }
+
+    /// <param name="flat">False keeps one update per parameter even where the flat one applies (tests compare the two).</param>
+    internal AdamOptimizer(IEnumerable<Parameter> parameters, Func<Parameter, double> learningRateOf, bool flat)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(learningRateOf);
         _parameters = [.. parameters];
         _learningRates = [.. _parameters.Select(learningRateOf)];
-        _firstMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
-        _secondMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        _offsets = new int[_parameters.Length + 1];
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            _offsets[i + 1] = _offsets[i] + (int)_parameters[i].numel();
+        }
+
+        if (flat && _parameters.Length > 0 && _parameters.All(InPlainMemory))
+        {
+            using var scope = NewDisposeScope();
+            _flatFirst = zeros(_offsets[^1], ScalarType.Float32).DetachFromDisposeScope();
+            _flatSecond = zeros(_offsets[^1], ScalarType.Float32).DetachFromDisposeScope();
+            _flatGrad = zeros(_offsets[^1], ScalarType.Float32).DetachFromDisposeScope();
+            _denominator = zeros(_offsets[^1], ScalarType.Float32).DetachFromDisposeScope();
+            _firstMoment = [.. _parameters.Select((p, i) => Slice(_flatFirst, i, p).DetachFromDisposeScope())];
+            _secondMoment = [.. _parameters.Select((p, i) => Slice(_flatSecond, i, p).DetachFromDisposeScope())];
+        }
+        else
+        {
+            _firstMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+            _secondMoment = [.. _parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        }
     }
 
     /// <summary>The parameters it updates, in order.</summary>
@@ -73,6 +117,117 @@ public sealed class AdamOptimizer : IDisposable
         var biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         using var inverseSqrtCorrection2 = (1 / Math.Sqrt(biasCorrection2)).ToScalar();
         using var noGrad = no_grad();
+        if (!TryStepFlat(biasCorrection1, inverseSqrtCorrection2, learningRateFactor))
+        {
+            StepEach(biasCorrection1, inverseSqrtCorrection2, learningRateFactor);
+        }
+    }
+
+    /// <summary>
+    /// The step on the flat moments, where they exist and every gradient is in plain memory (false, with nothing
+    /// changed, otherwise). Parameters without a gradient keep their values and moments, as in <see cref="StepEach"/>:
+    /// libtorch's operations then run once per stretch of consecutive parameters that have one.
+    /// </summary>
+    private bool TryStepFlat(double biasCorrection1, Scalar inverseSqrtCorrection2, double learningRateFactor)
+    {
+        if (_flatFirst is null || _flatSecond is null || _flatGrad is null || _denominator is null)
+        {
+            return false;
+        }
+
+        using var scope = NewDisposeScope();
+        var grads = new Tensor?[_parameters.Length];
+        for (var i = 0; i < grads.Length; i++)
+        {
+            var grad = _parameters[i].grad;
+            if (grad is not null && !InPlainMemory(grad))
+            {
+                return false;
+            }
+
+            grads[i] = grad;
+        }
+
+        var flatGrad = Floats(_flatGrad);
+        for (var i = 0; i < grads.Length; i++)
+        {
+            if (grads[i] is { } grad)
+            {
+                Floats(grad).CopyTo(flatGrad[_offsets[i]..]);
+            }
+        }
+
+        for (var first = 0; first < grads.Length; first++)
+        {
+            if (grads[first] is null)
+            {
+                continue;
+            }
+
+            var end = first;
+            while (end < grads.Length && grads[end] is not null)
+            {
+                end++;
+            }
+
+            UpdateMoments(first, end, inverseSqrtCorrection2);
+            first = end;
+        }
+
+        var firstMoment = Floats(_flatFirst);
+        var denominator = Floats(_denominator);
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            if (grads[i] is null)
+            {
+                continue;
+            }
+
+            // addcdiv_ takes its Scalar as a float for float tensors.
+            var stepSize = (float)(-(_learningRates[i] * learningRateFactor) / biasCorrection1);
+            var range = _offsets[i].._offsets[i + 1];
+            AddQuotients(Floats(_parameters[i]), stepSize, firstMoment[range], denominator[range]);
+        }
+
+        return true;
+    }
+
+    /// <summary>Both moments and the denominator of parameters <paramref name="first"/> to <paramref name="end"/> (exclusive), on the flat tensors.</summary>
+    private void UpdateMoments(int first, int end, Scalar inverseSqrtCorrection2)
+    {
+        var whole = first == 0 && end == _parameters.Length;
+        Tensor Part(Tensor flat) => whole ? flat : flat.narrow(0, _offsets[first], _offsets[end] - _offsets[first]);
+        var (grad, firstMoment, secondMoment, denominator) = (Part(_flatGrad!), Part(_flatFirst!), Part(_flatSecond!), Part(_denominator!));
+        firstMoment.mul_(_beta1).add_(grad, _oneMinusBeta1);
+        secondMoment.mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
+        denominator.copy_(secondMoment).sqrt_().mul_(inverseSqrtCorrection2).add_(_epsilon, _one);
+    }
+
+    /// <summary>
+    /// values += s m / d, elementwise, as libtorch's <c>addcdiv_(m, d, s)</c> computes it for floats:
+    /// <c>self + s * m / d</c>, the product first, then the quotient, then the sum, each rounded to float.
+    /// </summary>
+    private static void AddQuotients(Span<float> values, float s, ReadOnlySpan<float> m, ReadOnlySpan<float> d)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(s);
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                var sum = Vector256.Create<float>(values[i..]) + (scale * Vector256.Create(m[i..]) / Vector256.Create(d[i..]));
+                sum.CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] += s * m[i] / d[i];
+        }
+    }
+
+    private void StepEach(double biasCorrection1, Scalar inverseSqrtCorrection2, double learningRateFactor)
+    {
         for (var i = 0; i < _parameters.Length; i++)
         {
             using var scope = NewDisposeScope();
@@ -89,6 +244,16 @@ public sealed class AdamOptimizer : IDisposable
             _parameters[i].addcdiv_(_firstMoment[i], denominator, negativeStepSize);
         }
     }
+
+    /// <summary>A contiguous float32 tensor in CPU memory: its values can be read and written as a span of floats.</summary>
+    private static bool InPlainMemory(Tensor tensor) =>
+        tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous();
+
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+
+    /// <summary>Parameter <paramref name="index"/>'s part of a flat tensor, in the parameter's shape (a view).</summary>
+    private Tensor Slice(Tensor flat, int index, Parameter parameter) =>
+        flat.narrow(0, _offsets[index], _offsets[index + 1] - _offsets[index]).view(parameter.shape);
 
     /// <summary>Back to a fresh optimiser: both moments zero, no steps taken (the next step is bias-corrected as the first).</summary>
     public void Reset()
@@ -157,6 +322,11 @@ public sealed class AdamOptimizer : IDisposable
         {
             moment.Dispose();
         }
+
+        _flatFirst?.Dispose();
+        _flatSecond?.Dispose();
+        _flatGrad?.Dispose();
+        _denominator?.Dispose();
 
         _beta1.Dispose();
         _oneMinusBeta1.Dispose();
