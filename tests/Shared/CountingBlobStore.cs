@@ -14,12 +14,15 @@ public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? ki
     private long _written;
     private long _read;
     private long _puts;
+    private long _lists;
 
     public long BytesWritten => Interlocked.Read(ref _written);
 
     public long BytesRead => Interlocked.Read(ref _read);
 
     public long Puts => Interlocked.Read(ref _puts);
+
+    public long Lists => Interlocked.Read(ref _lists);
 
     public DateTimeOffset? UnreachableSince => inner.UnreachableSince;
 
@@ -50,7 +53,11 @@ public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? ki
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _lists);
+        return inner.ListAsync(prefix, cancellationToken);
+    }
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
 

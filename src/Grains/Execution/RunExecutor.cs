@@ -9,7 +9,7 @@ namespace LearnedActivation.Grains.Execution;
 /// <summary>
 /// Runs one execution in a slot of the <see cref="TrainingWorker"/>: loads the newest intact checkpoint,
 /// has the <see cref="ITrainingBackend"/> train on a dedicated thread, stores checkpoints (per the run's
-/// cadence, newest two kept) and final artifacts, and reports every step to the sink. Three ways to end
+/// cadence, newest three kept, one in flight while the next epoch trains) and final artifacts, and reports every step to the sink. Three ways to end
 /// early: the user's cancel (the run ends Cancelled), the silo stopping, and a Stale verdict (another
 /// execution owns the run): the last two stop silently, keeping the checkpoint.
 /// <para>
@@ -69,7 +69,7 @@ public sealed partial class RunExecutor(
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop.Token);
         using var ended = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(sink, OnVerdict, ended.Token);
-        var observer = new EpochObserver(checkpoints, work, sink.ExecutionId, pump, () => StillOwnsAsync(sink, OnVerdict), both.Token);
+        var observer = new EpochObserver(checkpoints.Writer(key, sink.ExecutionId), work, pump, () => StillOwnsAsync(sink, OnVerdict), both.Token);
         RunEnd? end;
         try
         {
@@ -86,6 +86,7 @@ public sealed partial class RunExecutor(
 
             var request = new TrainingRequest(work, startEpoch, resume?.Bytes);
             var result = await TrainingWorker.RunOnDedicatedThread($"train {key}", () => backend.Train(request, observer, both.Token));
+            await observer.FlushAsync();
             if (!await StillOwnsAsync(sink, OnVerdict))
             {
                 // Superseded (or its record out of reach) after training: the artifacts are not this execution's to
@@ -124,6 +125,7 @@ public sealed partial class RunExecutor(
             end = new RunEnd(RunPhase.Failed, observer.LastEpoch, observer.LastCheckpointKey, null, [], OneLine(e));
         }
 
+        await observer.SettleAsync();
         await ended.CancelAsync();
         await heartbeat;
         if (end is null)
@@ -239,19 +241,27 @@ public sealed partial class RunExecutor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {Run} failed after epoch {Epoch}")]
     private partial void LogFailed(Exception e, string run, int epoch);
 
-    /// <summary>Runs on the training thread: stores due checkpoints there (so they are on disk before training goes on) and queues reports.</summary>
+    /// <summary>
+    /// Runs on the training thread and keeps one checkpoint in flight: a due checkpoint is fenced, stored and then
+    /// reported off that thread while the next epoch trains, and the epoch after waits for it. Per epoch that takes
+    /// the fence's grain call and the store's writes (several round trips, more than a short epoch's compute on a
+    /// loaded machine or a remote store) off the training path, and training still never runs more than one epoch
+    /// ahead of its last stored checkpoint. Reports keep their order: an epoch's report is queued only after
+    /// every earlier one.
+    /// </summary>
     private sealed class EpochObserver(
-        CheckpointStore checkpoints,
+        CheckpointWriter checkpoints,
         RunWorkItem work,
-        Guid execution,
         ProgressPump pump,
         Func<Task<bool>> stillOwns,
         CancellationToken cancellationToken) : ITrainingObserver
     {
         private ReadOnlyMemory<byte> _unsaved;
+        private Task _inFlight = Task.CompletedTask;
 
         public int LastEpoch { get; private set; }
 
+        /// <summary>The newest checkpoint stored; read it after <see cref="FlushAsync"/>.</summary>
         public string? LastCheckpointKey { get; private set; }
 
         public void Resumed(int epoch, string? checkpointKey)
@@ -268,35 +278,70 @@ public sealed partial class RunExecutor(
                 throw new InvalidOperationException($"backend reported epoch {metrics.Epoch} after epoch {LastEpoch}");
             }
 
+            // The previous checkpoint is stored (or its failure fails the run, here) before this one is handed over.
+            _inFlight.GetAwaiter().GetResult();
             LastEpoch = metrics.Epoch;
-            string? key = null;
-            // Blocking is right here: this is the run's own thread, and training must not run ahead of its checkpoint.
-            if (CheckpointStore.IsDue(metrics.Epoch, work.Budget.Epochs, work.CheckpointEvery) && stillOwns().GetAwaiter().GetResult())
+
+            // A copy: the backend may reuse its buffer once this returns.
+            var bytes = checkpoint.ToArray();
+            if (CheckpointStore.IsDue(metrics.Epoch, work.Budget.Epochs, work.CheckpointEvery))
             {
-                key = checkpoints.SaveAsync(work.Key, execution, metrics.Epoch, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
-                LastCheckpointKey = key;
-                _unsaved = default;
+                _inFlight = Task.Run(() => StoreAndReportAsync(metrics, bytes), CancellationToken.None);
             }
             else
             {
-                _unsaved = checkpoint.ToArray();
+                _unsaved = bytes;
+                pump.Post(s => s.EpochAsync(metrics, null));
             }
 
-            pump.Post(s => s.EpochAsync(metrics, key));
             cancellationToken.ThrowIfCancellationRequested();
         }
+
+        /// <summary>Waits for the checkpoint in flight; throws what storing it threw.</summary>
+        public Task FlushAsync() => _inFlight;
 
         /// <summary>On an early end, keeps the last finished epoch even when the cadence skipped it.</summary>
         public async Task SaveUnsavedAsync()
         {
+            await SettleAsync();
             if (_unsaved.IsEmpty || !await stillOwns())
             {
                 return;
             }
 
             // Reported with the run's end (RunEnd.LastCheckpointKey).
-            LastCheckpointKey = await checkpoints.SaveAsync(work.Key, execution, LastEpoch, _unsaved, CancellationToken.None);
+            LastCheckpointKey = await checkpoints.SaveAsync(LastEpoch, _unsaved, CancellationToken.None);
             _unsaved = default;
+        }
+
+        /// <summary>Waits for the checkpoint in flight, whatever becomes of it: nothing of the execution outlives it.</summary>
+        public async Task SettleAsync()
+        {
+            try
+            {
+                await _inFlight;
+            }
+            catch (Exception)
+            {
+                // Already the run's failure (FlushAsync threw it), or the execution is stopping and writes nothing more.
+            }
+        }
+
+        private async Task StoreAndReportAsync(EpochReport metrics, byte[] bytes)
+        {
+            string? key = null;
+            if (await stillOwns())
+            {
+                key = await checkpoints.SaveAsync(metrics.Epoch, bytes, CancellationToken.None);
+                LastCheckpointKey = key;
+                _unsaved = default;
+            }
+            else
+            {
+                _unsaved = bytes;
+            }
+
+            pump.Post(s => s.EpochAsync(metrics, key));
         }
     }
 }

@@ -21,18 +21,11 @@ public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> l
     /// <summary>Whether the epoch just ended should be checkpointed under a cadence of <paramref name="every"/>.</summary>
     public static bool IsDue(int epoch, int totalEpochs, int every) => epoch >= totalEpochs || epoch % Math.Max(1, every) == 0;
 
-    /// <summary>Writes the checkpoint, then prunes all but the <see cref="Keep"/> newest of this execution (never another's); returns its key.</summary>
-    public async Task<string> SaveAsync(RunKey run, Guid execution, int epoch, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
-    {
-        var key = StoreLayout.Checkpoint(run, execution, epoch);
-        await store.PutAsync(key, bytes, cancellationToken);
-        foreach (var (_, old) in (await ListAsync(StoreLayout.CheckpointPrefix(run, execution), cancellationToken)).Skip(Keep))
-        {
-            await store.DeleteAsync(old, cancellationToken);
-        }
-
-        return key;
-    }
+    /// <summary>
+    /// The writer of one execution's checkpoints. Only that execution writes under its keys, so the writer knows
+    /// them all and prunes without listing the store: a list per checkpoint cost more than the write itself.
+    /// </summary>
+    public CheckpointWriter Writer(RunKey run, Guid execution) => new(store, run, execution);
 
     /// <summary>
     /// The checkpoint <paramref name="recordKey"/> (the one the run's record names) when it reads back intact;
@@ -94,5 +87,35 @@ public sealed class CheckpointStore(IBlobStore store, ILogger<CheckpointStore> l
             .Select(c => (c.Epoch!.Value, c.Key))
             .OrderByDescending(c => c.Item1)
             .ToList();
+    }
+}
+
+/// <summary>
+/// Saves one execution's checkpoints (<see cref="CheckpointStore.Writer"/>) and keeps its
+/// <see cref="CheckpointStore.Keep"/> newest, deleting older ones as it goes (never another execution's).
+/// Not thread-safe: an execution saves from one thread at a time.
+/// </summary>
+public sealed class CheckpointWriter(IBlobStore store, RunKey run, Guid execution)
+{
+    // Oldest first; a key leaves only once its delete succeeded, so a failed delete is retried on the next save.
+    private readonly List<string> _saved = [];
+
+    /// <summary>Writes the checkpoint of <paramref name="epoch"/>, then deletes this execution's beyond the newest few; returns its key.</summary>
+    public async Task<string> SaveAsync(int epoch, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        var key = StoreLayout.Checkpoint(run, execution, epoch);
+        await store.PutAsync(key, bytes, cancellationToken);
+        if (!_saved.Contains(key))
+        {
+            _saved.Add(key);
+        }
+
+        while (_saved.Count > CheckpointStore.Keep)
+        {
+            await store.DeleteAsync(_saved[0], cancellationToken);
+            _saved.RemoveAt(0);
+        }
+
+        return key;
     }
 }

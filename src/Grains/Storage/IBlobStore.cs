@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LearnedActivation.Grains.Storage;
 
 /// <summary>
@@ -78,7 +80,10 @@ public static class BlobStoreExtensions
     public static async Task PutAsync(this IBlobStore store, string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        // Over the caller's array when there is one: a checkpoint is not worth a second copy.
+        using var stream = MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
         await store.PutAsync(key, stream, cancellationToken);
     }
 }

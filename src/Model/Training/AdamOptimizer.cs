@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using TorchSharp.Modules;
+using static LearnedActivation.Model.Networks.TensorMemory;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Training;
@@ -248,8 +248,6 @@ public sealed class AdamOptimizer : IDisposable
     /// <summary>A contiguous float32 tensor in CPU memory: its values can be read and written as a span of floats.</summary>
     private static bool InPlainMemory(Tensor tensor) =>
         tensor.dtype == ScalarType.Float32 && tensor.device_type == DeviceType.CPU && tensor.is_contiguous();
-
-    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>Parameter <paramref name="index"/>'s part of a flat tensor, in the parameter's shape (a view).</summary>
     private Tensor Slice(Tensor flat, int index, Parameter parameter) =>

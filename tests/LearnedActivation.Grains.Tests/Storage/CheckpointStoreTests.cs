@@ -1,6 +1,7 @@
 using System.Text;
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LearnedActivation.Grains.Tests.Storage;
@@ -26,10 +27,11 @@ public sealed class CheckpointStoreTests : IDisposable
     public async Task KeepsTheThreeNewestOfTheExecutionAndNoneOfAnother()
     {
         var other = Guid.NewGuid();
-        await _checkpoints.SaveAsync(Run, other, 5, Encoding.UTF8.GetBytes("other"));
+        await _checkpoints.Writer(Run, other).SaveAsync(5, Encoding.UTF8.GetBytes("other"));
+        var writer = _checkpoints.Writer(Run, Execution);
         for (var epoch = 1; epoch <= 12; epoch++)
         {
-            await _checkpoints.SaveAsync(Run, Execution, epoch, Encoding.UTF8.GetBytes($"e{epoch}"));
+            await writer.SaveAsync(epoch, Encoding.UTF8.GetBytes($"e{epoch}"));
         }
 
         Assert.Equal(
@@ -42,10 +44,54 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task SavingListsNothingAndAFailedDeleteIsRetriedOnTheNextSave()
+    {
+        var failing = new FailingDeletes(_store);
+        var counted = new CountingBlobStore(failing);
+        var writer = new CheckpointStore(counted, NullLogger<CheckpointStore>.Instance).Writer(Run, Execution);
+        for (var epoch = 1; epoch <= 4; epoch++)
+        {
+            await writer.SaveAsync(epoch, Encoding.UTF8.GetBytes($"e{epoch}"));
+        }
+
+        failing.Fail = true;
+        await Assert.ThrowsAsync<IOException>(() => writer.SaveAsync(5, Encoding.UTF8.GetBytes("e5")));
+        failing.Fail = false;
+        await writer.SaveAsync(6, Encoding.UTF8.GetBytes("e6"));
+
+        Assert.Equal(0, counted.Lists);
+        Assert.Equal(
+            [StoreLayout.Checkpoint(Run, Execution, 4), StoreLayout.Checkpoint(Run, Execution, 5), StoreLayout.Checkpoint(Run, Execution, 6)],
+            await _store.ListAsync(StoreLayout.CheckpointPrefix(Run, Execution)));
+    }
+
+    /// <summary>Deletes fail while <see cref="Fail"/> is set (the store out for a moment).</summary>
+    private sealed class FailingDeletes(IBlobStore inner) : IBlobStore
+    {
+        public bool Fail { get; set; }
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+            Fail ? throw new IOException("the store is out") : inner.DeleteAsync(key, cancellationToken);
+
+        public Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default) => inner.GetVersionedAsync(key, cancellationToken);
+
+        public Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default) =>
+            inner.PutIfAsync(key, content, ifMatch, cancellationToken);
+    }
+
+    [Fact]
     public async Task LoadsTheNamedCheckpointNotTheNewestInTheStore()
     {
-        await _checkpoints.SaveAsync(Run, Execution, 4, Encoding.UTF8.GetBytes("e4"));
-        await _checkpoints.SaveAsync(Run, Guid.NewGuid(), 9, Encoding.UTF8.GetBytes("stale e9"));
+        await _checkpoints.Writer(Run, Execution).SaveAsync(4, Encoding.UTF8.GetBytes("e4"));
+        await _checkpoints.Writer(Run, Guid.NewGuid()).SaveAsync(9, Encoding.UTF8.GetBytes("stale e9"));
 
         var loaded = await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 4));
 
@@ -56,10 +102,10 @@ public sealed class CheckpointStoreTests : IDisposable
     [Fact]
     public async Task CorruptNamedCheckpointFallsBackToAnOlderOneOfTheSameExecution()
     {
-        await _checkpoints.SaveAsync(Run, Guid.NewGuid(), 6, Encoding.UTF8.GetBytes("another's e6"));
-        await _checkpoints.SaveAsync(Run, Execution, 5, Encoding.UTF8.GetBytes("e5"));
-        await _checkpoints.SaveAsync(Run, Execution, 7, Encoding.UTF8.GetBytes("e7"));
-        await _checkpoints.SaveAsync(Run, Execution, 8, Encoding.UTF8.GetBytes("e8 (not yet accepted)"));
+        await _checkpoints.Writer(Run, Guid.NewGuid()).SaveAsync(6, Encoding.UTF8.GetBytes("another's e6"));
+        await _checkpoints.Writer(Run, Execution).SaveAsync(5, Encoding.UTF8.GetBytes("e5"));
+        await _checkpoints.Writer(Run, Execution).SaveAsync(7, Encoding.UTF8.GetBytes("e7"));
+        await _checkpoints.Writer(Run, Execution).SaveAsync(8, Encoding.UTF8.GetBytes("e8 (not yet accepted)"));
         await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, Execution, 7)), "garbage");
 
         var loaded = await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 7));
@@ -73,7 +119,7 @@ public sealed class CheckpointStoreTests : IDisposable
     {
         Assert.Null(await _checkpoints.LoadAsync(Run, null));
 
-        await _checkpoints.SaveAsync(Run, Execution, 1, Encoding.UTF8.GetBytes("e1"));
+        await _checkpoints.Writer(Run, Execution).SaveAsync(1, Encoding.UTF8.GetBytes("e1"));
         await File.WriteAllTextAsync(_store.PathOf(StoreLayout.Checkpoint(Run, Execution, 1)), "garbage");
         Assert.Null(await _checkpoints.LoadAsync(Run, StoreLayout.Checkpoint(Run, Execution, 1)));
     }
@@ -91,9 +137,9 @@ public sealed class CheckpointStoreTests : IDisposable
     public async Task PruningAfterTheEndKeepsOnlyTheFinalExecutionsCheckpoints()
     {
         var lost = Guid.NewGuid();
-        await _checkpoints.SaveAsync(Run, lost, 2, Encoding.UTF8.GetBytes("lost e2"));
+        await _checkpoints.Writer(Run, lost).SaveAsync(2, Encoding.UTF8.GetBytes("lost e2"));
         await _store.PutAsync(StoreLayout.ExecutionArtifact(Run, lost, "activation.txt"), Encoding.UTF8.GetBytes("lost"));
-        var kept = await _checkpoints.SaveAsync(Run, Execution, 4, Encoding.UTF8.GetBytes("e4"));
+        var kept = await _checkpoints.Writer(Run, Execution).SaveAsync(4, Encoding.UTF8.GetBytes("e4"));
 
         await _checkpoints.PruneOtherExecutionsAsync(Run, kept);
 

@@ -97,6 +97,9 @@ public sealed class AdamOptimizerTests
         var used = nn.Parameter(tensor(start));
         var unused = nn.Parameter(tensor(5f).reshape(1));
         using var adam = new AdamOptimizer([used, unused], 0.1);
+        // Moments from earlier steps (as a resumed run has them): a step that treated the missing gradient as zero
+        // would decay them and, with a first moment that is not zero, move the parameter.
+        adam.Load(StateReader(step: 4, firstMoments: [[0f, 0f], [0.5f]], secondMoments: [[0f, 0f], [0.25f]]));
         for (var step = 0; step < 3; step++)
         {
             adam.ZeroGrad();
@@ -106,6 +109,52 @@ public sealed class AdamOptimizerTests
 
         Assert.Equal(5f, Assert.Single(unused.data<float>().ToArray()));
         Assert.NotEqual(start, used.data<float>().ToArray());
+        var (steps, first, second) = Moments(State(adam), parameters: 2);
+        Assert.Equal(7, steps);
+        Assert.Equal([0.5f], first[1]);
+        Assert.Equal([0.25f], second[1]);
+        Assert.NotEqual([0f, 0f], first[0]);
+    }
+
+    /// <summary>An optimiser state in <see cref="AdamOptimizer.Save"/>'s format.</summary>
+    private static BinaryReader StateReader(long step, float[][] firstMoments, float[][] secondMoments)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(step);
+            writer.Write(firstMoments.Length);
+            foreach (var moment in firstMoments.Concat(secondMoments))
+            {
+                writer.Write(moment.Length);
+                foreach (var value in moment)
+                {
+                    writer.Write(value);
+                }
+            }
+        }
+
+        stream.Position = 0;
+        return new BinaryReader(stream);
+    }
+
+    /// <summary>The step count and the moments of a state saved by <see cref="AdamOptimizer.Save"/>.</summary>
+    private static (long Step, float[][] First, float[][] Second) Moments(byte[] state, int parameters)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state));
+        var step = reader.ReadInt64();
+        Assert.Equal(parameters, reader.ReadInt32());
+        var moments = new float[2 * parameters][];
+        for (var i = 0; i < moments.Length; i++)
+        {
+            moments[i] = new float[reader.ReadInt32()];
+            for (var j = 0; j < moments[i].Length; j++)
+            {
+                moments[i][j] = reader.ReadSingle();
+            }
+        }
+
+        return (step, moments[..parameters], moments[parameters..]);
     }
 
     private static byte[] State(AdamOptimizer optimizer)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
@@ -90,7 +89,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
     {
         if (column.is_contiguous() && column.device_type == TorchSharp.DeviceType.CPU)
         {
-            var (min, max) = MinMax(MemoryMarshal.Cast<byte, float>(column.bytes));
+            var (min, max) = MinMax(TensorMemory.Floats(column));
             if (min != 0 && max != 0)
             {
                 return (min, max);

@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation.Fused;
+using static LearnedActivation.Model.Networks.TensorMemory;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Evaluation.Grid;
@@ -92,6 +92,4 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         values.CopyTo(Floats(result));
         return result;
     }
-
-    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }
