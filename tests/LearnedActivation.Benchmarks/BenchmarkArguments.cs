@@ -17,6 +17,9 @@ internal enum BenchmarkMode
 
     /// <summary>This program as one of those silo processes (started by the benchmark, not by hand).</summary>
     CoordinationSilo,
+
+    /// <summary>The assembly's pairwise shape matrix (<c>--distances</c>).</summary>
+    Distances,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
@@ -61,6 +64,9 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                 case "--parallel" when i + 1 < args.Count && TryPositive(args[i + 1], out var parallel):
                     result = result with { Parallel = parallel };
                     i++;
+                    break;
+                case "--distances":
+                    result = result with { Mode = BenchmarkMode.Distances };
                     break;
                 case "--coordination":
                     result = result with { Mode = BenchmarkMode.Coordination };

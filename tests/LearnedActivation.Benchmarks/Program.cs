@@ -9,11 +9,12 @@ using static TorchSharp.torch;
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 //   ... -- --arms [--seeds N] [--sizes ...] [--rows N] [--parallel N] [--minutes N] [--data FILE]  learned from scratch vs fixed
 //   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8] [--keep-store DIR]      a sweep coordinated, nothing trained
+//   ... -- --distances [--runs N] [--repeat 3]                                          the assembly's pairwise shape matrix (27, 162, 400 functions)
 //   ... -- --coordination-cluster [--silos 1,2,4] [--slots 16] [--runs 540] [--epochs 10] [--repeat 2] [--azurite]   claim rate with silo processes
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --distances [--runs N] [--repeat N] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
     return 2;
 }
 
@@ -47,6 +48,10 @@ switch (options.Mode)
         MachineDescription.Write(Console.Out);
         await LearnedActivation.Benchmarks.Coordination.ClusterClaimBenchmark.RunAsync(Console.Out, Console.Error, options.Runs ?? 540, options.Epochs ?? 10, options.Slots ?? 16,
             options.Silos ?? [1, 2, 4], options.Repeat ?? 2, options.Azurite);
+        break;
+    case BenchmarkMode.Distances:
+        MachineDescription.Write(Console.Out);
+        ShapeDistanceTiming.Run(Console.Out, options.Runs is { } count ? [count] : [27, 162, 400], options.Repeat ?? 3);
         break;
     case BenchmarkMode.Sweep:
         MachineDescription.Write(Console.Out);

@@ -10,6 +10,9 @@ namespace LearnedActivation.Model.Analysis;
 /// </summary>
 internal sealed class AffineFitter
 {
+    /// <summary>Writes g(a * x[i] + c) for every i into values.</summary>
+    public delegate void AffineSampler(double a, double c, ReadOnlySpan<double> x, Span<double> values);
+
     // |a| in u-units is kept within [1e-3, 1e4]. Below, g over the data is its tangent line or (at a smooth extremum)
     // its parabola to about 1e-3, limits the identity and square candidates give exactly; above, g's bend is a tenth
     // of the spacing of 2,001 points, a kink or step for all the data can tell.
@@ -80,6 +83,21 @@ internal sealed class AffineFitter
             _h[i] = g((a * _x[i]) + c);
         }
 
+        return FinishSampled(name, a, c);
+    }
+
+    /// <summary><see cref="Finish(string, Func{double, double}, double, double)"/> for a g that evaluates itself along a * x + c in one call.</summary>
+    public NearestFit Finish(string name, AffineSampler g, double a, double c)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        g(a, c, _x, _h);
+        return FinishSampled(name, a, c);
+    }
+
+    /// <summary>The fit from g(a x + c), already in the buffer.</summary>
+    private NearestFit FinishSampled(string name, double a, double c)
+    {
+        var n = _x.Length;
         var (alpha, hMean) = Slope(_h);
         var beta = _fMean - (alpha * hMean);
         var sum = 0.0;

@@ -3,16 +3,20 @@
 # each arm on a fresh local TLS cluster (deploy/local-cluster.sh: Redis, Azurite, silo processes on this machine).
 # Prints per arm the wall time of the submitting `learnact sweep` and the silos' CPU seconds during it, per process
 # and, for the threads still alive at the end, by thread name (utime + stime from /proc, after minus before; threads
-# that end during the sweep, such as a run's training thread, count in their process only), and keeps each arm's
-# folder for a closer look.
+# that end during the sweep, such as a run's training thread, count in their process only), the whole machine's CPU
+# (/proc/stat: every process, Azurite and the CLI included), and keeps each arm's folder for a closer look.
 #
-#   tests/LearnedActivation.Benchmarks/scripts/two-silos-or-one.sh PAIRS SPEC DATA_FILE [WORK_DIR]
+#   tests/LearnedActivation.Benchmarks/scripts/two-silos-or-one.sh PAIRS SPEC[,SPEC...] DATA_FILE [WORK_DIR]
 #
 # SPEC names DATA_FILE by its base name ("data": {"file": "cov3000.csv", ...}); it is copied into every cluster's
-# data folder. WARM=1 first runs WARM_SPEC (default: none) on each cluster, outside the measurement, so that start-up,
-# JIT and data loading are paid before it. ARMS="A B" by default. Build first (dotnet build -c Release).
+# data folder. Several specs (comma-separated, distinct ids) are timed one after the other on the same cluster: the
+# difference between a short and a long sweep is the cost per run, without the per-process start-up that a short
+# sweep on fresh silos is mostly made of. WARM=1 first runs WARM_SPEC (default: none) on each cluster, outside the
+# measurement, so that start-up, JIT and data loading are paid before it. ARMS="A B" by default. Build first
+# (dotnet build -c Release).
 set -uo pipefail
-PAIRS=$1; SPEC=$(realpath "$2"); DATA=$(realpath "$3"); WORK=${4:-$(mktemp -d)}
+PAIRS=$1; SPECS=(); IFS=, read -ra given <<<"$2"; for s in "${given[@]}"; do SPECS+=("$(realpath "$s")"); done
+DATA=$(realpath "$3"); WORK=${4:-$(mktemp -d)}
 ARMS=${ARMS:-A B}
 cd "$(dirname "$0")/../../.."
 CLI="$(pwd)/src/Client/bin/Release/net10.0/learnact.dll"
@@ -30,22 +34,28 @@ for pair in $(seq 1 "$PAIRS"); do
     # Whole processes too: a thread that ends during the sweep is missing from the second per-thread snapshot, its
     # CPU with it, but stays in its process's utime + stime.
     processes() { for p in $pids; do echo "$p $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')"; done; }
-    snapshot >"$dir/before.txt"
-    processes >"$dir/processes-before.txt"
-    start=$(date +%s.%N)
-    dotnet "$CLI" sweep --spec "$SPEC" --out "$dir/out" >"$dir/sweep.log" 2>&1
-    rc=$?
-    end=$(date +%s.%N)
-    snapshot >"$dir/after.txt"
-    processes >"$dir/processes-after.txt"
-    awk 'NR == FNR { before[$2] = $4; next } { print $1, $2, $3, $4 - before[$2] }' "$dir/before.txt" "$dir/after.txt" >"$dir/threads.txt"
+    for spec in "${SPECS[@]}"; do
+      name=$(basename "$spec" .json); out="$dir/$name"; mkdir -p "$out"
+      snapshot >"$out/before.txt"
+      processes >"$out/processes-before.txt"
+      head -n 1 /proc/stat >"$out/stat-before.txt"
+      start=$(date +%s.%N)
+      dotnet "$CLI" sweep --spec "$spec" --out "$out/out" >"$out/sweep.log" 2>&1
+      rc=$?
+      end=$(date +%s.%N)
+      snapshot >"$out/after.txt"
+      processes >"$out/processes-after.txt"
+      head -n 1 /proc/stat >"$out/stat-after.txt"
+      awk 'NR == FNR { before[$2] = $4; next } { print $1, $2, $3, $4 - before[$2] }' "$out/before.txt" "$out/after.txt" >"$out/threads.txt"
+      printf 'pair %s arm %s (%s silo(s) x %s slot(s)) %s: exit %s, wall %.1f s, silo CPU %s s (per process: %s), machine CPU %s s, %s\n' "$pair" "$arm" $silos $slots "$name" $rc \
+        "$(echo "$end - $start" | bc)" \
+        "$(awk 'NR == FNR { before[$1] = $2; next } { s += $2 - before[$1] } END { printf "%.1f", s / 100 }' "$out/processes-before.txt" "$out/processes-after.txt")" \
+        "$(awk 'NR == FNR { before[$1] = $2; next } { printf "%s%.1f", sep, ($2 - before[$1]) / 100; sep = " + " }' "$out/processes-before.txt" "$out/processes-after.txt")" \
+        "$(cat "$out/stat-before.txt" "$out/stat-after.txt" | awk '{ busy = $2 + $3 + $4 + $7 + $8 } NR == 1 { b = busy } NR == 2 { printf "%.1f", (busy - b) / 100 }')" \
+        "$(tail -n 3 "$out/sweep.log" | grep -o '[0-9]* runs:.*cancelled' || echo 'no summary')"
+      echo "  threads alive at the end (a thread that ended during the sweep is not counted here):"
+      awk '{ name = $3; sub(/[0-9]+$/, "", name); cpu[name] += $4 } END { for (n in cpu) if (cpu[n] >= 50) printf "    %-24s %6.1f s\n", n, cpu[n] / 100 }' "$out/threads.txt" | sort -k2 -rn
+    done
     LEARNACT_CLUSTER_DIR="$dir" deploy/local-cluster.sh stop >/dev/null 2>&1
-    printf 'pair %s arm %s (%s silo(s) x %s slot(s)): exit %s, wall %.1f s, silo CPU %s s (per process: %s), %s\n' "$pair" "$arm" $silos $slots $rc \
-      "$(echo "$end - $start" | bc)" \
-      "$(awk 'NR == FNR { before[$1] = $2; next } { s += $2 - before[$1] } END { printf "%.1f", s / 100 }' "$dir/processes-before.txt" "$dir/processes-after.txt")" \
-      "$(awk 'NR == FNR { before[$1] = $2; next } { printf "%s%.1f", sep, ($2 - before[$1]) / 100; sep = " + " }' "$dir/processes-before.txt" "$dir/processes-after.txt")" \
-      "$(tail -n 3 "$dir/sweep.log" | grep -o '[0-9]* runs:.*cancelled' || echo 'no summary')"
-    echo "  threads alive at the end (a thread that ended during the sweep is not counted here):"
-    awk '{ name = $3; sub(/[0-9]+$/, "", name); cpu[name] += $4 } END { for (n in cpu) if (cpu[n] >= 50) printf "    %-24s %6.1f s\n", n, cpu[n] / 100 }' "$dir/threads.txt" | sort -k2 -rn
   done
 done

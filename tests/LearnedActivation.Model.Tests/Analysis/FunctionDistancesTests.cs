@@ -52,6 +52,51 @@ public sealed class FunctionDistancesTests
         Assert.Equal(-2.0, f.Evaluate(-2.0), 12);
     }
 
+    [Theory]
+    [InlineData(1.0, 0.0)]
+    [InlineData(0.37, -0.8)]
+    [InlineData(-1.6, 0.25)]
+    [InlineData(2.5, 3.0)]
+    [InlineData(-0.5, -4.0)]
+    [InlineData(1e-9, 0.1)]
+    public void EvaluatingAlongAnAffineMapIsEvaluatingEachPointToTheBit(double a, double c)
+    {
+        // A wiggly curve on uneven knots, probed inside, on the knots, between them and beyond both ends.
+        double[] x = [.. Enumerable.Range(0, 301).Select(i => -6 + (0.04 * i) + (0.01 * Math.Sin(i)))];
+        var f = Function("f", x, v => Math.Tanh(v) + (0.1 * Math.Sin(5 * v)), KnownStats.Symmetric);
+        double[] probe = [.. f.Z, .. x.Select(f.ToZ), -50, 50];
+        Array.Sort(probe);
+
+        var along = new double[probe.Length];
+        f.EvaluateAlong(a, c, probe, along);
+
+        for (var i = 0; i < probe.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(f.Evaluate((a * probe[i]) + c)), BitConverter.DoubleToInt64Bits(along[i]));
+        }
+    }
+
+    [Fact]
+    public void TheMatrixHoldsTheDistanceOfEveryPair()
+    {
+        StandardisedFunction[] functions =
+        [
+            Function("tanh", X, Math.Tanh, KnownStats.Symmetric),
+            Function("relu", X, x => Math.Max(0, x), KnownStats.Symmetric),
+            Function("bent", X, x => Math.Max(0.2 * x, Math.Tanh(x)), KnownStats.Symmetric),
+        ];
+
+        var d = FunctionDistances.Matrix(functions);
+
+        for (var i = 0; i < 3; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                Assert.Equal(i == j ? 0.0 : FunctionDistances.Between(functions[i], functions[j]), d[i, j]);
+            }
+        }
+    }
+
     [Fact]
     public void StatisticsWithoutSpreadGiveNoFunction() =>
         Assert.Null(StandardisedFunction.From("f", [0.0, 1], [0.0, 1], new PreActivationStats(10, 0, 0, 0.5, 0.5, 0.5, 1, 1, 0.5, 0.1)));

@@ -34,10 +34,14 @@ public static class FunctionDistances
         ArgumentNullException.ThrowIfNull(functions);
         var n = functions.Count;
         var oneWay = new double[n, n];
-        Parallel.For(0, n * n, index =>
+        // A row per task: its fits share one fitter for f (the samples and buffers built once, not once per pair).
+        Parallel.For(0, n, i =>
         {
-            var (i, j) = (index / n, index % n);
-            oneWay[i, j] = i == j ? 0.0 : OneWay(functions[i], functions[j]);
+            var fitter = FitterFor(functions[i]);
+            for (var j = 0; j < n; j++)
+            {
+                oneWay[i, j] = i == j ? 0.0 : OneWay(fitter, functions[j]);
+            }
         });
         var matrix = new double[n, n];
         for (var i = 0; i < n; i++)
@@ -52,10 +56,14 @@ public static class FunctionDistances
     }
 
     /// <summary>The error of fitting <paramref name="g"/> to <paramref name="f"/> over f's interval.</summary>
-    private static double OneWay(StandardisedFunction f, StandardisedFunction g)
+    private static double OneWay(StandardisedFunction f, StandardisedFunction g) => OneWay(FitterFor(f), g);
+
+    private static AffineFitter FitterFor(StandardisedFunction f) => new([.. f.Z], [.. f.F]);
+
+    private static double OneWay(AffineFitter fitter, StandardisedFunction g)
     {
-        var fitter = new AffineFitter([.. f.Z], [.. f.F]);
-        double Error(double sign, double logScale, double shift) => fitter.Finish(g.Name, g.Evaluate, sign * Math.Exp(logScale), shift).Error;
+        AffineFitter.AffineSampler sample = g.EvaluateAlong;
+        double Error(double sign, double logScale, double shift) => fitter.Finish(g.Name, sample, sign * Math.Exp(logScale), shift).Error;
         var starts = from sign in new[] { 1.0, -1.0 }
                      from logScale in StartLogScales
                      from shift in StartShifts
