@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LearnedActivation.Model.Analysis.Comparison;
 
 /// <summary>
@@ -118,6 +120,8 @@ public sealed class StandardisedFunction
         }
     }
 
+    // Inlined: the distance fits spend a fifth of their time here, and the call itself showed up as much.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Interpolate(int k, double z)
     {
         var t = (z - _curveZ[k]) / (_curveZ[k + 1] - _curveZ[k]);
