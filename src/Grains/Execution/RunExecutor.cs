@@ -9,9 +9,10 @@ namespace LearnedActivation.Grains.Execution;
 /// <summary>
 /// Runs one execution in a slot of the <see cref="TrainingWorker"/>: loads the newest intact checkpoint,
 /// has the <see cref="ITrainingBackend"/> train on a dedicated thread, stores checkpoints (per the run's
-/// cadence, newest three kept, one in flight while the next epoch trains) and final artifacts, and reports every step to the sink. Three ways to end
-/// early: the user's cancel (the run ends Cancelled), the silo stopping, and a Stale verdict (another
-/// execution owns the run): the last two stop silently, keeping the checkpoint.
+/// cadence, newest three kept, one in flight while the next epoch trains) and final artifacts, and reports
+/// every step to the sink. Three ways to end early: the user's cancel (the run ends Cancelled), the silo
+/// stopping, and a Stale verdict (another execution owns the run): the last two stop silently, keeping the
+/// checkpoint.
 /// <para>
 /// Fenced: it resumes only from the checkpoint its run's record named when the run was assigned
 /// (<see cref="IRunProgressSink.ResumeFrom"/>), writes checkpoints and artifacts only under its own

@@ -1,5 +1,6 @@
 using LearnedActivation.Grains.Contracts;
 using LearnedActivation.Grains.Storage;
+using LearnedActivation.Tests;
 using LearnedActivation.Grains.Tests.Support;
 using Orleans.TestingHost;
 
@@ -103,9 +104,9 @@ public sealed class SiloMembershipTests : IDisposable
         await sweep.StartAsync(spec);
         Assert.Null((await sweep.GetStatusAsync()).Storage);
 
-        store.UnreachableSince = DateTimeOffset.UtcNow;
+        store.Outage = DateTimeOffset.UtcNow;
         var during = await sweep.GetStatusAsync();
-        store.UnreachableSince = null;
+        store.Outage = null;
 
         Assert.NotNull(during.Storage);
         Assert.Contains("does not answer", during.Storage.Error, StringComparison.Ordinal);
@@ -113,22 +114,10 @@ public sealed class SiloMembershipTests : IDisposable
     }
 
     /// <summary>A file store that says it is retrying through an outage when told to (the Azure store does when it is).</summary>
-    private sealed class OutageStore(FileSystemBlobStore inner) : IBlobStore
+    private sealed class OutageStore(FileSystemBlobStore inner) : DelegatingBlobStore(inner)
     {
-        public DateTimeOffset? UnreachableSince { get; set; }
+        public DateTimeOffset? Outage { get; set; }
 
-        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
-
-        public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-
-        public Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default) => inner.GetVersionedAsync(key, cancellationToken);
-
-        public Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default) => inner.PutIfAsync(key, content, ifMatch, cancellationToken);
+        public override DateTimeOffset? UnreachableSince => Outage;
     }
 }

@@ -101,6 +101,7 @@ public sealed class StandardisedFunction
             var z = (a * x[i]) + c;
             if (double.IsNaN(z))
             {
+                // No piece holds NaN: whatever Evaluate does with it (it refuses it), this does too.
                 values[i] = Evaluate(z);
                 continue;
             }
