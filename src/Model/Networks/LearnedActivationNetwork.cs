@@ -29,6 +29,9 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 
     private readonly BaseFunction _base;
 
+    // The hidden layers after the first, for ILayerStackEvaluator.
+    private readonly Linear[] _followingLayers;
+
     // A delegate, not a module field: RegisterComponents would make the shared network this module's own, and a
     // multitask network (Multitask.MultitaskNetwork) holds it once, beside all the outer networks that apply it.
     private readonly Func<Tensor, Tensor>? _shared;
@@ -77,6 +80,7 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         }
 
         _output = CreateLinear(fanIn, 1, generator);
+        _followingLayers = [.. _layers.Skip(1)];
         if (activationHidden is not null)
         {
             _activation = new ActivationNetwork(activationHidden, baseActivation, generator: null, evaluator);
@@ -128,13 +132,30 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Logits, shape [batch]; <paramref name="observe"/> sees, for each hidden layer index, the pre-activation
-    /// (the input to the shared activation) and the post-activation, as they flow through the graph.
+    /// (the input to the shared activation) and the post-activation, as they flow through the graph. Without
+    /// <paramref name="observe"/>, an evaluator that can take the hidden stack at once (<see cref="ILayerStackEvaluator"/>)
+    /// does; with it, every layer is composed on its own.
     /// </summary>
     public Tensor forward(Tensor input, Action<int, Tensor, Tensor>? observe)
     {
         ArgumentNullException.ThrowIfNull(input);
         var hidden = input;
-        for (var i = 0; i < _layers.Count; i++)
+        var first = 0;
+        if (observe is null && _activation?.Evaluator is ILayerStackEvaluator stacked)
+        {
+            // The whole hidden stack in one go where the evaluator can (grid: one autograd node instead of one per
+            // layer); the observed path stays layer by layer, since it hands out every pre-activation.
+            var pre = _layers[0].forward(hidden);
+            if (stacked.EvaluateStack(_activation, pre, _followingLayers) is { } top)
+            {
+                return _output.forward(top).squeeze(-1);
+            }
+
+            hidden = _activation.forward(pre);
+            first = 1;
+        }
+
+        for (var i = first; i < _layers.Count; i++)
         {
             var pre = _layers[i].forward(hidden);
             hidden = _activation is not null ? _activation.forward(pre) : _shared is not null ? _shared(pre) : _base.Apply(pre);

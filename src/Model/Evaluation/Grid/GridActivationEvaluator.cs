@@ -1,7 +1,9 @@
 using System.Runtime.Intrinsics;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation;
+using LearnedActivation.Model.Evaluation.Fused;
 using LearnedActivation.Model.Networks;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LearnedActivation.Model.Evaluation.Grid;
@@ -20,7 +22,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// piece reproduces it exactly.
 /// Columns with no more scalars than knots are evaluated exactly: the grid would cost more, not less.
 /// </summary>
-public sealed class GridActivationEvaluator : IActivationEvaluator
+public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackEvaluator
 {
     /// <summary>Knots per evaluation. Chosen from the measured errors (docs/benchmarks.md).</summary>
     public const int DefaultKnots = 512;
@@ -66,7 +68,52 @@ public sealed class GridActivationEvaluator : IActivationEvaluator
         return GridActivationFunction.apply([.. arguments]);
     }
 
-    private static (double Low, double High) Range(Tensor column)
+    /// <summary>
+    /// The hidden stack in one node (<see cref="GridStackFunction"/>) when backward will run; null otherwise, or where
+    /// a layer's column is too small for the grid or has a non-finite range: then the caller goes layer by layer,
+    /// and <see cref="Evaluate"/> decides per column as always.
+    /// </summary>
+    public Tensor? EvaluateStack(ActivationNetwork network, Tensor firstPreActivation, IReadOnlyList<Linear> followingLayers)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(firstPreActivation);
+        ArgumentNullException.ThrowIfNull(followingLayers);
+        var activationLayers = network.Layers;
+        var trained = activationLayers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad)
+            || firstPreActivation.requires_grad
+            || followingLayers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad);
+        if (!is_grad_enabled() || !trained || firstPreActivation.dtype != ScalarType.Float32 || activationLayers.Count < 2 || followingLayers.Any(l => l.bias is null))
+        {
+            return null;
+        }
+
+        var weights = new Tensor[2 * activationLayers.Count];
+        for (var l = 0; l < activationLayers.Count; l++)
+        {
+            weights[2 * l] = activationLayers[l].weight!;
+            weights[(2 * l) + 1] = activationLayers[l].bias!;
+        }
+
+        var following = followingLayers.Select(l => ((Tensor)l.weight!, (Tensor)l.bias!)).ToArray();
+        var kernel = FusedActivationKernel.FromTensors(network.Base, weights);
+        var stack = GridStack.TryCompute(kernel, network.Base, firstPreActivation, following, Knots);
+        if (stack is null)
+        {
+            return null;
+        }
+
+        var arguments = new List<object>(2 + (2 * following.Length) + weights.Length) { firstPreActivation, stack };
+        foreach (var (weight, bias) in following)
+        {
+            arguments.Add(weight);
+            arguments.Add(bias);
+        }
+
+        arguments.AddRange(weights);
+        return GridStackFunction.apply([.. arguments]);
+    }
+
+    internal static (double Low, double High) Range(Tensor column)
     {
         var (low, high) = MinMax(column);
         if (high > low)

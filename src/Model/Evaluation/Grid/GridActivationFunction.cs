@@ -1,4 +1,3 @@
-using LearnedActivation.Model.Bases;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation.Fused;
 using static LearnedActivation.Model.Networks.TensorMemory;
@@ -31,18 +30,13 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         var knots = (int)vars[4];
         var backwardExpected = (bool)vars[5];
         var kernel = FusedActivationKernel.FromTensors(baseActivation, Weights(vars));
-
-        IInterpolant interpolant = BaseActivations.Of(baseActivation).ReluShaped
-            ? new PiecewiseLinearInterpolant(new LinearPieces(low, high, ReluBreakpoints.Find(kernel.Weights, kernel.Biases, low, high, minGap: (high - low) * 1e-6)), keepPieces: backwardExpected)
-            : new CubicInterpolant(low, (high - low) / (knots - 1), knots);
-        var values = new float[interpolant.Points.Length];
-        kernel.Forward(interpolant.Points, values);
+        var sample = GridSample.Take(kernel, baseActivation, low, high, knots, backwardExpected);
 
         ctx.save_for_backward([x]);
-        ctx.save_data(StateKey, (kernel, interpolant, values));
+        ctx.save_data(StateKey, (kernel, sample));
 
         var output = empty_like(x);
-        interpolant.Forward(values, Floats(x), Floats(output));
+        sample.Forward(Floats(x), Floats(output));
         return output;
     }
 
@@ -51,13 +45,11 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(grad_output);
         var x = ctx.get_saved_variables()[0];
-        var (kernel, interpolant, values) = ((FusedActivationKernel, IInterpolant, float[]))ctx.get_data(StateKey);
+        var (kernel, sample) = ((FusedActivationKernel, GridSample))ctx.get_data(StateKey);
 
         var gradX = empty_like(x);
-        var gradValues = new float[values.Length];
         var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
-        interpolant.Backward(values, Floats(x), Floats(upstream), Floats(gradX), gradValues);
-        var (weightGrads, biasGrads) = kernel.Backward(interpolant.Points, gradValues, new float[values.Length]);
+        var (weightGrads, biasGrads) = sample.Backward(kernel, Floats(x), Floats(upstream), Floats(gradX));
 
         var grads = new List<Tensor> { gradX, null!, null!, null!, null!, null! };
         for (var l = 0; l < weightGrads.Length; l++)
@@ -86,7 +78,7 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
     /// <c>tensor(values, shape)</c>, which wraps the pinned array and frees it through a callback into .NET: measured
     /// 2-3 times slower for these few hundred floats, eight times per call.
     /// </summary>
-    private static Tensor TensorOf(float[] values, long[] shape)
+    internal static Tensor TensorOf(float[] values, long[] shape)
     {
         var result = empty(shape, ScalarType.Float32);
         values.CopyTo(Floats(result));

@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using LearnedActivation.Model.Configuration;
+using LearnedActivation.Model.Evaluation.Grid;
+using LearnedActivation.Model.Networks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LearnedActivation.Model.Tests.Evaluation.Grid;
+
+/// <summary>
+/// The grid's one-node hidden stack (<see cref="GridActivationEvaluator.EvaluateStack"/>) is a speed-up only: its
+/// output and every gradient must have the bits of the layer-by-layer composition, one grid node per layer.
+/// </summary>
+public sealed class GridStackTests
+{
+    public static TheoryData<BaseActivation> Bases() => EvaluatorCases.Bases();
+
+    [Theory]
+    [MemberData(nameof(Bases))]
+    public void TheStackGivesTheBitsOfOneNodePerLayer(BaseActivation baseActivation)
+    {
+        using var scope = NewDisposeScope();
+        var (stacked, layered) = (new Stack(baseActivation, seed: 5), new Stack(baseActivation, seed: 5));
+        var (input, upstream) = Batch(seed: 6, rows: 512);
+
+        var top = stacked.Stacked(input);
+        Assert.NotNull(top);
+        var expected = layered.Layered(input);
+
+        Assert.Equal(Bits(expected), Bits(top!));
+        top!.backward([upstream]);
+        expected.backward([upstream]);
+        Assert.Equal(layered.GradientBits(), stacked.GradientBits());
+    }
+
+    [Fact]
+    public void TheNetworkTakesTheStackAndTrainsAsLayerByLayer()
+    {
+        using var scope = NewDisposeScope();
+        var config = new ModelConfig(BaseActivation.Relu, SizePreset.Large, SizePreset.Large);
+        using var stacked = new LearnedActivationNetwork(10, config, new Generator(3, CPU), GridActivationEvaluator.Instance);
+        using var layered = new LearnedActivationNetwork(10, config, new Generator(3, CPU), GridActivationEvaluator.Instance);
+        var generator = new Generator(4, CPU);
+        var features = randn([512, 10], generator: generator);
+        var labels = rand([512], generator: generator).gt(0.5).to(ScalarType.Float32);
+
+        var stackedLoss = nn.functional.binary_cross_entropy_with_logits(stacked.forward(features), labels);
+        var layeredLoss = nn.functional.binary_cross_entropy_with_logits(layered.forward(features, observe: (_, _, _) => { }), labels);
+        stackedLoss.backward();
+        layeredLoss.backward();
+
+        Assert.Equal(Bits(layeredLoss), Bits(stackedLoss));
+        Assert.Equal(GradientBits(layered), GradientBits(stacked));
+    }
+
+    [Fact]
+    public void ANonFiniteColumnInsideTheStackSendsTheCallerLayerByLayer()
+    {
+        using var scope = NewDisposeScope();
+        var stack = new Stack(BaseActivation.Tanh, seed: 8);
+        var (input, _) = Batch(seed: 9, rows: 512);
+        using (no_grad())
+        {
+            stack.Following[0].bias![3] = float.NaN;
+        }
+
+        Assert.Null(stack.Stacked(input));
+    }
+
+    [Fact]
+    public void ALayerWithNoMoreScalarsThanKnotsSendsTheCallerLayerByLayer()
+    {
+        using var scope = NewDisposeScope();
+        var stack = new Stack(BaseActivation.Relu, seed: 8);
+        var (input, _) = Batch(seed: 9, rows: GridActivationEvaluator.DefaultKnots / Stack.Widths[^1]);
+
+        Assert.Null(stack.Stacked(input));
+    }
+
+    [Fact]
+    public void WithoutBackwardTheStackDeclines()
+    {
+        using var scope = NewDisposeScope();
+        var stack = new Stack(BaseActivation.Gelu, seed: 8);
+        var (input, _) = Batch(seed: 9, rows: 512);
+        using var noGrad = no_grad();
+
+        Assert.Null(stack.Stacked(input));
+    }
+
+    private static (Tensor Input, Tensor Upstream) Batch(int seed, long rows)
+    {
+        var generator = new Generator((ulong)seed, CPU);
+        return (randn([rows, 10], generator: generator), randn([rows, Stack.Widths[^1]], generator: generator));
+    }
+
+    private static byte[] Bits(Tensor tensor) => MemoryMarshal.AsBytes(tensor.detach().contiguous().data<float>().ToArray().AsSpan()).ToArray();
+
+    private static byte[][] GradientBits(nn.Module module) => [.. module.parameters().Select(p => Bits(p.grad!))];
+
+    /// <summary>Three outer layers (10 -> 64 -> 48 -> 32) around one activation network; the same seed, the same weights.</summary>
+    private sealed class Stack
+    {
+        public static readonly int[] Widths = [64, 48, 32];
+
+        public Stack(BaseActivation baseActivation, int seed)
+        {
+            var generator = new Generator((ulong)seed, CPU);
+            Activation = new ActivationNetwork([16, 16, 16], baseActivation, generator, GridActivationEvaluator.Instance);
+            First = Linear(10, Widths[0], generator);
+            Following = [Linear(Widths[0], Widths[1], generator), Linear(Widths[1], Widths[2], generator)];
+        }
+
+        public ActivationNetwork Activation { get; }
+
+        public Linear First { get; }
+
+        public Linear[] Following { get; }
+
+        public Tensor? Stacked(Tensor input) => GridActivationEvaluator.Instance.EvaluateStack(Activation, First.forward(input), Following);
+
+        public Tensor Layered(Tensor input)
+        {
+            var hidden = Activation.forward(First.forward(input));
+            foreach (var layer in Following)
+            {
+                hidden = Activation.forward(layer.forward(hidden));
+            }
+
+            return hidden;
+        }
+
+        public byte[][] GradientBits()
+        {
+            var modules = new nn.Module[] { First, Following[0], Following[1], Activation };
+            return [.. modules.SelectMany(m => m.parameters()).Select(p => Bits(p.grad!))];
+        }
+
+        private static Linear Linear(int inputs, int outputs, Generator generator)
+        {
+            var layer = nn.Linear(inputs, outputs);
+            LinearInit.Reset(layer, generator);
+            return layer;
+        }
+    }
+}
