@@ -23,7 +23,7 @@ internal enum BenchmarkMode
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false, string[]? Bases = null)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -110,6 +110,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--sizes" when i + 1 < args.Count:
                     result = result with { Sizes = args[i + 1].Split(',') };
+                    i++;
+                    break;
+                case "--bases" when i + 1 < args.Count && args[i + 1].Split(',').All(b => Names.TryParse(b, out BaseActivation? _)):
+                    result = result with { Bases = args[i + 1].Split(',') };
                     i++;
                     break;
                 case "--modes" when i + 1 < args.Count && args[i + 1].Split(',').All(m => Names.TryParse(m, out ActivationEvaluation? _)):

@@ -3,7 +3,7 @@ using LearnedActivation.Model.Configuration;
 using static TorchSharp.torch;
 
 // Usage (docs/benchmarks.md):
-//   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick] [--modes fused,grid] [--sizes large] [--batch 2048] [--cpu-time]   timing tables
+//   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick] [--modes fused,grid] [--sizes large] [--bases relu] [--batch 2048] [--cpu-time]   timing tables
 //   ... -- --grid-errors                                                                grid error by knot count
 //   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --distances [--runs N] [--repeat N] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--bases tanh,relu,gelu,silu] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --distances [--runs N] [--repeat N] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
     return 2;
 }
 
@@ -69,7 +69,7 @@ switch (options.Mode)
         Console.WriteLine($"Warm-up {repetitions.WarmupRepetitions}, repetitions {repetitions.Repetitions}, steps per sample {repetitions.StepsPerSample}, clock: {(repetitions.CpuTime ? "thread CPU time" : "wall")}");
         Console.WriteLine();
         ActivationEvaluation[] modes = options.Modes is { } names ? [.. names.Select(Names.ParseActivationEvaluation)] : Enum.GetValues<ActivationEvaluation>();
-        StepBenchmark.Run(Console.Out, repetitions, modes, options.Sizes?.Select(Names.ParseSize).ToArray(), options.Batch ?? StepBenchmark.DefaultBatch);
+        StepBenchmark.Run(Console.Out, repetitions, modes, options.Sizes?.Select(Names.ParseSize).ToArray(), options.Batch ?? StepBenchmark.DefaultBatch, options.Bases?.Select(Names.ParseBase).ToArray());
         ActivationBenchmark.Run(Console.Out, repetitions, modes);
         break;
 }

@@ -21,7 +21,8 @@ internal static class StepBenchmark
     private static readonly SizePreset[] AllSizes = [SizePreset.Small, SizePreset.Medium, SizePreset.Large];
 
     /// <param name="sizes">Outer and activation size together (small/small, ...); null: all three.</param>
-    public static void Run(TextWriter output, BenchmarkOptions options, IReadOnlyList<ActivationEvaluation> modes, IReadOnlyList<SizePreset>? sizes = null, int batch = DefaultBatch)
+    /// <param name="bases">The bases to time; null: every base.</param>
+    public static void Run(TextWriter output, BenchmarkOptions options, IReadOnlyList<ActivationEvaluation> modes, IReadOnlyList<SizePreset>? sizes = null, int batch = DefaultBatch, IReadOnlyList<BaseActivation>? bases = null)
     {
         output.WriteLine($"## Training step, batch {batch} (median ms over {options.Repetitions} interleaved repetitions of {options.StepsPerSample} steps)");
         output.WriteLine();
@@ -30,7 +31,7 @@ internal static class StepBenchmark
         output.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", 1 + (2 * modes.Count))));
         foreach (var size in sizes ?? AllSizes)
         {
-            foreach (var baseActivation in Enum.GetValues<BaseActivation>())
+            foreach (var baseActivation in bases ?? Enum.GetValues<BaseActivation>())
             {
                 var config = new ModelConfig(baseActivation, size, size);
                 var evaluators = new List<IActivationEvaluator> { new FixedActivationEvaluator(baseActivation) };

@@ -102,14 +102,18 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
             return null;
         }
 
-        var arguments = new List<object>(2 + (2 * following.Length) + weights.Length) { firstPreActivation, stack };
+        var arguments = new List<object>(2 + (2 * following.Length) + (weights.Length * stack.Layers.Count)) { firstPreActivation, stack };
         foreach (var (weight, bias) in following)
         {
             arguments.Add(weight);
             arguments.Add(bias);
         }
 
-        arguments.AddRange(weights);
+        // Once per hidden layer: GridStackFunction says why.
+        for (var layer = 0; layer < stack.Layers.Count; layer++)
+        {
+            arguments.AddRange(weights);
+        }
         return GridStackFunction.apply([.. arguments]);
     }
 

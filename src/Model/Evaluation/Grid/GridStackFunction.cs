@@ -6,13 +6,15 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 
 /// <summary>
 /// The outer network's hidden stack as one autograd function:
-/// <c>apply(pre1, stack, W2, b2, ..., Wk, bk, A0, a0, A1, a1, ...)</c> stands for
+/// <c>apply(pre1, stack, W2, b2, ..., Wk, bk, A0, a0, A1, a1, ..., A0, a0, A1, a1, ...)</c> stands for
 /// <c>f(Wk f(... f(W2 f(pre1) + b2) ...) + bk)</c>, with f the activation network (weights A, a) evaluated on the grid.
 /// <see cref="GridStack"/> has computed forward already; this node hands its output over and, in backward, carries
-/// the gradient down through the layers with the operations libtorch's own linear backward uses (so every gradient
-/// has the bits of the graph of one node per layer), summing the activation network's gradients over the layers
-/// in the order autograd would. Why: TorchSharp's custom-function machinery costs about as much per call as a relu
-/// column's whole interpolation at batch 512; one call per step instead of one per hidden layer saves two of three.
+/// the gradient down through the layers with the operations libtorch's own linear backward uses. The activation
+/// network's weights are inputs once per hidden layer, and each copy gets that layer's gradient, the last layer's
+/// first: autograd then sums them into the weights' gradients one at a time, in the order and with the rounding of
+/// one node per layer, also when other terms (the shape penalty) reach the same weights. So every gradient has the
+/// bits of the layer-by-layer graph. Why one node: TorchSharp's custom-function machinery costs about as much per call
+/// as a relu column's whole interpolation at batch 512; one call per step instead of one per hidden layer saves two of three.
 /// </summary>
 internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStackFunction>
 {
@@ -36,7 +38,7 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
         var stack = (GridStack)ctx.get_data(StateKey);
         var layers = stack.Layers;
         var linearGrads = new Tensor[2 * (layers.Count - 1)];
-        float[][]? activationWeightGrads = null, activationBiasGrads = null;
+        var activationGrads = new List<Tensor>(2 * stack.Kernel.Weights.Length * layers.Count);
         var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
         Tensor? gradFirst = null;
         for (var i = layers.Count - 1; i >= 0; i--)
@@ -44,9 +46,13 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
             var layer = layers[i];
             var gradPre = empty_like(layer.Pre);
             var (weightGrads, biasGrads) = layer.Sample.Backward(stack.Kernel, Floats(layer.Pre), Floats(upstream), Floats(gradPre));
-            // Autograd sums a leaf's gradients as they arrive, the last layer's first: ((g_k + g_k-1) + ...).
-            Accumulate(ref activationWeightGrads, weightGrads);
-            Accumulate(ref activationBiasGrads, biasGrads);
+            for (var l = 0; l < weightGrads.Length; l++)
+            {
+                var rows = biasGrads[l].Length;
+                activationGrads.Add(GridActivationFunction.TensorOf(weightGrads[l], [rows, weightGrads[l].Length / rows]));
+                activationGrads.Add(GridActivationFunction.TensorOf(biasGrads[l], [rows]));
+            }
+
             if (!ReferenceEquals(upstream, grad_output))
             {
                 upstream.Dispose();
@@ -65,34 +71,9 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
             gradPre.Dispose();
         }
 
-        var grads = new List<Tensor>(2 + linearGrads.Length + (2 * activationWeightGrads!.Length)) { gradFirst!, null! };
+        var grads = new List<Tensor>(2 + linearGrads.Length + activationGrads.Count) { gradFirst!, null! };
         grads.AddRange(linearGrads);
-        for (var l = 0; l < activationWeightGrads.Length; l++)
-        {
-            var rows = activationBiasGrads![l].Length;
-            grads.Add(GridActivationFunction.TensorOf(activationWeightGrads[l], [rows, activationWeightGrads[l].Length / rows]));
-            grads.Add(GridActivationFunction.TensorOf(activationBiasGrads[l], [rows]));
-        }
-
+        grads.AddRange(activationGrads);
         return grads;
-    }
-
-    private static void Accumulate(ref float[][]? sums, float[][] grads)
-    {
-        if (sums is null)
-        {
-            sums = grads;
-            return;
-        }
-
-        for (var l = 0; l < sums.Length; l++)
-        {
-            var sum = sums[l];
-            var add = grads[l];
-            for (var j = 0; j < sum.Length; j++)
-            {
-                sum[j] += add[j];
-            }
-        }
     }
 }
