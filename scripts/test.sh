@@ -8,9 +8,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The real data sets live beside the clone (../shared/data); tests also find them by walking up.
-if [ -z "${LEARNACT_SHARED_DATA:-}" ] && [ -d ../shared/data ]; then
-  export LEARNACT_SHARED_DATA="$(cd ../shared/data && pwd)"
+# The real data sets live beside the clone (../shared/data); tests also find them by walking up. A clone made
+# elsewhere (git clone . /tmp/fresh) has none beside it: then the data beside the repository it was cloned from.
+if [ -z "${LEARNACT_SHARED_DATA:-}" ]; then
+  origin=$(git config --get remote.origin.url 2>/dev/null || true)
+  for candidate in ../shared/data "${origin:+$origin/../shared/data}"; do
+    if [ -n "$candidate" ] && [ -d "$candidate" ]; then
+      export LEARNACT_SHARED_DATA="$(cd "$candidate" && pwd)"
+      break
+    fi
+  done
+  [ -n "${LEARNACT_SHARED_DATA:-}" ] || echo "warning: no shared/data beside this clone or its origin; the data tests will fail unless LEARNACT_SHARED_DATA names it"
 fi
 
 apt_updated=""
