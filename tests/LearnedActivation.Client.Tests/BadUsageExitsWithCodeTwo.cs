@@ -90,6 +90,12 @@ public sealed class BadUsageExitsWithCodeTwo
     [InlineData("--patience", "0")]
     [InlineData("--patience", "-1")]
     [InlineData("--activation-curvature", "-0.5")]
+    [InlineData("--batch-size", "0")]
+    [InlineData("--learning-rate", "0")]
+    [InlineData("--learning-rate", "-0.01")]
+    [InlineData("--lr-warmup", "-1")]
+    [InlineData("--rollback-above", "0.5")]
+    [InlineData("--activation-lr-scale", "0")]
     public async Task NonPositiveCountIsRejectedNamingTheOption(string option, string value)
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, value));
@@ -136,10 +142,24 @@ public sealed class BadUsageExitsWithCodeTwo
     [InlineData("train", "--threads", "1.5")]
     [InlineData("sweep", "--max-epochs", "ten")]
     [InlineData("sweep", "--slots", "x")]
+    [InlineData("train", "--batch-size", "2.5")]
     public async Task ANonNumericValueIsRejectedNamingTheOptionAndTheValue(string command, string option, string value)
     {
         var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync(command, option, value));
         Assert.Equal($"error: {option}: '{value}' is not a whole number", line);
+    }
+
+    [Theory]
+    [InlineData("--learning-rate", "fast")]
+    [InlineData("--learning-rate", "0,001")]
+    [InlineData("--lr-warmup", "one")]
+    [InlineData("--rollback-above", "NaN")]
+    [InlineData("--activation-lr-scale", "x")]
+    [InlineData("--activation-curvature", "abc")]
+    public async Task ANonNumberIsRejectedNamingTheOptionAndTheValue(string option, string value)
+    {
+        var line = ErrorOutput.AssertBadInput(await InProcessCli.RunAsync("train", option, value));
+        Assert.Equal($"error: {option}: '{value}' is not a number", line);
     }
 
     [Fact]

@@ -55,6 +55,27 @@ public sealed class TrainProcessWritesTheRunOutputs(CovertypeSampleFixture sampl
     }
 
     [Fact]
+    public async Task TheTrainingOptionsReachTheRun()
+    {
+        var work = sample.NewFolder("options");
+        var outDir = Path.Combine(work, "out");
+
+        var result = await LearnactProcess.RunAsync(
+            work, Timeout, "train", "--epochs", "1", "--data", sample.DataFile, "--target", CovertypeSample.Target, "--out", outDir,
+            "--batch-size", "256", "--learning-rate", "0.003", "--lr-warmup", "0.5", "--rollback-above", "0", "--activation-lr-scale", "0.25", "--activation-curvature", "0.02");
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        var train = metrics.RootElement.GetProperty("train");
+        Assert.Equal(256, train.GetProperty("batchSize").GetInt32());
+        Assert.Equal(0.003, train.GetProperty("learningRate").GetDouble());
+        Assert.Equal(0.5, train.GetProperty("learningRateWarmup").GetDouble());
+        Assert.Equal(0, train.GetProperty("rollbackAbove").GetDouble());
+        Assert.Equal(0.25, train.GetProperty("activationLearningRateScale").GetDouble());
+        Assert.Equal(0.02, train.GetProperty("activationCurvature").GetDouble());
+    }
+
+    [Fact]
     public async Task JsonOptionPrintsOnlyJsonOnStdout()
     {
         var work = sample.NewFolder("json");

@@ -56,3 +56,6 @@ internal sealed class ThreadsOption() : WholeNumberOption<int>("--threads");
 internal sealed class SlotsOption() : WholeNumberOption<int>("--slots");
 
 internal sealed class SeedsOption() : WholeNumberOption<int>("--seeds");
+
+/// <summary>The value of <c>--batch-size</c>.</summary>
+internal sealed class BatchSizeOption() : WholeNumberOption<int>("--batch-size");

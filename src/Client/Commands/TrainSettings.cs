@@ -65,8 +65,39 @@ public sealed class TrainSettings : DataSettings
 
     [CommandOption("--activation-curvature <X>")]
     [Description("Learned arm: strength of the penalty on the learned function's squared curvature (0: off).")]
+    [TypeConverter(typeof(CurvatureOption))]
     [DefaultValue(TrainConfig.DefaultActivationCurvature)]
     public double ActivationCurvature { get; init; } = TrainConfig.DefaultActivationCurvature;
+
+    [CommandOption("--batch-size <N>")]
+    [Description("Mini-batch size.")]
+    [TypeConverter(typeof(BatchSizeOption))]
+    [DefaultValue(TrainConfig.DefaultBatchSize)]
+    public int BatchSize { get; init; } = TrainConfig.DefaultBatchSize;
+
+    [CommandOption("--learning-rate <X>")]
+    [Description("Adam's learning rate.")]
+    [TypeConverter(typeof(LearningRateOption))]
+    [DefaultValue(TrainConfig.DefaultLearningRate)]
+    public double LearningRate { get; init; } = TrainConfig.DefaultLearningRate;
+
+    [CommandOption("--lr-warmup <EPOCHS>")]
+    [Description("Epochs (fractions allowed) over which the learning rate rises linearly to its value, step by step (0: off).")]
+    [TypeConverter(typeof(WarmupOption))]
+    [DefaultValue(TrainConfig.DefaultLearningRateWarmup)]
+    public double LearningRateWarmup { get; init; } = TrainConfig.DefaultLearningRateWarmup;
+
+    [CommandOption("--rollback-above <X>")]
+    [Description("Divergence guard: an epoch whose validation loss is above X times the best so far goes back to the best weights with the learning rate halved (0: off).")]
+    [TypeConverter(typeof(RollbackAboveOption))]
+    [DefaultValue(TrainConfig.DefaultRollbackAbove)]
+    public double RollbackAbove { get; init; } = TrainConfig.DefaultRollbackAbove;
+
+    [CommandOption("--activation-lr-scale <X>")]
+    [Description("Learned arm: the activation network learns at the learning rate times X.")]
+    [TypeConverter(typeof(ActivationRateScaleOption))]
+    [DefaultValue(TrainConfig.DefaultActivationLearningRateScale)]
+    public double ActivationLearningRateScale { get; init; } = TrainConfig.DefaultActivationLearningRateScale;
 
     [CommandOption("--out <DIR>")]
     [Description("Output folder. Default: runs/train/<run name> (<base>_<outer>_<act> for the learned arm).")]
@@ -78,7 +109,18 @@ public sealed class TrainSettings : DataSettings
 
     public ModelConfig ToModelConfig() => new(Base, Outer, Act, Arm);
 
-    public TrainConfig ToTrainConfig() => new(Epochs: Epochs, Seed: Seed, TorchThreads: Threads, ActivationEval: ActivationEval, Patience: Patience, ActivationCurvature: ActivationCurvature);
+    public TrainConfig ToTrainConfig() => new(
+        Epochs: Epochs,
+        BatchSize: BatchSize,
+        LearningRate: LearningRate,
+        Seed: Seed,
+        TorchThreads: Threads,
+        ActivationEval: ActivationEval,
+        Patience: Patience,
+        ActivationCurvature: ActivationCurvature,
+        LearningRateWarmup: LearningRateWarmup,
+        ActivationLearningRateScale: ActivationLearningRateScale,
+        RollbackAbove: RollbackAbove);
 
     public override ValidationResult Validate()
     {
@@ -94,7 +136,32 @@ public sealed class TrainSettings : DataSettings
 
         if (!(ActivationCurvature >= 0) || double.IsInfinity(ActivationCurvature))
         {
-            return ValidationResult.Error($"--activation-curvature: must be a non-negative number (got {ActivationCurvature})");
+            return ValidationResult.Error(FormattableString.Invariant($"--activation-curvature: must be a non-negative number (got {ActivationCurvature})"));
+        }
+
+        if (BatchSize <= 0)
+        {
+            return ValidationResult.Error($"--batch-size: must be a positive number (got {BatchSize})");
+        }
+
+        if (!(LearningRate > 0))
+        {
+            return ValidationResult.Error(FormattableString.Invariant($"--learning-rate: must be a positive number (got {LearningRate})"));
+        }
+
+        if (!(LearningRateWarmup >= 0))
+        {
+            return ValidationResult.Error(FormattableString.Invariant($"--lr-warmup: must be a non-negative number of epochs (got {LearningRateWarmup})"));
+        }
+
+        if (!(RollbackAbove == 0 || RollbackAbove > 1))
+        {
+            return ValidationResult.Error(FormattableString.Invariant($"--rollback-above: must be 0 (off) or a multiple of the best validation loss above 1 (got {RollbackAbove})"));
+        }
+
+        if (!(ActivationLearningRateScale > 0))
+        {
+            return ValidationResult.Error(FormattableString.Invariant($"--activation-lr-scale: must be a positive number (got {ActivationLearningRateScale})"));
         }
 
         if (Arm.NeedsSourceActivation())
