@@ -27,6 +27,9 @@ public sealed class MultitaskSession : IDisposable
     private readonly AdamOptimizer _optimizer;
     private readonly MultitaskCheckpoint _checkpoint;
 
+    // The curvature penalty on the shared activation, as a single-task learned run has it; null when its strength is 0.
+    private readonly ShapePenalty? _shapePenalty;
+
     private TrainingState _state = new();
     private MultitaskResult? _result;
     private bool _disposed;
@@ -54,6 +57,7 @@ public sealed class MultitaskSession : IDisposable
         _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
         var fingerprint = string.Join('+', tasks.Select(SplitTensors.Fingerprint));
         _checkpoint = new MultitaskCheckpoint(spec, fingerprint, tasks.Sum(d => d.Train.Rows), _schedule, _generator, _model, _optimizer);
+        _shapePenalty = spec.Train.ActivationCurvature > 0 ? new ShapePenalty(_model.Activation, spec.Train.ActivationCurvature) : null;
     }
 
     public MultitaskRunSpec Spec => _spec;
@@ -272,7 +276,9 @@ public sealed class MultitaskSession : IDisposable
 
         _optimizer.ZeroGrad();
         var loss = MultitaskLoss.Combine(losses);
-        loss.backward();
+        // The reported loss stays the data loss, as in a single-task run; the penalty only shapes the descent.
+        var objective = _shapePenalty?.AddTo(loss, epoch - 1 + ((double)step / _schedule.StepsPerEpoch)) ?? loss;
+        objective.backward();
         _optimizer.Step();
         return loss.item<float>();
     }

@@ -64,4 +64,19 @@ public sealed class ShapePenalty
         using var strength = _strength.ToScalar();
         return curvature.mul(curvature).mean().mul(strength);
     }
+
+    /// <summary>
+    /// <paramref name="loss"/> plus the penalty at its ramped strength after <paramref name="epochsDone"/> epochs
+    /// (fractional: batches count), differentiably: the objective a training step descends. The same for single-task
+    /// (<see cref="TrainingSession"/>) and multitask runs.
+    /// </summary>
+    public Tensor AddTo(Tensor loss, double epochsDone)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+
+        // Scalars held until the native calls return, no tensor operators (Compute says why).
+        using var ramp = Ramp(epochsDone).ToScalar();
+        using var one = 1.0.ToScalar();
+        return loss.add(Compute().mul(ramp), one);
+    }
 }

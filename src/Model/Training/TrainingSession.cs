@@ -410,19 +410,10 @@ public sealed class TrainingSession : IDisposable
         _optimizer.ZeroGrad();
         var loss = nn.functional.binary_cross_entropy_with_logits(_model.forward(features), labels);
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
-        var objective = _shapePenalty is null ? loss : WithShapePenalty(loss, _shapePenalty);
+        var objective = _shapePenalty?.AddTo(loss, _state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)) ?? loss;
         objective.backward();
         _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.EpochsSinceRestart * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch) * _state.RollbackFactor);
         return loss.item<float>();
-    }
-
-    /// <summary>The batch loss plus the curvature penalty at its ramped strength for the current step.</summary>
-    private Tensor WithShapePenalty(Tensor loss, ShapePenalty penalty)
-    {
-        // Scalars held until the native calls return, no tensor operators (ShapePenalty.Compute says why).
-        using var ramp = ShapePenalty.Ramp(_state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)).ToScalar();
-        using var one = 1.0.ToScalar();
-        return loss.add(penalty.Compute().mul(ramp), one);
     }
 
     /// <summary>

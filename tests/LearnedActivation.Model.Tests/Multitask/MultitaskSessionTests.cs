@@ -79,6 +79,30 @@ public sealed class MultitaskSessionTests
     }
 
     [Fact]
+    public void TheCurvaturePenaltyShapesTheSharedActivation()
+    {
+        // A strong penalty against none, the same tasks, seed and schedule: the penalised run's shared function
+        // ends with far less curvature, and its reported losses stay data losses (finite, near the other run's).
+        var tasks = Tasks(300, 700, 1000);
+        double CurvatureAfterTraining(double strength, out double trainLoss)
+        {
+            var spec = Spec(tasks, epochs: 3);
+            spec = spec with { Train = spec.Train with { ActivationCurvature = strength } };
+            using var session = MultitaskSession.Create(spec, tasks);
+            trainLoss = Enumerable.Range(0, 3).Select(_ => session.RunEpoch().TrainLoss).Last();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return new ShapePenalty(session.Model.Activation, 1).Compute().item<float>();
+        }
+
+        var free = CurvatureAfterTraining(0, out var freeLoss);
+        var penalised = CurvatureAfterTraining(10, out var penalisedLoss);
+
+        Assert.True(penalised * 4 < free, $"curvature with the penalty {penalised:G3}, without {free:G3}");
+        Assert.InRange(penalisedLoss, 0, freeLoss + 0.2);
+    }
+
+    [Fact]
     public void CombineGivesEveryTaskTheSameWeight()
     {
         using var scope = NewDisposeScope();
