@@ -18,7 +18,9 @@ namespace LearnedActivation.Client.Tests;
 [Collection(SweepProcessGroup.Name)]
 public sealed class PartitionedSiloWritesNothingAfterWaking(ShortLeaseCluster fixture) : IClassFixture<ShortLeaseCluster>
 {
-    private const int Epochs = 16;
+    // Enough that the status poll (every 200 ms) finds the run part-way through: small/small runs take well under
+    // 0.1 s an epoch here, and at 16 epochs the whole run once ended between two polls.
+    private const int Epochs = 40;
 
     /// <summary>What a silo logs when an execution of its ends without completing (<c>Run ... stopped after epoch N</c>).</summary>
     private const string StaleExecutionStopped = "stopped after epoch";

@@ -49,8 +49,22 @@ internal sealed partial class ProgressPump
     }
 
     /// <summary>
-    /// Drops what is queued and stops retrying, without waiting: used when the execution was stopped
-    /// because its silo is going away or it went stale, where a report could only wait or be refused.
+    /// Delivers what is queued for at most <paramref name="budget"/>, then drops the rest as <see cref="Abandon"/> does:
+    /// for an execution stopped with its silo, whose last checkpoint's report is what lets the next execution resume
+    /// from it, but whose silo must not wait minutes on a record it can no longer reach.
+    /// </summary>
+    public async Task CompleteWithinAsync(TimeSpan budget)
+    {
+        _queue.Writer.TryComplete();
+        if (await Task.WhenAny(_delivery, Task.Delay(budget)) != _delivery)
+        {
+            _abandoned = true;
+        }
+    }
+
+    /// <summary>
+    /// Drops what is queued and stops retrying, without waiting: used when the execution went stale, where a
+    /// report could only be refused.
     /// </summary>
     public void Abandon()
     {

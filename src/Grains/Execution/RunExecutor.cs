@@ -29,6 +29,9 @@ public sealed partial class RunExecutor(
     IOptions<RunSchedulingOptions> scheduling,
     ILogger<RunExecutor> logger) : IRunExecutor
 {
+    /// <summary>How long a stopping execution may spend delivering its last reports before its silo goes on without them.</summary>
+    internal static readonly TimeSpan StoppingReportBudget = TimeSpan.FromSeconds(5);
+
     public RunExecution Start(RunWorkItem work, IRunProgressSink sink, IDisposable slot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -109,8 +112,9 @@ public sealed partial class RunExecutor(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested || stale)
         {
-            // Nothing more is written: a stale execution's writes would not count, and a stopping silo's next
-            // execution resumes from the checkpoint its record names, which an unreported one would not be.
+            // Nothing more is started: a stale execution's writes would not count, and a stopping silo's next
+            // execution resumes from the checkpoint its record names, which an unreported one would not be. A
+            // checkpoint already in flight is finished, and (stopping, not stale) reported below.
             LogStopped(key.ToString(), observer.LastEpoch);
             end = null;
         }
@@ -131,7 +135,17 @@ public sealed partial class RunExecutor(
         await heartbeat;
         if (end is null)
         {
-            pump.Abandon();
+            if (stale)
+            {
+                pump.Abandon();
+            }
+            else
+            {
+                // The last epoch's checkpoint was stored while the next epoch trained; without its report the record
+                // names the one before, and the next execution trains that epoch again.
+                await pump.CompleteWithinAsync(StoppingReportBudget);
+            }
+
             return;
         }
 

@@ -96,14 +96,14 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
             }
 
             var statuses = study.Runs.ToDictionary(r => r.ConfigName, StringComparer.Ordinal);
-            var runs = new List<AssemblyRun>();
-            foreach (var r in spec.Runs().Where(r => statuses.ContainsKey(r.ConfigName)))
+            var definitions = spec.Runs().Where(r => statuses.ContainsKey(r.ConfigName)).ToList();
+            var runs = await ConcurrentReads.InOrderAsync(definitions, async (r, token) =>
             {
                 // The run's record has the curve with each epoch's validation AUC, which older summaries lack.
                 var key = new RunKey(studyId, r.ConfigName);
-                var record = await BlobGrainStorage.ReadStoredAsync<RunState>(store, StoreLayout.RunState(key), cancellationToken);
-                runs.Add(new AssemblyRun(r, statuses[r.ConfigName], record?.Curve ?? [], [StoreLayout.RunArtifact(key, RunArtifactNames.Summary)]));
-            }
+                var record = await BlobGrainStorage.ReadStoredAsync<RunState>(store, StoreLayout.RunState(key), token);
+                return new AssemblyRun(r, statuses[r.ConfigName], record?.Curve ?? [], [StoreLayout.RunArtifact(key, RunArtifactNames.Summary)]);
+            }, cancellationToken);
 
             await WriteStudyReportAsync(studyId, spec, await SummariesAsync(runs, cancellationToken), current, cancellationToken);
             LogStudyRefreshed(logger, studyId, current.SweepId);
@@ -134,16 +134,8 @@ public sealed partial class ReportAssembler(IBlobStore store, ILogger<ReportAsse
     internal static List<TransferRun> TransferRunsOf(IEnumerable<RunDefinition> definitions, IReadOnlyList<RunSummary> summaries) =>
         [.. definitions.Zip(summaries, (definition, summary) => new TransferRun(summary, definition.Source?.RunName, definition.Source?.Config))];
 
-    private async Task<IReadOnlyList<RunSummary>> SummariesAsync(IReadOnlyList<AssemblyRun> runs, CancellationToken cancellationToken)
-    {
-        var summaries = new List<RunSummary>();
-        foreach (var run in runs)
-        {
-            summaries.Add(await SummaryOf(run, cancellationToken));
-        }
-
-        return summaries;
-    }
+    private async Task<IReadOnlyList<RunSummary>> SummariesAsync(IReadOnlyList<AssemblyRun> runs, CancellationToken cancellationToken) =>
+        await ConcurrentReads.InOrderAsync(runs, SummaryOf, cancellationToken);
 
     /// <summary>Stores each file as an artifact of <paramref name="sweepId"/> (report.md last, as listed) and returns the keys.</summary>
     private async Task<IReadOnlyList<string>> UploadAsync(string sweepId, IReadOnlyList<string> files, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using LearnedActivation.Grains.Execution;
 using LearnedActivation.Grains.Scheduling;
 using LearnedActivation.Grains.Storage;
 using LearnedActivation.Grains.Tests.Support;
+using LearnedActivation.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -124,6 +125,30 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.False(sink.Ended.IsCompleted);
         Assert.Equal(["started 0", "epoch 1", "epoch 2"], sink.Events);
+        Assert.True(await _store.ExistsAsync(Ckpt(work, sink, 2)));
+    }
+
+    [Fact]
+    public async Task AStopWhileACheckpointIsBeingStoredStillReportsIt()
+    {
+        // Epoch 2's checkpoint is stored while epoch 3 trains; the silo stops meanwhile. Unreported, the record would
+        // name epoch 1 and the next execution would train epoch 2 again (a SIGTERMed sweep process did, now and then).
+        var store = new HeldPuts(_store);
+        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
+        var work = Work("stopsaving", epochs: 4);
+        var gate = _backend.Hold("stopsaving", beforeEpoch: 3);
+        var sink = new RecordingSink();
+        store.Hold(Ckpt(work, sink, 2));
+
+        var execution = executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.WithinAsync(store.Reached, "epoch 2's checkpoint to be on its way");
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        execution.Stop();
+        store.Release();
+        await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
+
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.Equal([(1, Ckpt(work, sink, 1)), (2, Ckpt(work, sink, 2))], sink.Epochs);
         Assert.True(await _store.ExistsAsync(Ckpt(work, sink, 2)));
     }
 
@@ -270,6 +295,31 @@ public sealed class RunExecutorTests : IDisposable
         {
             RanOnPoolThread = Thread.CurrentThread.IsThreadPoolThread;
             return new TrainingResult(new TestMetrics(0.5, 0.5), new Dictionary<string, byte[]>());
+        }
+    }
+
+    /// <summary>A store whose write of one key waits until released.</summary>
+    private sealed class HeldPuts(IBlobStore inner) : DelegatingBlobStore(inner)
+    {
+        private readonly TaskCompletionSource<bool> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private string? _held;
+
+        public Task<bool> Reached => _reached.Task;
+
+        public void Hold(string key) => _held = key;
+
+        public void Release() => _release.TrySetResult();
+
+        public override async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+        {
+            if (key == _held)
+            {
+                _reached.TrySetResult(true);
+                await _release.Task;
+            }
+
+            await base.PutAsync(key, content, cancellationToken);
         }
     }
 }
