@@ -12,13 +12,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # elsewhere (git clone . /tmp/fresh) has none beside it: then the data beside the repository it was cloned from.
 if [ -z "${LEARNACT_SHARED_DATA:-}" ]; then
   origin=$(git config --get remote.origin.url 2>/dev/null || true)
+  origin=${origin#file://}
   for candidate in ../shared/data "${origin:+$origin/../shared/data}"; do
     if [ -n "$candidate" ] && [ -d "$candidate" ]; then
       export LEARNACT_SHARED_DATA="$(cd "$candidate" && pwd)"
       break
     fi
   done
-  [ -n "${LEARNACT_SHARED_DATA:-}" ] || echo "warning: no shared/data beside this clone or its origin; the data tests will fail unless LEARNACT_SHARED_DATA names it"
+  [ -n "${LEARNACT_SHARED_DATA:-}" ] || echo "warning: no shared/data beside this clone or its origin; the data tests may fail (they look in the folders above the clone, or LEARNACT_SHARED_DATA)"
 fi
 
 apt_updated=""

@@ -19,9 +19,11 @@ public sealed record MultitaskRunSpec(ModelConfig Model, TrainConfig Train, IRea
     public string Hash()
     {
         var t = Train;
+        // The curvature penalty shapes the joint run since 2026-12-04 (before, it was read and ignored): in the hash, so
+        // an older checkpoint, trained without it, is refused rather than continued under another objective.
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"multitask-v1|{Name}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|tasks={string.Join(',', TaskContentHashes)}");
+            $"multitask-v1|{Name}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|curvature={t.ActivationCurvature:R}|tasks={string.Join(',', TaskContentHashes)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

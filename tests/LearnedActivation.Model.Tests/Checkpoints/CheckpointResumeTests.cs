@@ -20,19 +20,7 @@ public sealed class CheckpointResumeTests
         using var straight = TrainingSession.Create(spec, Data);
         var straightResult = straight.RunToCompletion();
 
-        using var checkpoint = new MemoryStream();
-        using (var first = TrainingSession.Create(spec, Data))
-        {
-            for (var epoch = 0; epoch < k; epoch++)
-            {
-                first.RunEpoch();
-            }
-
-            first.SaveCheckpoint(checkpoint);
-        }
-
-        checkpoint.Position = 0;
-        using var resumed = TrainingSession.Restore(spec, Data, checkpoint);
+        using var resumed = ResumedRun.After(spec, Data, k);
         Assert.Equal(k, resumed.CompletedEpochs);
         var resumedResult = resumed.RunToCompletion();
 

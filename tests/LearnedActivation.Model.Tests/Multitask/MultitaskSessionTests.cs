@@ -195,6 +195,25 @@ public sealed class MultitaskSessionTests
     }
 
     [Fact]
+    public void ACheckpointIsBoundToItsCurvaturePenalty()
+    {
+        // The penalty changes what a step descends: a checkpoint made under another strength (or none) is refused.
+        var tasks = Tasks(300, 700);
+        var penalised = Spec(tasks);
+        var free = penalised with { Train = penalised.Train with { ActivationCurvature = 0 } };
+        using var checkpoint = new MemoryStream();
+        using (var session = MultitaskSession.Create(free, tasks))
+        {
+            session.RunEpoch();
+            session.SaveCheckpoint(checkpoint);
+        }
+
+        Assert.NotEqual(free.Hash(), penalised.Hash());
+        checkpoint.Position = 0;
+        Assert.Throws<CheckpointException>(() => MultitaskSession.Restore(penalised, tasks, checkpoint));
+    }
+
+    [Fact]
     public void EarlyStoppingWatchesTheMeanValidationLossOverTasks()
     {
         var tasks = Tasks(300, 700);

@@ -77,19 +77,7 @@ public sealed class DivergenceRollbackTests
 
         for (var k = 1; k <= straightResult.History.Count; k++)
         {
-            using var checkpoint = new MemoryStream();
-            using (var first = TrainingSession.Create(spec, Data))
-            {
-                for (var epoch = 0; epoch < k; epoch++)
-                {
-                    first.RunEpoch();
-                }
-
-                first.SaveCheckpoint(checkpoint);
-            }
-
-            checkpoint.Position = 0;
-            using var resumed = TrainingSession.Restore(spec, Data, checkpoint);
+            using var resumed = ResumedRun.After(spec, Data, k);
             var resumedResult = resumed.RunToCompletion();
 
             Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(resumed.History));

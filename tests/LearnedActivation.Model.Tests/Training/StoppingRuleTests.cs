@@ -76,20 +76,7 @@ public sealed class StoppingRuleTests
         // Every epoch boundary, including the one where the run stopped (a complete run restores as complete).
         for (var k = 1; k <= epochs; k++)
         {
-            using var checkpoint = new MemoryStream();
-            using (var first = TrainingSession.Create(spec, Data))
-            {
-                for (var epoch = 0; epoch < k; epoch++)
-                {
-                    first.RunEpoch();
-                }
-
-                Assert.Equal(k == epochs, first.IsComplete);
-                first.SaveCheckpoint(checkpoint);
-            }
-
-            checkpoint.Position = 0;
-            using var resumed = TrainingSession.Restore(spec, Data, checkpoint);
+            using var resumed = ResumedRun.After(spec, Data, k, first => Assert.Equal(k == epochs, first.IsComplete));
             Assert.Equal(k == epochs, resumed.IsComplete);
             var resumedResult = resumed.RunToCompletion();
 

@@ -82,7 +82,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
         var trained = activationLayers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad)
             || firstPreActivation.requires_grad
             || followingLayers.Any(l => l.weight!.requires_grad || l.bias!.requires_grad);
-        if (!is_grad_enabled() || !trained || firstPreActivation.dtype != ScalarType.Float32 || activationLayers.Count < 2 || followingLayers.Any(l => l.bias is null))
+        if (!is_grad_enabled() || !trained || firstPreActivation.dim() != 2 || firstPreActivation.dtype != ScalarType.Float32 || activationLayers.Count < 2 || followingLayers.Any(l => l.bias is null))
         {
             return null;
         }
@@ -102,7 +102,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
             return null;
         }
 
-        var arguments = new List<object>(2 + (2 * following.Length) + (weights.Length * stack.Layers.Count)) { firstPreActivation, stack };
+        var arguments = new List<object>(2 + (2 * following.Length) + (weights.Length * stack.Samples.Count)) { firstPreActivation, stack };
         foreach (var (weight, bias) in following)
         {
             arguments.Add(weight);
@@ -110,7 +110,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
         }
 
         // Once per hidden layer: GridStackFunction says why.
-        for (var layer = 0; layer < stack.Layers.Count; layer++)
+        for (var layer = 0; layer < stack.Samples.Count; layer++)
         {
             arguments.AddRange(weights);
         }

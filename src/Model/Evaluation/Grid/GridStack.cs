@@ -8,27 +8,27 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// <summary>
 /// Forward of <see cref="GridStackFunction"/>, computed outside autograd before the node is made, so that a column
 /// the grid cannot take (a NaN or infinity in its range, too few scalars) leaves no half-built node: the caller
-/// then composes layer by layer instead. Holds what backward needs: each hidden layer's pre-activation, its
-/// <see cref="GridSample"/> and its output.
+/// then composes layer by layer instead. Each hidden layer's pre-activation, <see cref="GridSample"/> and output.
 /// </summary>
 internal sealed class GridStack
 {
-    private GridStack(FusedActivationKernel kernel, IReadOnlyList<(Tensor Weight, Tensor Bias)> following, List<Layer> layers)
+    private GridStack(FusedActivationKernel kernel, Tensor[] preActivations, GridSample[] samples, Tensor[] outputs)
     {
         Kernel = kernel;
-        Following = following;
-        Layers = layers;
+        PreActivations = preActivations;
+        Samples = samples;
+        Outputs = outputs;
     }
 
     public FusedActivationKernel Kernel { get; }
 
-    /// <summary>The outer linear layers after the first activation (layer i + 1 maps Layers[i].Output).</summary>
-    public IReadOnlyList<(Tensor Weight, Tensor Bias)> Following { get; }
+    /// <summary>Layer by layer, the column the activation was applied to ([batch, width], contiguous); the first is the caller's.</summary>
+    public IReadOnlyList<Tensor> PreActivations { get; }
 
-    public IReadOnlyList<Layer> Layers { get; }
+    public IReadOnlyList<GridSample> Samples { get; }
 
-    /// <summary>The last hidden layer's activation: the node's output.</summary>
-    public Tensor Output => Layers[^1].Output;
+    /// <summary>Layer by layer, the activation's output; the last is the node's output.</summary>
+    public IReadOnlyList<Tensor> Outputs { get; }
 
     /// <summary>
     /// The stack's forward, or null where a layer's column holds no more than <paramref name="knots"/> scalars or
@@ -37,49 +37,40 @@ internal sealed class GridStack
     public static GridStack? TryCompute(FusedActivationKernel kernel, BaseActivation baseActivation, Tensor firstPre, IReadOnlyList<(Tensor Weight, Tensor Bias)> following, int knots)
     {
         using var noGrad = no_grad();
-        var layers = new List<Layer>(following.Count + 1);
+        var pres = new Tensor[following.Count + 1];
+        var samples = new GridSample[following.Count + 1];
+        var outputs = new Tensor[following.Count + 1];
         var pre = firstPre.is_contiguous() ? firstPre : firstPre.contiguous();
-        for (var i = 0; ; i++)
+        for (var i = 0; i <= following.Count; i++)
         {
+            pres[i] = pre;
             (double Low, double High) range = pre.numel() > knots ? GridActivationEvaluator.Range(pre) : (double.NaN, double.NaN);
             if (!double.IsFinite(range.Low) || !double.IsFinite(range.High))
             {
-                if (!ReferenceEquals(pre, firstPre))
-                {
-                    pre.Dispose();
-                }
-
-                foreach (var made in layers)
-                {
-                    made.Dispose(firstPre);
-                }
-
+                DisposeMade(firstPre, pres, outputs);
                 return null;
             }
 
-            var sample = GridSample.Take(kernel, baseActivation, range.Low, range.High, knots, backwardExpected: true);
-            var output = empty_like(pre);
-            sample.Forward(Floats(pre), Floats(output));
-            layers.Add(new Layer(pre, sample, output));
-            if (i == following.Count)
+            samples[i] = GridSample.Take(kernel, baseActivation, range.Low, range.High, knots, backwardExpected: true);
+            outputs[i] = empty_like(pre);
+            samples[i].Forward(Floats(pre), Floats(outputs[i]));
+            if (i < following.Count)
             {
-                return new GridStack(kernel, following, layers);
+                pre = nn.functional.linear(outputs[i], following[i].Weight, following[i].Bias);
             }
-
-            pre = nn.functional.linear(output, following[i].Weight, following[i].Bias);
         }
+
+        return new GridStack(kernel, pres, samples, outputs);
     }
 
-    internal sealed record Layer(Tensor Pre, GridSample Sample, Tensor Output)
+    private static void DisposeMade(Tensor firstPre, Tensor?[] pres, Tensor?[] outputs)
     {
-        public void Dispose(Tensor keep)
+        foreach (var made in pres.Concat(outputs))
         {
-            if (!ReferenceEquals(Pre, keep))
+            if (made is not null && !ReferenceEquals(made, firstPre))
             {
-                Pre.Dispose();
+                made.Dispose();
             }
-
-            Output.Dispose();
         }
     }
 }

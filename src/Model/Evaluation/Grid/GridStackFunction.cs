@@ -27,25 +27,43 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(vars);
         var stack = (GridStack)vars[1];
-        ctx.save_data(StateKey, stack);
-        return stack.Output;
+        var layers = stack.Samples.Count;
+
+        // Tensors go to autograd's saved variables, not into the context's data: they then outlive the caller's
+        // handles (disposed with its scope), libtorch checks that no weight changed in place before backward, and
+        // nothing the node holds points back at its own output (a cycle only a dispose scope would break).
+        var saved = new List<Tensor>((3 * layers) - 2);
+        saved.AddRange(stack.PreActivations);
+        saved.AddRange(stack.Outputs.Take(layers - 1));
+        for (var i = 0; i < layers - 1; i++)
+        {
+            saved.Add((Tensor)vars[2 + (2 * i)]);
+        }
+
+        ctx.save_for_backward(saved);
+        ctx.save_data(StateKey, (stack.Kernel, stack.Samples));
+        return stack.Outputs[^1];
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(grad_output);
-        var stack = (GridStack)ctx.get_data(StateKey);
-        var layers = stack.Layers;
-        var linearGrads = new Tensor[2 * (layers.Count - 1)];
-        var activationGrads = new List<Tensor>(2 * stack.Kernel.Weights.Length * layers.Count);
+        var (kernel, samples) = ((FusedActivationKernel, IReadOnlyList<GridSample>))ctx.get_data(StateKey);
+        var layers = samples.Count;
+        var saved = ctx.get_saved_variables();
+        var pres = saved.GetRange(0, layers);
+        var outputs = saved.GetRange(layers, layers - 1);
+        var weights = saved.GetRange((2 * layers) - 1, layers - 1);
+
+        var linearGrads = new Tensor[2 * (layers - 1)];
+        var activationGrads = new List<Tensor>(2 * kernel.Weights.Length * layers);
         var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
         Tensor? gradFirst = null;
-        for (var i = layers.Count - 1; i >= 0; i--)
+        for (var i = layers - 1; i >= 0; i--)
         {
-            var layer = layers[i];
-            var gradPre = empty_like(layer.Pre);
-            var (weightGrads, biasGrads) = layer.Sample.Backward(stack.Kernel, Floats(layer.Pre), Floats(upstream), Floats(gradPre));
+            var gradPre = empty_like(pres[i]);
+            var (weightGrads, biasGrads) = samples[i].Backward(kernel, Floats(pres[i]), Floats(upstream), Floats(gradPre));
             for (var l = 0; l < weightGrads.Length; l++)
             {
                 var rows = biasGrads[l].Length;
@@ -65,10 +83,15 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
             }
 
             // As libtorch's addmm backward for y = x W^T + b: dW = (dy^T x), db = dy summed over the batch, dx = dy W.
-            linearGrads[2 * (i - 1)] = gradPre.t().mm(layers[i - 1].Output);
+            linearGrads[2 * (i - 1)] = gradPre.t().mm(outputs[i - 1]);
             linearGrads[(2 * (i - 1)) + 1] = gradPre.sum(dim: 0L);
-            upstream = gradPre.mm(stack.Following[i - 1].Weight);
+            upstream = gradPre.mm(weights[i - 1]);
             gradPre.Dispose();
+        }
+
+        foreach (var handle in saved)
+        {
+            handle.Dispose();
         }
 
         var grads = new List<Tensor>(2 + linearGrads.Length + activationGrads.Count) { gradFirst!, null! };

@@ -73,6 +73,26 @@ public sealed class GridStackTests
     }
 
     [Fact]
+    public void BackwardNeedsNoHandleTheCallerHasDisposed()
+    {
+        // Forward in a dispose scope of its own, backward after it: the node keeps its tensors as autograd's saved
+        // variables, not as the caller's handles (an exception in backward would end the process).
+        using var scope = NewDisposeScope();
+        var (stacked, layered) = (new Stack(BaseActivation.Relu, seed: 5), new Stack(BaseActivation.Relu, seed: 5));
+        var (input, upstream) = Batch(seed: 6, rows: 512);
+        Tensor top;
+        using (NewDisposeScope())
+        {
+            top = stacked.Stacked(input)!.MoveToOuterDisposeScope();
+        }
+
+        top.backward([upstream]);
+        layered.Layered(input).backward([upstream]);
+
+        Assert.Equal(layered.GradientBits(), stacked.GradientBits());
+    }
+
+    [Fact]
     public void ANonFiniteColumnInsideTheStackSendsTheCallerLayerByLayer()
     {
         using var scope = NewDisposeScope();
