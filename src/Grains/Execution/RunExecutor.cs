@@ -29,8 +29,6 @@ public sealed partial class RunExecutor(
     IOptions<RunSchedulingOptions> scheduling,
     ILogger<RunExecutor> logger) : IRunExecutor
 {
-    /// <summary>How long a stopping execution may spend delivering its last reports before its silo goes on without them.</summary>
-    internal static readonly TimeSpan StoppingReportBudget = TimeSpan.FromSeconds(5);
 
     public RunExecution Start(RunWorkItem work, IRunProgressSink sink, IDisposable slot, CancellationToken cancellationToken)
     {
@@ -130,7 +128,17 @@ public sealed partial class RunExecutor(
             end = new RunEnd(RunPhase.Failed, observer.LastEpoch, observer.LastCheckpointKey, null, [], OneLine(e));
         }
 
-        await observer.SettleAsync();
+        if (end is not null)
+        {
+            await observer.SettleAsync();
+        }
+        else if (!await observer.SettleWithinAsync(scheduling.Value.StopGrace))
+        {
+            // A store or record that does not answer must not hold up a stopping silo; the write, under this
+            // execution's own keys, lands or not where nothing reads unless a report names it.
+            LogStopGraceSpent(key.ToString());
+        }
+
         await ended.CancelAsync();
         await heartbeat;
         if (end is null)
@@ -143,7 +151,7 @@ public sealed partial class RunExecutor(
             {
                 // The last epoch's checkpoint was stored while the next epoch trained; without its report the record
                 // names the one before, and the next execution trains that epoch again.
-                await pump.CompleteWithinAsync(StoppingReportBudget);
+                await pump.CompleteWithinAsync(scheduling.Value.StopGrace);
             }
 
             return;
@@ -238,6 +246,9 @@ public sealed partial class RunExecutor(
 
     private static string OneLine(Exception e) => $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Run}: its checkpoint in flight did not settle within the stop grace; stopping without it")]
+    private partial void LogStopGraceSpent(string run);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Run} training from epoch {Epoch} of {Total}")]
     private partial void LogStarting(string run, int epoch, int total);
 
@@ -327,6 +338,13 @@ public sealed partial class RunExecutor(
             // Reported with the run's end (RunEnd.LastCheckpointKey).
             LastCheckpointKey = await checkpoints.SaveAsync(LastEpoch, _unsaved, CancellationToken.None);
             _unsaved = default;
+        }
+
+        /// <summary>As <see cref="SettleAsync"/>, for at most <paramref name="grace"/>; false when the checkpoint is still in flight then.</summary>
+        public async Task<bool> SettleWithinAsync(TimeSpan grace)
+        {
+            var settle = SettleAsync();
+            return await Task.WhenAny(settle, Task.Delay(grace)) == settle;
         }
 
         /// <summary>Waits for the checkpoint in flight, whatever becomes of it: nothing of the execution outlives it.</summary>

@@ -31,6 +31,13 @@ public sealed class RunSchedulingOptions : IValidatableObject
     public TimeSpan ExecutionLease { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long an execution that is stopping (its silo going away, or superseded) may spend finishing the checkpoint it
+    /// has in flight, and, stopping with its silo, delivering the report that names it; then its silo goes on without.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How many executions a run gets before it ends Failed. An execution that is lost (its silo crashed or was
     /// killed, or it fell silent past the lease) counts, so a run that crashes every silo it lands on stops
     /// after this many. A start or resume of the sweep gives its unfinished runs this many again. An execution

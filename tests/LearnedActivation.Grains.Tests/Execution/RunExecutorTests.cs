@@ -153,6 +153,30 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task AStoreThatHangsDoesNotHoldUpAStop()
+    {
+        // The checkpoint in flight never lands: the stopping execution gives it the grace, then ends without it.
+        var store = new HeldPuts(_store);
+        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
+        var work = Work("hung", epochs: 4);
+        var gate = _backend.Hold("hung", beforeEpoch: 3);
+        var sink = new RecordingSink();
+        store.Hold(Ckpt(work, sink, 2));
+
+        var execution = executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.WithinAsync(store.Reached, "epoch 2's checkpoint to be on its way");
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        execution.Stop();
+        await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
+
+        Assert.InRange(stopping.Elapsed, Scheduling.Value.StopGrace * 0.8, TimeSpan.FromSeconds(20));
+        Assert.False(sink.Ended.IsCompleted);
+        Assert.Equal([(1, Ckpt(work, sink, 1))], sink.Epochs);
+        store.Release();
+    }
+
+    [Fact]
     public async Task BackendFailureEndsFailedWithAOneLineMessage()
     {
         var work = Work("fail", epochs: 3);
@@ -276,7 +300,7 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal([1, 2], _backend.EpochsTrained(work.Key));
     }
 
-    private static IOptions<RunSchedulingOptions> Scheduling { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50) });
+    private static IOptions<RunSchedulingOptions> Scheduling { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50), StopGrace = TimeSpan.FromMilliseconds(300) });
 
     private IDisposable Slot() => _worker.AcquireSlotAsync(CancellationToken.None).GetAwaiter().GetResult();
 
