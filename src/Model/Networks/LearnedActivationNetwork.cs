@@ -32,9 +32,9 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
     // The hidden layers after the first, for ILayerStackEvaluator.
     private readonly Linear[] _followingLayers;
 
-    // A delegate, not a module field: RegisterComponents would make the shared network this module's own, and a
+    // Held in a record, not a module field: RegisterComponents would make the shared network this module's own, and a
     // multitask network (Multitask.MultitaskNetwork) holds it once, beside all the outer networks that apply it.
-    private readonly Func<Tensor, Tensor>? _shared;
+    private readonly SharedActivation? _shared;
 
     /// <summary>The network of <paramref name="config"/>'s arm: its outer widths (fixed-wide: widened), and an activation
     /// network initialised from scratch (<see cref="ActivationInit"/>) unless the arm is a fixed one.</summary>
@@ -106,7 +106,7 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
     public LearnedActivationNetwork(int inputWidth, IReadOnlyList<int> hidden, ActivationNetwork shared, Generator? generator = null)
         : this(inputWidth, hidden, activationHidden: null, (shared ?? throw new ArgumentNullException(nameof(shared))).Base, generator)
     {
-        _shared = shared.forward;
+        _shared = new SharedActivation(shared);
     }
 
     public int InputWidth { get; }
@@ -141,24 +141,25 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         var hidden = input;
         var first = 0;
-        if (observe is null && _activation?.Evaluator is ILayerStackEvaluator stacked)
+        var activation = _activation ?? _shared?.Network;
+        if (observe is null && activation?.Evaluator is ILayerStackEvaluator stacked)
         {
             // The whole hidden stack in one go where the evaluator can (grid: one autograd node instead of one per
             // layer); the observed path stays layer by layer, since it hands out every pre-activation.
             var pre = _layers[0].forward(hidden);
-            if (stacked.EvaluateStack(_activation, pre, _followingLayers) is { } top)
+            if (stacked.EvaluateStack(activation, pre, _followingLayers) is { } top)
             {
                 return _output.forward(top).squeeze(-1);
             }
 
-            hidden = _activation.forward(pre);
+            hidden = activation.forward(pre);
             first = 1;
         }
 
         for (var i = first; i < _layers.Count; i++)
         {
             var pre = _layers[i].forward(hidden);
-            hidden = _activation is not null ? _activation.forward(pre) : _shared is not null ? _shared(pre) : _base.Apply(pre);
+            hidden = activation is not null ? activation.forward(pre) : _base.Apply(pre);
             observe?.Invoke(i, pre, hidden);
         }
 
@@ -177,4 +178,7 @@ public sealed class LearnedActivationNetwork : nn.Module<Tensor, Tensor>
 
         return layer;
     }
+
+    /// <summary>The activation network of a multitask run, applied here but owned by the multitask network.</summary>
+    private sealed record SharedActivation(ActivationNetwork Network);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using LearnedActivation.Model.Configuration;
 using LearnedActivation.Model.Evaluation.Grid;
+using LearnedActivation.Model.Multitask;
 using LearnedActivation.Model.Networks;
 using LearnedActivation.Model.Training;
 using TorchSharp.Modules;
@@ -68,6 +69,40 @@ public sealed class GridStackTests
             optimizer.ZeroGrad();
             var loss = nn.functional.binary_cross_entropy_with_logits(forward(network), labels);
             loss.add(new ShapePenalty(network.Activation, 0.5).Compute()).backward();
+            optimizer.Step();
+        }
+    }
+
+    [Fact]
+    public void AMultitaskNetworkTakesTheStackAndTrainsAsLayerByLayer()
+    {
+        // One shared activation, two outer networks: the shared weights' gradients sum terms of both tasks' layers
+        // and the penalty, in the order autograd meets them.
+        using var scope = NewDisposeScope();
+        var config = new ModelConfig(BaseActivation.Relu, SizePreset.Large, SizePreset.Large);
+        using var stacked = new MultitaskNetwork([10, 6], config, new Generator(3, CPU), GridActivationEvaluator.Instance);
+        using var layered = new MultitaskNetwork([10, 6], config, new Generator(3, CPU), GridActivationEvaluator.Instance);
+        using var stackedOptimizer = new AdamOptimizer(stacked.parameters(), 1e-2);
+        using var layeredOptimizer = new AdamOptimizer(layered.parameters(), 1e-2);
+        var generator = new Generator(4, CPU);
+        Tensor[] features = [randn([600, 10], generator: generator), randn([600, 6], generator: generator)];
+        var labels = features.Select(_ => rand([600], generator: generator).gt(0.5).to(ScalarType.Float32)).ToArray();
+
+        for (var step = 0; step < 3; step++)
+        {
+            Step(stacked, stackedOptimizer, (net, t) => net.Task(t).forward(features[t]));
+            Step(layered, layeredOptimizer, (net, t) => net.Task(t).forward(features[t], observe: (_, _, _) => { }));
+            Assert.Equal(GradientBits(layered), GradientBits(stacked));
+        }
+
+        Assert.Equal(ParameterBits(layered), ParameterBits(stacked));
+
+        void Step(MultitaskNetwork network, AdamOptimizer optimizer, Func<MultitaskNetwork, int, Tensor> forward)
+        {
+            using var stepScope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            var losses = Enumerable.Range(0, 2).Select(t => nn.functional.binary_cross_entropy_with_logits(forward(network, t), labels[t])).ToArray();
+            new ShapePenalty(network.Activation, 0.5).AddTo(MultitaskLoss.Combine(losses), 0.5).backward();
             optimizer.Step();
         }
     }
