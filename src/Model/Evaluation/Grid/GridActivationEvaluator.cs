@@ -114,6 +114,7 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
         {
             arguments.AddRange(weights);
         }
+
         return GridStackFunction.apply([.. arguments]);
     }
 
