@@ -1,34 +1,15 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
 
 namespace LearnedActivation.Client.Cli;
 
-/// <summary>
-/// Converts the value of a whole-number option, and refuses a bad one with a line that names the option
-/// ("--seed: 'abc' is not a whole number"). Spectre's own converters say only "Failed to convert 'abc' to
-/// Int64.": a converter is given no context, so each option names itself through a subclass (see below).
-/// Spectre wraps the <see cref="UsageException"/> in its own; <see cref="LearnactApp"/> unwraps it.
-/// </summary>
-internal abstract class WholeNumberOption<T>(string option) : TypeConverter
+/// <summary>The value of a whole-number option: "--seed: 'abc' is not a whole number", or out of the type's range.</summary>
+internal abstract class WholeNumberOption<T>(string option) : OptionValueConverter<T>(option)
     where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
 {
-    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
-        sourceType == typeof(string) || sourceType == typeof(T) || base.CanConvertFrom(context, sourceType);
-
-    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value)
+    protected override T Parse(string text)
     {
-        if (value is T number)
-        {
-            return number;
-        }
-
-        if (value is not string text)
-        {
-            return base.ConvertFrom(context, culture, value);
-        }
-
-        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
+        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
             return number;
         }
@@ -36,7 +17,7 @@ internal abstract class WholeNumberOption<T>(string option) : TypeConverter
         var reason = BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
             ? string.Create(CultureInfo.InvariantCulture, $"is out of range ({T.MinValue} to {T.MaxValue})")
             : "is not a whole number";
-        throw new UsageException($"{option}: '{text}' {reason}");
+        throw new UsageException($"{Option}: '{text}' {reason}");
     }
 }
 

@@ -133,16 +133,8 @@ public sealed class RunExecutorTests : IDisposable
     {
         // Epoch 2's checkpoint is stored while epoch 3 trains; the silo stops meanwhile. Unreported, the record would
         // name epoch 1 and the next execution would train epoch 2 again (a SIGTERMed sweep process did, now and then).
-        var store = new HeldPuts(_store);
-        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
-        var work = Work("stopsaving", epochs: 4);
-        var gate = _backend.Hold("stopsaving", beforeEpoch: 3);
-        var sink = new RecordingSink();
-        store.Hold(Ckpt(work, sink, 2));
+        var (execution, work, sink, store) = await StartWithCheckpoint2InFlightAsync("stopsaving");
 
-        var execution = executor.Start(work, sink, Slot(), CancellationToken.None);
-        await Poll.WithinAsync(store.Reached, "epoch 2's checkpoint to be on its way");
-        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
         execution.Stop();
         store.Release();
         await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
@@ -156,16 +148,8 @@ public sealed class RunExecutorTests : IDisposable
     public async Task AStoreThatHangsDoesNotHoldUpAStop()
     {
         // The checkpoint in flight never lands: the stopping execution gives it the grace, then ends without it.
-        var store = new HeldPuts(_store);
-        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
-        var work = Work("hung", epochs: 4);
-        var gate = _backend.Hold("hung", beforeEpoch: 3);
-        var sink = new RecordingSink();
-        store.Hold(Ckpt(work, sink, 2));
+        var (execution, work, sink, store) = await StartWithCheckpoint2InFlightAsync("hung");
 
-        var execution = executor.Start(work, sink, Slot(), CancellationToken.None);
-        await Poll.WithinAsync(store.Reached, "epoch 2's checkpoint to be on its way");
-        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         execution.Stop();
         await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
@@ -298,6 +282,22 @@ public sealed class RunExecutorTests : IDisposable
 
         Assert.False(sink.Ended.IsCompleted);
         Assert.Equal([1, 2], _backend.EpochsTrained(work.Key));
+    }
+
+    /// <summary>A 4-epoch run whose epoch-2 checkpoint is held in the store, started and waiting before epoch 3.</summary>
+    private async Task<(RunExecution Execution, RunWorkItem Work, RecordingSink Sink, HeldPuts Store)> StartWithCheckpoint2InFlightAsync(string sweep)
+    {
+        var store = new HeldPuts(_store);
+        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
+        var work = Work(sweep, epochs: 4);
+        var gate = _backend.Hold(sweep, beforeEpoch: 3);
+        var sink = new RecordingSink();
+        store.Hold(Ckpt(work, sink, 2));
+
+        var execution = executor.Start(work, sink, Slot(), CancellationToken.None);
+        await Poll.WithinAsync(store.Reached, "epoch 2's checkpoint to be on its way");
+        await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 3");
+        return (execution, work, sink, store);
     }
 
     private static IOptions<RunSchedulingOptions> Scheduling { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50), StopGrace = TimeSpan.FromMilliseconds(300) });
