@@ -52,13 +52,7 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         var (weightGrads, biasGrads) = sample.Backward(kernel, Floats(x), Floats(upstream), Floats(gradX));
 
         var grads = new List<Tensor> { gradX, null!, null!, null!, null!, null! };
-        for (var l = 0; l < weightGrads.Length; l++)
-        {
-            // Made in their shapes directly: a reshape is one more tensor handle per weight and call.
-            grads.Add(TensorOf(weightGrads[l], [biasGrads[l].Length, weightGrads[l].Length / biasGrads[l].Length]));
-            grads.Add(TensorOf(biasGrads[l], [biasGrads[l].Length]));
-        }
-
+        GridSample.AddAsTensors(grads, weightGrads, biasGrads);
         return grads;
     }
 
@@ -71,17 +65,5 @@ internal sealed class GridActivationFunction : autograd.SingleTensorFunction<Gri
         }
 
         return weights;
-    }
-
-    /// <summary>
-    /// A new tensor holding a copy of <paramref name="values"/>. Copied into an empty tensor rather than made by
-    /// <c>tensor(values, shape)</c>, which wraps the pinned array and frees it through a callback into .NET: measured
-    /// 2-3 times slower for these few hundred floats, eight times per call.
-    /// </summary>
-    internal static Tensor TensorOf(float[] values, long[] shape)
-    {
-        var result = empty(shape, ScalarType.Float32);
-        values.CopyTo(Floats(result));
-        return result;
     }
 }

@@ -64,12 +64,7 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
         {
             var gradPre = empty_like(pres[i]);
             var (weightGrads, biasGrads) = samples[i].Backward(kernel, Floats(pres[i]), Floats(upstream), Floats(gradPre));
-            for (var l = 0; l < weightGrads.Length; l++)
-            {
-                var rows = biasGrads[l].Length;
-                activationGrads.Add(GridActivationFunction.TensorOf(weightGrads[l], [rows, weightGrads[l].Length / rows]));
-                activationGrads.Add(GridActivationFunction.TensorOf(biasGrads[l], [rows]));
-            }
+            GridSample.AddAsTensors(activationGrads, weightGrads, biasGrads);
 
             if (!ReferenceEquals(upstream, grad_output))
             {
