@@ -218,7 +218,10 @@ public sealed class RunExecutorTests : IDisposable
         var sink = new RecordingSink();
         var execution = _executor.Start(work, sink, Slot(), CancellationToken.None);
         await Poll.UntilAsync(() => Task.FromResult(gate.IsWaiting(work.Key)), w => w, "the run to wait before epoch 2");
+        // Epoch 1's checkpoint is stored in the background while epoch 2 trains; its report follows the store.
+        await Poll.UntilAsync(() => Task.FromResult(sink.Epochs.Count), n => n == 1, "epoch 1's checkpoint to be stored and reported");
         var before = await _store.ListAsync("");
+        Assert.Equal([Ckpt(work, sink, 1)], before);
 
         // Cut off: the record has given the run to another execution. The held epoch goes on regardless of the
         // heartbeat's stop (as a training thread woken from SIGSTOP would), so only the fence right before the
