@@ -148,16 +148,19 @@ public sealed class RunExecutorTests : IDisposable
     public async Task AStoreThatHangsDoesNotHoldUpAStop()
     {
         // The checkpoint in flight never lands: the stopping execution gives it the grace, then ends without it.
-        var (execution, work, sink, store) = await StartWithCheckpoint2InFlightAsync("hung");
+        var (execution, work, sink, store) = await StartWithCheckpoint2InFlightAsync("hung", ShortStopGrace);
 
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         execution.Stop();
         await Poll.WithinAsync(execution.Completion.ContinueWith(_ => true, TaskScheduler.Default), "the stopped execution to complete");
 
-        Assert.InRange(stopping.Elapsed, Scheduling.Value.StopGrace * 0.8, TimeSpan.FromSeconds(20));
+        Assert.InRange(stopping.Elapsed, ShortStopGrace.Value.StopGrace * 0.8, TimeSpan.FromSeconds(20));
         Assert.False(sink.Ended.IsCompleted);
         Assert.Equal([(1, Ckpt(work, sink, 1))], sink.Epochs);
+
+        // Let the held write land before the test's folder goes.
         store.Release();
+        await Poll.UntilAsync(() => _store.ExistsAsync(Ckpt(work, sink, 2)), landed => landed, "the released write to land");
     }
 
     [Fact]
@@ -288,10 +291,10 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     /// <summary>A 4-epoch run whose epoch-2 checkpoint is held in the store, started and waiting before epoch 3.</summary>
-    private async Task<(RunExecution Execution, RunWorkItem Work, RecordingSink Sink, HeldPuts Store)> StartWithCheckpoint2InFlightAsync(string sweep)
+    private async Task<(RunExecution Execution, RunWorkItem Work, RecordingSink Sink, HeldPuts Store)> StartWithCheckpoint2InFlightAsync(string sweep, IOptions<RunSchedulingOptions>? scheduling = null)
     {
         var store = new HeldPuts(_store);
-        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), Scheduling, NullLogger<RunExecutor>.Instance);
+        var executor = new RunExecutor(_worker, _backend, store, new CheckpointStore(store, NullLogger<CheckpointStore>.Instance), scheduling ?? Scheduling, NullLogger<RunExecutor>.Instance);
         var work = Work(sweep, epochs: 4);
         var gate = _backend.Hold(sweep, beforeEpoch: 3);
         var sink = new RecordingSink();
@@ -303,7 +306,12 @@ public sealed class RunExecutorTests : IDisposable
         return (execution, work, sink, store);
     }
 
-    private static IOptions<RunSchedulingOptions> Scheduling { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50), StopGrace = TimeSpan.FromMilliseconds(300) });
+    // A stop waits up to the grace for the checkpoint in flight. Long here, for a slow CI disk: a test that stops right
+    // after a hold then always sees the write land and its report arrive.
+    private static IOptions<RunSchedulingOptions> Scheduling { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50), StopGrace = TimeSpan.FromSeconds(10) });
+
+    /// <summary>For the store that never answers: the stop is timed against the grace.</summary>
+    private static IOptions<RunSchedulingOptions> ShortStopGrace { get; } = Options.Create(new RunSchedulingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50), StopGrace = TimeSpan.FromMilliseconds(300) });
 
     private IDisposable Slot() => _worker.AcquireSlotAsync(CancellationToken.None).GetAwaiter().GetResult();
 
