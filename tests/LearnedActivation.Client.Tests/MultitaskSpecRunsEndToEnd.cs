@@ -78,7 +78,9 @@ public sealed class MultitaskSpecRunsEndToEnd : IDisposable
             var joint = $"multitask_tanh_small_small_s{seed}";
             Assert.True(new FileInfo(store.RunArtifact(joint, "activation.dat")).Length > 0);
             PngFile.AssertValid(store.RunArtifact(joint, "tab_classification_covertype_tanh_small_small.png"), 800, 600);
-            Assert.Equal(2, JsonNode.Parse(File.ReadAllText(store.RunArtifact(joint, "multitask-run.json")))!["tasks"]!.AsArray().Count);
+            var summary = JsonNode.Parse(File.ReadAllText(store.RunArtifact(joint, "multitask-run.json")))!;
+            Assert.Equal(2, summary["tasks"]!.AsArray().Count);
+            Assert.NotNull(summary["rollbacks"]?.AsArray());
 
             // Each frozen holdout run trained on its source's activation, unchanged: the same weights, byte for byte.
             foreach (var (source, frozen) in new[] { (joint, $"multitask_tanh_small_small_frozen_s{seed}"), ($"tanh_small_small_on-covertype_s{seed}", $"tanh_small_small_on-covertype_frozen_s{seed}") })

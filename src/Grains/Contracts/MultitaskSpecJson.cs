@@ -19,7 +19,7 @@ public static class MultitaskSpecJson
     public const string Kind = "multitask";
 
     private static readonly string[] KnownFields =
-        ["id", "kind", "tasks", "holdout", "bases", "outerSizes", "activationSizes", "seeds", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "checkpointEvery"];
+        ["id", "kind", "tasks", "holdout", "bases", "outerSizes", "activationSizes", "seeds", "maxEpochs", "epochs", "patience", "batchSize", "learningRate", "torchThreads", "activationEval", "activationCurvature", "learningRateWarmup", "activationLearningRateScale", "rollbackAbove", "checkpointEvery"];
 
     private static readonly string[] KnownTaskFields = ["file", "target"];
 
@@ -48,8 +48,7 @@ public static class MultitaskSpecJson
             r.List(root, "outerSizes", [ModelConfig.DefaultSize], (e, path) => r.Enum<SizePreset>(e, path, "size")),
             r.List(root, "activationSizes", [ModelConfig.DefaultSize], (e, path) => r.Enum<SizePreset>(e, path, "size")),
             r.List(root, "seeds", study.Axes.Seeds, (e, path) => r.Seed(e, path)));
-        // Multitask training (MultitaskSession) has no warm-up and no divergence guard: its budget says so.
-        var budget = SweepSpecJson.ReadBudget(root, r, study.Budget with { LearningRateWarmup = 0, RollbackAbove = 0 });
+        var budget = SweepSpecJson.ReadBudget(root, r, study.Budget);
 
         if (!root.TryGetProperty("tasks", out var tasksElement))
         {

@@ -55,6 +55,7 @@ internal static class JointRunTraining
                 epochs = result.History.Count,
                 bestEpoch = result.BestEpoch,
                 stoppedEarly = result.StoppedEarly,
+                rollbacks = result.Rollbacks,
                 trainingSeconds = result.TrainingTime.TotalSeconds,
                 specHash = result.SpecHash,
             };

@@ -30,14 +30,14 @@ public sealed record RunSpec(ModelConfig Model, TrainConfig Train, string DataCo
         arm == StudyArm.Learned && t.ActivationCurvature > 0 ? string.Create(CultureInfo.InvariantCulture, $"|curvature={t.ActivationCurvature:R}") : string.Empty;
 
     // As the curvature: only in the learned arm, whose activation network it updates, and only when not 1.
-    private static string ActivationRate(StudyArm arm, TrainConfig t) =>
+    internal static string ActivationRate(StudyArm arm, TrainConfig t) =>
         arm == StudyArm.Learned && t.ActivationLearningRateScale != 1 ? string.Create(CultureInfo.InvariantCulture, $"|actLrScale={t.ActivationLearningRateScale:R}") : string.Empty;
 
     // Only when on: runs without the guard keep their hash.
-    private static string Rollback(TrainConfig t) =>
+    internal static string Rollback(TrainConfig t) =>
         t.RollbackAbove > 0 ? string.Create(CultureInfo.InvariantCulture, $"|rollback={t.RollbackAbove:R}") : string.Empty;
 
     // Only when on, for the same reason: runs without a warm-up keep their hash.
-    private static string Warmup(TrainConfig t) =>
+    internal static string Warmup(TrainConfig t) =>
         t.LearningRateWarmup > 0 ? string.Create(CultureInfo.InvariantCulture, $"|warmup={t.LearningRateWarmup:R}") : string.Empty;
 }

@@ -36,6 +36,7 @@ internal sealed class MultitaskCheckpoint(MultitaskRunSpec spec, string dataFing
             BestValAccuracy = state.BestValAccuracy,
             BestModelState = state.BestModelState,
             History = state.History,
+            Rollbacks = state.Rollbacks,
         };
         CheckpointEnvelope.Write(destination, spec.Hash(), spec.Name, snapshot.ToBytes());
     }
@@ -55,7 +56,9 @@ internal sealed class MultitaskCheckpoint(MultitaskRunSpec spec, string dataFing
             || snapshot.StepInEpoch < 0 || snapshot.StepInEpoch >= schedule.StepsPerEpoch
             || snapshot.History.Count != snapshot.CompletedEpochs
             || (snapshot.CompletedEpochs > 0) != (snapshot.BestEpoch > 0)
-            || snapshot.BestEpoch > snapshot.CompletedEpochs)
+            || snapshot.BestEpoch > snapshot.CompletedEpochs
+            || snapshot.Rollbacks.Any(e => e < 1 || e > snapshot.CompletedEpochs)
+            || (snapshot.Rollbacks.Count > 0 && spec.Train.RollbackAbove == 0))
         {
             throw new CheckpointException(CheckpointFailure.Corrupted, $"checkpoint of {spec.Name} holds an impossible position (epoch {snapshot.CompletedEpochs}, step {snapshot.StepInEpoch})");
         }

@@ -23,7 +23,12 @@ public sealed record MultitaskRunSpec(ModelConfig Model, TrainConfig Train, IRea
         // an older checkpoint, trained without it, is refused rather than continued under another objective.
         var canonical = string.Create(
             CultureInfo.InvariantCulture,
-            $"multitask-v1|{Name}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|curvature={t.ActivationCurvature:R}|tasks={string.Join(',', TaskContentHashes)}");
+            $"multitask-v1|{Name}|maxEpochs={t.Epochs}|patience={t.Patience}|batch={t.BatchSize}|lr={t.LearningRate:R}|seed={t.Seed}|threads={t.TorchThreads}|eval={Names.Of(t.ActivationEval)}|curvature={t.ActivationCurvature:R}{DescentTerms(t)}|tasks={string.Join(',', TaskContentHashes)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    // The warm-up, the divergence guard and the activation's rate scale shape the joint run since 2026-12-04, in the
+    // single-task hash's terms: each enters only when on, so a run trained before, without them, keeps its hash.
+    private static string DescentTerms(TrainConfig t) =>
+        RunSpec.ActivationRate(StudyArm.Learned, t) + RunSpec.Warmup(t) + RunSpec.Rollback(t);
 }

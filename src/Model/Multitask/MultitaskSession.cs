@@ -15,7 +15,9 @@ namespace LearnedActivation.Model.Multitask;
 /// (<see cref="MultitaskSchedule"/>) and descends the plain mean of the task losses (<see cref="MultitaskLoss"/>);
 /// each epoch ends with the validation loss of every task, and early stopping watches their mean. Driven one epoch
 /// at a time like <see cref="TrainingSession"/>, with the same guarantees: not thread-safe (one thread), and a run
-/// checkpointed and restored anywhere between batches ends with bitwise the weights of an uninterrupted one.
+/// checkpointed and restored anywhere between batches ends with bitwise the weights of an uninterrupted one. It
+/// descends as a single-task learned run does: the curvature penalty, the learning-rate warm-up, the divergence guard
+/// (rollback to the best weights, against the mean validation loss) and the activation network's rate scale.
 /// </summary>
 public sealed class MultitaskSession : IDisposable
 {
@@ -54,7 +56,7 @@ public sealed class MultitaskSession : IDisposable
         _schedule = new MultitaskSchedule([.. tasks.Select(d => d.Train.Rows)], spec.Train.BatchSize, spec.Train.Seed);
         _generator = new Generator(unchecked((ulong)spec.Train.Seed), CPU);
         _model = new MultitaskNetwork([.. tasks.Select(d => d.Train.Width)], spec.Model, _generator, ActivationEvaluators.For(spec.Train.ActivationEval));
-        _optimizer = new AdamOptimizer(_model.parameters(), spec.Train.LearningRate);
+        _optimizer = new AdamOptimizer(_model.parameters(), TrainingSession.LearningRates(spec.Train, StudyArm.Learned, _model.Activation));
         var fingerprint = string.Join('+', tasks.Select(SplitTensors.Fingerprint));
         _checkpoint = new MultitaskCheckpoint(spec, fingerprint, tasks.Sum(d => d.Train.Rows), _schedule, _generator, _model, _optimizer);
         _shapePenalty = spec.Train.ActivationCurvature > 0 ? new ShapePenalty(_model.Activation, spec.Train.ActivationCurvature) : null;
@@ -167,6 +169,11 @@ public sealed class MultitaskSession : IDisposable
             _state.KeepIfBest(epoch, meanLoss, metrics.ValAccuracy, _model);
 
             _state.EndEpoch(metrics);
+            if (_state.ShouldRollBack(meanLoss, _spec.Train))
+            {
+                _state.RollBack(epoch, _model, _optimizer);
+            }
+
             return metrics;
         }
         catch (OperationCanceledException)
@@ -217,7 +224,8 @@ public sealed class MultitaskSession : IDisposable
             y,
             sample,
             history.Aggregate(TimeSpan.Zero, (sum, m) => sum + m.Elapsed),
-            _state.StoppedEarly(_spec.Train));
+            _state.StoppedEarly(_spec.Train),
+            [.. _state.Rollbacks]);
         return _result;
     }
 
@@ -279,7 +287,7 @@ public sealed class MultitaskSession : IDisposable
         // The reported loss stays the data loss, as in a single-task run; the penalty only shapes the descent.
         var objective = _shapePenalty?.AddTo(loss, epoch - 1 + ((double)step / _schedule.StepsPerEpoch)) ?? loss;
         objective.backward();
-        _optimizer.Step();
+        _optimizer.Step(_state.LearningRateFactor(_spec.Train, _schedule.StepsPerEpoch));
         return loss.item<float>();
     }
 }
@@ -295,4 +303,5 @@ public sealed record MultitaskResult(
     double[] ActivationY,
     double[] PreActivationSample,
     TimeSpan TrainingTime,
-    bool StoppedEarly);
+    bool StoppedEarly,
+    IReadOnlyList<int> Rollbacks);

@@ -98,6 +98,14 @@ public sealed class AdamOptimizer : IDisposable
     /// <summary>The parameters it updates, in order.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>The rate <paramref name="parameter"/> is updated at, before a step's factor (warm-up, rollbacks).</summary>
+    public double LearningRateOf(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        var index = Array.FindIndex(_parameters, p => p.Handle == parameter.Handle);
+        return index >= 0 ? _learningRates[index] : throw new ArgumentException("not a parameter of this optimiser", nameof(parameter));
+    }
+
     /// <summary>Updates taken so far (PyTorch's per-parameter "step", the same for all parameters here).</summary>
     public long Steps => _step;
 

@@ -69,7 +69,7 @@ public sealed class TrainingSession : IDisposable
 
         // Frozen parameters (requires_grad off: the frozen arms, of a transfer sweep or of a multitask sweep's holdout)
         // are left out of the optimiser: their weights stay bit for bit what they started as.
-        _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), LearningRates(spec, _model));
+        _optimizer = new AdamOptimizer(_model.parameters().Where(p => p.requires_grad), LearningRates(spec.Train, spec.Model.Arm, _model.HasActivationNetwork ? _model.Activation : null));
         _checkpoint = new TrainingCheckpoint(spec, SplitTensors.Fingerprint(data), _train.Rows, _generator, _model, _optimizer);
     }
 
@@ -197,7 +197,7 @@ public sealed class TrainingSession : IDisposable
             _state.EndEpoch(metrics);
             if (_state.ShouldRollBack(validation.Loss, _spec.Train))
             {
-                RollBack(epoch);
+                _state.RollBack(epoch, _model, _optimizer);
             }
 
             return metrics;
@@ -207,20 +207,6 @@ public sealed class TrainingSession : IDisposable
             _state.EpochElapsed += clock.Elapsed;
             throw;
         }
-    }
-
-    /// <summary>
-    /// The divergence guard (<see cref="TrainConfig.RollbackAbove"/>): back to the best epoch's weights, Adam started
-    /// afresh (the spike's moments would shrink or misdirect every step after it), the rate halved from here on and
-    /// warmed up again as at the start (a fresh Adam's first steps are full-size for every weight: without the warm-up
-    /// the epoch after a rollback spiked again in the probe of docs/study-results.md).
-    /// The diverged epoch stays in the history, so the curves show it.
-    /// </summary>
-    private void RollBack(int epoch)
-    {
-        ModuleState.Load(_model, _state.BestModelState);
-        _optimizer.Reset();
-        _state.Rollbacks.Add(epoch);
     }
 
     /// <summary>Writes everything needed to continue this run bit for bit (see <see cref="TrainingCheckpoint"/>).</summary>
@@ -321,28 +307,28 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>
+    /// Each parameter's rate: the learned arm's activation network at the rate times its scale (TrainConfig says why),
+    /// everything else at the rate. A multitask joint run's shared activation is a learned one.
+    /// </summary>
+    internal static Func<TorchSharp.Modules.Parameter, double> LearningRates(TrainConfig train, StudyArm arm, nn.Module? activationNetwork)
+    {
+        var rate = train.LearningRate;
+        if (arm != StudyArm.Learned || train.ActivationLearningRateScale == 1 || activationNetwork is null)
+        {
+            return _ => rate;
+        }
+
+        var activation = activationNetwork.parameters().Select(p => p.Handle).ToHashSet();
+        var activationRate = rate * train.ActivationLearningRateScale;
+        return p => activation.Contains(p.Handle) ? activationRate : rate;
+    }
+
+    /// <summary>
     /// The transfer arms (docs/transfer-results.md): <c>frozen</c> and <c>finetuned</c> start from the source run's
     /// activation weights (drawn from-scratch weights are overwritten, so the generator has advanced exactly as in
     /// the learned arm and the outer network starts from the same weights); <c>frozen</c> and <c>random-frozen</c>
     /// stop gradients to the activation network.
     /// </summary>
-    /// <summary>
-    /// Each parameter's rate: the learned arm's activation network at the rate times its scale (TrainConfig says why),
-    /// everything else at the rate.
-    /// </summary>
-    private static Func<TorchSharp.Modules.Parameter, double> LearningRates(RunSpec spec, LearnedActivationNetwork model)
-    {
-        var rate = spec.Train.LearningRate;
-        if (spec.Model.Arm != StudyArm.Learned || spec.Train.ActivationLearningRateScale == 1)
-        {
-            return _ => rate;
-        }
-
-        var activation = model.Activation.parameters().Select(p => p.Handle).ToHashSet();
-        var activationRate = rate * spec.Train.ActivationLearningRateScale;
-        return p => activation.Contains(p.Handle) ? activationRate : rate;
-    }
-
     private static void ApplyTransferArm(RunSpec spec, LearnedActivationNetwork model)
     {
         var arm = spec.Model.Arm;
@@ -412,7 +398,7 @@ public sealed class TrainingSession : IDisposable
         // The reported loss stays the data loss: it is what the curves and the stopping rule compare across arms.
         var objective = _shapePenalty?.AddTo(loss, _state.CompletedEpochs + ((double)_state.StepInEpoch / StepsPerEpoch)) ?? loss;
         objective.backward();
-        _optimizer.Step(WarmupFactor(_spec.Train.LearningRateWarmup, (_state.EpochsSinceRestart * (long)StepsPerEpoch) + _state.StepInEpoch, StepsPerEpoch) * _state.RollbackFactor);
+        _optimizer.Step(_state.LearningRateFactor(_spec.Train, StepsPerEpoch));
         return loss.item<float>();
     }
 

@@ -56,6 +56,24 @@ internal sealed class TrainingState
     public bool ShouldRollBack(double valLoss, Configuration.TrainConfig train) =>
         train.RollbackAbove > 0 && BestEpoch > 0 && valLoss > train.RollbackAbove * BestValLoss && Rollbacks.Count < Configuration.TrainConfig.MaxRollbacks;
 
+    /// <summary>
+    /// The divergence guard (<see cref="Configuration.TrainConfig.RollbackAbove"/>) after epoch <paramref name="epoch"/>:
+    /// back to the best epoch's weights, Adam started afresh (the spike's moments would shrink or misdirect every step
+    /// after it), the rate halved from here on and warmed up again as at the start (a fresh Adam's first steps are
+    /// full-size for every weight: without the warm-up the epoch after a rollback spiked again in the probe of
+    /// docs/study-results.md). The diverged epoch stays in the history, so the curves show it.
+    /// </summary>
+    public void RollBack(int epoch, TorchSharp.torch.nn.Module model, AdamOptimizer optimizer)
+    {
+        Checkpoints.ModuleState.Load(model, BestModelState);
+        optimizer.Reset();
+        Rollbacks.Add(epoch);
+    }
+
+    /// <summary>The learning rate's factor for the next step: the warm-up since the last (re)start, times <see cref="RollbackFactor"/>.</summary>
+    public double LearningRateFactor(Configuration.TrainConfig train, int stepsPerEpoch) =>
+        TrainingSession.WarmupFactor(train.LearningRateWarmup, (EpochsSinceRestart * (long)stepsPerEpoch) + StepInEpoch, stepsPerEpoch) * RollbackFactor;
+
     /// <summary>Keeps <paramref name="model"/>'s weights as the best so far when <paramref name="valLoss"/> is the lowest validation loss yet.</summary>
     public void KeepIfBest(int epoch, double valLoss, double valAccuracy, TorchSharp.torch.nn.Module model)
     {

@@ -28,6 +28,22 @@ public sealed class MultitaskSpecJsonTests
     }
 
     [Fact]
+    public void TheJointRunDescendsAsASingleTaskRunByDefaultAndTheSpecCanSayOtherwise()
+    {
+        // Warm-up, divergence guard and activation rate scale: the study's defaults, as in a sweep spec.
+        var plain = MultitaskSpecJson.Parse(Valid, "loo.json").Budget;
+        Assert.Equal(
+            (TrainConfig.DefaultLearningRateWarmup, TrainConfig.DefaultRollbackAbove, TrainConfig.DefaultActivationLearningRateScale),
+            (plain.LearningRateWarmup, plain.RollbackAbove, plain.ActivationLearningRateScale));
+
+        var set = MultitaskSpecJson.Parse(Valid.Replace("\"checkpointEvery\": 2", "\"checkpointEvery\": 2, \"learningRateWarmup\": 0.5, \"rollbackAbove\": 0, \"activationLearningRateScale\": 0.25", StringComparison.Ordinal), "loo.json").Budget;
+        Assert.Equal((0.5, 0.0, 0.25), (set.LearningRateWarmup, set.RollbackAbove, set.ActivationLearningRateScale));
+
+        var bad = Assert.Throws<SweepSpecException>(() => MultitaskSpecJson.Parse(Valid.Replace("\"checkpointEvery\": 2", "\"checkpointEvery\": 2, \"rollbackAbove\": 0.5", StringComparison.Ordinal), "loo.json"));
+        Assert.StartsWith("loo.json: rollbackAbove:", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheKindDecidesTheReader()
     {
         Assert.Equal("multitask", SweepSpecJson.Kind(Valid, "loo.json"));

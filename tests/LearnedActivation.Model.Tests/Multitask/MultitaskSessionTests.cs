@@ -22,6 +22,20 @@ public sealed class MultitaskSessionTests
     private static MultitaskRunSpec Spec(IReadOnlyList<DataSplits> tasks, int epochs = 3, int batch = 128, int patience = 50) =>
         new(Config, new TrainConfig(epochs, batch, 1e-2, Seed: 5, TorchThreads: 1, Patience: patience), [.. tasks.Select((_, i) => $"task{i}")]);
 
+    /// <summary>A run that overfits (lr 5e-2) under a guard that fires on any epoch worse than the best.</summary>
+    private static MultitaskRunSpec Guarded(IReadOnlyList<DataSplits> tasks)
+    {
+        var spec = Spec(tasks, epochs: 40, patience: 2);
+        return spec with { Train = spec.Train with { LearningRate = 5e-2, RollbackAbove = 1.0001 } };
+    }
+
+    private static double MeanValidationLoss(MultitaskSession session, IReadOnlyList<DataSplits> tasks) =>
+        tasks.Select((t, i) =>
+        {
+            using var validation = new SplitTensors(t.Validation);
+            return ModelEvaluation.Evaluate(session.Model.Task(i), validation).Loss;
+        }).Average();
+
     [Fact]
     public void EveryTaskGetsTheSameNumberOfFullBatchesPerEpochAndVisitsAllItsRows()
     {
@@ -211,6 +225,104 @@ public sealed class MultitaskSessionTests
         Assert.NotEqual(free.Hash(), penalised.Hash());
         checkpoint.Position = 0;
         Assert.Throws<CheckpointException>(() => MultitaskSession.Restore(penalised, tasks, checkpoint));
+    }
+
+    [Fact]
+    public void AMeanValidationSpikeRollsTheJointRunBackToItsBestWeights()
+    {
+        // Lr 5e-2 overfits these small tables within a few epochs; a threshold just above 1 fires on every epoch
+        // whose mean validation loss is worse than the best, until the rollbacks run out.
+        var tasks = Tasks(300, 700);
+        var spec = Guarded(tasks);
+        using var session = MultitaskSession.Create(spec, tasks);
+        var best = double.PositiveInfinity;
+        var rollbacks = new List<int>();
+        while (!session.IsComplete)
+        {
+            var metrics = session.RunEpoch();
+            if (metrics.ValLoss > 1.0001 * best && rollbacks.Count < TrainConfig.MaxRollbacks)
+            {
+                // The next epoch starts from the best epoch's weights: their mean validation loss is the best again.
+                rollbacks.Add(metrics.Epoch);
+                Assert.Equal(best, MeanValidationLoss(session, tasks), 12);
+            }
+
+            best = Math.Min(best, metrics.ValLoss);
+        }
+
+        var result = session.Complete();
+        Assert.Equal(TrainConfig.MaxRollbacks, rollbacks.Count);
+        Assert.Equal(rollbacks, result.Rollbacks);
+    }
+
+    [Fact]
+    public void AJointRunWithRollbacksResumesBitForBitFromEveryEpoch()
+    {
+        var tasks = Tasks(300, 700);
+        var spec = Guarded(tasks);
+        using var straight = MultitaskSession.Create(spec, tasks);
+        var straightResult = straight.RunToCompletion();
+        Assert.NotEmpty(straightResult.Rollbacks);
+
+        for (var k = 1; k <= straightResult.History.Count; k++)
+        {
+            using var checkpoint = new MemoryStream();
+            using (var first = MultitaskSession.Create(spec, tasks))
+            {
+                for (var epoch = 0; epoch < k; epoch++)
+                {
+                    first.RunEpoch();
+                }
+
+                first.SaveCheckpoint(checkpoint);
+            }
+
+            checkpoint.Position = 0;
+            using var resumed = MultitaskSession.Restore(spec, tasks, checkpoint);
+            var resumedResult = resumed.IsComplete ? resumed.Complete() : resumed.RunToCompletion();
+
+            Assert.Equal(SyntheticTables.Reproducible(straight.History), SyntheticTables.Reproducible(resumed.History));
+            Assert.Equal(SyntheticTables.ParameterBytes(straight.Model), SyntheticTables.ParameterBytes(resumed.Model));
+            Assert.Equal(straightResult.Rollbacks, resumedResult.Rollbacks);
+        }
+    }
+
+    [Fact]
+    public void TheWarmUpTheGuardAndTheActivationRateEachChangeTheJointRunAndItsHash()
+    {
+        var tasks = Tasks(300, 700);
+        var unguarded = Spec(tasks, epochs: 1);
+        var off = unguarded with { Train = unguarded.Train with { LearningRateWarmup = 0, RollbackAbove = 0 } };
+        var variants = new[]
+        {
+            off with { Train = off.Train with { LearningRateWarmup = 1 } },
+            off with { Train = off.Train with { ActivationLearningRateScale = 0.25 } },
+        };
+
+        using var plain = MultitaskSession.Create(off, tasks);
+        plain.RunEpoch();
+        foreach (var variant in variants)
+        {
+            using var session = MultitaskSession.Create(variant, tasks);
+            session.RunEpoch();
+            Assert.NotEqual(SyntheticTables.ParameterBytes(plain.Model), SyntheticTables.ParameterBytes(session.Model));
+            Assert.NotEqual(off.Hash(), variant.Hash());
+        }
+
+        // The rate scale acts on the shared activation only.
+        using var scaled = MultitaskSession.Create(variants[1], tasks);
+        Assert.Equal(
+            off.Train.LearningRate * 0.25,
+            scaled.Optimizer.LearningRateOf(scaled.Model.Activation.parameters().First()),
+            15);
+        Assert.Equal(off.Train.LearningRate, scaled.Optimizer.LearningRateOf(scaled.Model.Task(0).parameters().First()), 15);
+
+        // A checkpoint made without the guard is refused by a spec with it: the guard changes what the run does next.
+        using var checkpoint = new MemoryStream();
+        plain.SaveCheckpoint(checkpoint);
+        checkpoint.Position = 0;
+        Assert.NotEqual(off.Hash(), (off with { Train = off.Train with { RollbackAbove = 1.5 } }).Hash());
+        Assert.Throws<CheckpointException>(() => MultitaskSession.Restore(off with { Train = off.Train with { RollbackAbove = 1.5 } }, tasks, checkpoint));
     }
 
     [Fact]
