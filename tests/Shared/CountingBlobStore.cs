@@ -8,7 +8,7 @@ namespace LearnedActivation.Tests;
 /// tests and benchmarks can say what one operation costs in storage. Writes are also counted per kind of
 /// key, as <paramref name="kindOf"/> names it (e.g. checkpoint, run state, sweep state).
 /// </summary>
-public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? kindOf = null) : IBlobStore
+public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? kindOf = null) : DelegatingBlobStore(inner)
 {
     private readonly ConcurrentDictionary<string, (long Bytes, long Puts)> _byKind = new(StringComparer.Ordinal);
     private long _written;
@@ -24,18 +24,16 @@ public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? ki
 
     public long Lists => Interlocked.Read(ref _lists);
 
-    public DateTimeOffset? UnreachableSince => inner.UnreachableSince;
-
     /// <summary>Bytes and writes per kind of key (empty without a <c>kindOf</c>).</summary>
     public IReadOnlyDictionary<string, (long Bytes, long Puts)> WrittenByKind => _byKind;
 
-    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    public override async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken);
         copy.Position = 0;
-        await inner.PutAsync(key, copy, cancellationToken);
+        await base.PutAsync(key, copy, cancellationToken);
         Interlocked.Add(ref _written, copy.Length);
         Interlocked.Increment(ref _puts);
         if (kindOf is not null)
@@ -44,33 +42,29 @@ public sealed class CountingBlobStore(IBlobStore inner, Func<string, string>? ki
         }
     }
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public override async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var bytes = await inner.GetAsync(key, cancellationToken);
+        var bytes = await base.GetAsync(key, cancellationToken);
         Interlocked.Add(ref _read, bytes?.LongLength ?? 0);
         return bytes;
     }
 
-    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _lists);
-        return inner.ListAsync(prefix, cancellationToken);
+        return base.ListAsync(prefix, cancellationToken);
     }
 
-    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-
-    public async Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default)
+    public override async Task<VersionedBlob?> GetVersionedAsync(string key, CancellationToken cancellationToken = default)
     {
-        var blob = await inner.GetVersionedAsync(key, cancellationToken);
+        var blob = await base.GetVersionedAsync(key, cancellationToken);
         Interlocked.Add(ref _read, blob?.Content.LongLength ?? 0);
         return blob;
     }
 
-    public async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
+    public override async Task<string> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken = default)
     {
-        var version = await inner.PutIfAsync(key, content, ifMatch, cancellationToken);
+        var version = await base.PutIfAsync(key, content, ifMatch, cancellationToken);
         Interlocked.Add(ref _written, content.Length);
         Interlocked.Increment(ref _puts);
         if (kindOf is not null)
