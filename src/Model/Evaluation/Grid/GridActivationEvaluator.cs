@@ -102,18 +102,14 @@ public sealed class GridActivationEvaluator : IActivationEvaluator, ILayerStackE
             return null;
         }
 
-        var arguments = new List<object>(2 + (2 * following.Length) + (weights.Length * stack.Samples.Count)) { firstPreActivation, stack };
+        var arguments = new List<object>(2 + (2 * following.Length) + weights.Length) { firstPreActivation, stack };
         foreach (var (weight, bias) in following)
         {
             arguments.Add(weight);
             arguments.Add(bias);
         }
 
-        // Once per hidden layer: GridStackFunction says why.
-        for (var layer = 0; layer < stack.Samples.Count; layer++)
-        {
-            arguments.AddRange(weights);
-        }
+        arguments.AddRange(weights);
 
         return GridStackFunction.apply([.. arguments]);
     }

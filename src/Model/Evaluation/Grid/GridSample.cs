@@ -45,9 +45,16 @@ internal sealed class GridSample
     public (float[][] WeightGrads, float[][] BiasGrads) Backward(FusedActivationKernel kernel, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX)
     {
         var gradValues = new float[Values.Length];
-        Interpolant.Backward(Values, x, upstream, gradX, gradValues);
+        BackwardToValues(x, upstream, gradX, gradValues);
         return kernel.Backward(Interpolant.Points, gradValues, new float[Values.Length]);
     }
+
+    /// <summary>
+    /// The interpolant's half of <see cref="Backward"/>: dL/dx into <paramref name="gradX"/> and dL/d values (one per
+    /// point) into <paramref name="gradValues"/>, for a caller that takes the network's backward at the points itself.
+    /// </summary>
+    public void BackwardToValues(ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues) =>
+        Interpolant.Backward(Values, x, upstream, gradX, gradValues);
 
     /// <summary>
     /// Appends the network's gradients (<see cref="Backward"/>'s result) as tensors in the layers' order, each weight then

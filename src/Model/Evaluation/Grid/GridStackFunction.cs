@@ -6,15 +6,16 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 
 /// <summary>
 /// The outer network's hidden stack as one autograd function:
-/// <c>apply(pre1, stack, W2, b2, ..., Wk, bk, A0, a0, A1, a1, ..., A0, a0, A1, a1, ...)</c> stands for
+/// <c>apply(pre1, stack, W2, b2, ..., Wk, bk, A0, a0, A1, a1, ...)</c> stands for
 /// <c>f(Wk f(... f(W2 f(pre1) + b2) ...) + bk)</c>, with f the activation network (weights A, a) evaluated on the grid.
 /// <see cref="GridStack"/> has computed forward already; this node hands its output over and, in backward, carries
 /// the gradient down through the layers with the operations libtorch's own linear backward uses. The activation
-/// network's weights are inputs once per hidden layer, and each copy gets that layer's gradient, the last layer's
-/// first: autograd then sums them into the weights' gradients one at a time, in the order and with the rounding of
-/// one node per layer, also when other terms (the shape penalty) reach the same weights. So every gradient has the
-/// bits of the layer-by-layer graph. Why one node: TorchSharp's custom-function machinery costs about as much per call
-/// as a relu column's whole interpolation at batch 512; one call per step instead of one per hidden layer saves two of three.
+/// network's gradient is one backward of the network at every layer's sample points together (each with its layer's
+/// dL/d value): the sum over layers is taken inside the network's per-lane sums, once, where one node per layer made
+/// three backward calls and autograd added their three results. The same sum to float rounding, not the same bits
+/// (tested against one node per layer; docs/benchmarks.md, "Eighth pass", has the accuracy check). Why one node:
+/// TorchSharp's custom-function machinery costs about as much per call as a relu column's whole interpolation at
+/// batch 512; one call per step instead of one per hidden layer saves two of three.
 /// </summary>
 internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStackFunction>
 {
@@ -57,14 +58,18 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
         var weights = saved.GetRange((2 * layers) - 1, layers - 1);
 
         var linearGrads = new Tensor[2 * (layers - 1)];
-        var activationGrads = new List<Tensor>(2 * kernel.Weights.Length * layers);
+        var points = new float[samples.Sum(s => s.Values.Length)];
+        var gradValues = new float[points.Length];
         var upstream = grad_output.is_contiguous() ? grad_output : grad_output.contiguous();
         Tensor? gradFirst = null;
-        for (var i = layers - 1; i >= 0; i--)
+        for (int i = layers - 1, at = points.Length; i >= 0; i--)
         {
+            // Layer by layer, last first, each layer's points and dL/d values go to the end of what is left.
             var gradPre = empty_like(pres[i]);
-            var (weightGrads, biasGrads) = samples[i].Backward(kernel, Floats(pres[i]), Floats(upstream), Floats(gradPre));
-            GridSample.AddAsTensors(activationGrads, weightGrads, biasGrads);
+            var count = samples[i].Values.Length;
+            at -= count;
+            samples[i].Interpolant.Points.CopyTo(points, at);
+            samples[i].BackwardToValues(Floats(pres[i]), Floats(upstream), Floats(gradPre), gradValues.AsSpan(at, count));
 
             if (!ReferenceEquals(upstream, grad_output))
             {
@@ -83,6 +88,10 @@ internal sealed class GridStackFunction : autograd.SingleTensorFunction<GridStac
             upstream = gradPre.mm(weights[i - 1]);
             gradPre.Dispose();
         }
+
+        var (weightGrads, biasGrads) = kernel.Backward(points, gradValues, new float[points.Length]);
+        var activationGrads = new List<Tensor>(2 * kernel.Weights.Length);
+        GridSample.AddAsTensors(activationGrads, weightGrads, biasGrads);
 
         foreach (var handle in saved)
         {

@@ -59,13 +59,15 @@ internal sealed unsafe class PieceLookup512
         fixed (float* xs = x, ys = output)
         fixed (byte* kept = found?.Pieces)
         fixed (float* keptU = found?.Coordinates)
+        fixed (float* keptSlope = found?.Slopes)
         {
+            var keep = new Kept(kept, keptU, keptSlope);
             switch (_levels)
             {
-                case 4: Forward<Pieces16>(tree, table, xs, ys, kept, keptU, x.Length); break;
-                case 5: Forward<Pieces32>(tree, table, xs, ys, kept, keptU, x.Length); break;
-                case 6: Forward<Pieces64>(tree, table, xs, ys, kept, keptU, x.Length); break;
-                default: Forward<Pieces128>(tree, table, xs, ys, kept, keptU, x.Length); break;
+                case 4: Forward<Pieces16>(tree, table, xs, ys, keep, x.Length); break;
+                case 5: Forward<Pieces32>(tree, table, xs, ys, keep, x.Length); break;
+                case 6: Forward<Pieces64>(tree, table, xs, ys, keep, x.Length); break;
+                default: Forward<Pieces128>(tree, table, xs, ys, keep, x.Length); break;
             }
         }
     }
@@ -85,14 +87,16 @@ internal sealed unsafe class PieceLookup512
             fixed (float* xs = x, gs = upstream, dxs = gradX)
             fixed (byte* kept = found?.Pieces)
             fixed (float* keptU = found?.Coordinates)
+            fixed (float* keptSlope = found?.Slopes)
             fixed (double* totals = sums)
             {
+                var keep = new Kept(kept, keptU, keptSlope);
                 switch (_levels)
                 {
-                    case 4: Backward<Pieces16>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
-                    case 5: Backward<Pieces32>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
-                    case 6: Backward<Pieces64>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
-                    default: Backward<Pieces128>(tree, table, xs, gs, kept, keptU, dxs, totals, x.Length); break;
+                    case 4: Backward<Pieces16>(tree, table, xs, gs, keep, dxs, totals, x.Length); break;
+                    case 5: Backward<Pieces32>(tree, table, xs, gs, keep, dxs, totals, x.Length); break;
+                    case 6: Backward<Pieces64>(tree, table, xs, gs, keep, dxs, totals, x.Length); break;
+                    default: Backward<Pieces128>(tree, table, xs, gs, keep, dxs, totals, x.Length); break;
                 }
             }
 
@@ -167,7 +171,7 @@ internal sealed unsafe class PieceLookup512
 
     // value = y0 + u * rise with u = (x - left) * inverseWidth, as in the AVX2 path.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, float* keptU, int count)
+    private static void Forward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, Kept kept, int count)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
@@ -176,25 +180,32 @@ internal sealed unsafe class PieceLookup512
         {
             var x = Vector512.Load(xs + n);
             var piece = Piece<TSize>(tree, x);
-            var u = Coordinate<TSize>(rows, column, x, piece);
-            if (kept != null)
+            var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
+            var u = (x - Lookup<TSize>(rows + (2 * column), piece)) * inverseWidth;
+            var rise = Lookup<TSize>(rows + column, piece);
+            if (kept.Pieces != null)
             {
-                Vector128.Store(Avx512F.ConvertToVector128Byte(piece), kept + n);
-                Vector512.Store(u, keptU + n);
+                Vector128.Store(Avx512F.ConvertToVector128Byte(piece), kept.Pieces + n);
+                Vector512.Store(u, kept.Coordinates + n);
+
+                // The two factors of dL/dx (rise, then 1 / width): backward multiplies them in as it always has,
+                // without looking them up again.
+                Vector512.Store(rise, kept.Slopes + (2 * n));
+                Vector512.Store(inverseWidth, kept.Slopes + (2 * n) + Lanes);
             }
 
-            Vector512.Store(Value<TSize>(rows, column, u, piece), ys + n);
+            Vector512.Store(Lookup<TSize>(rows, piece) + (u * rise), ys + n);
         }
 
         if (n < count)
         {
-            ForwardTail<TSize>(tree, rows, xs + n, ys + n, kept == null ? null : kept + n, keptU == null ? null : keptU + n, count - n);
+            ForwardTail<TSize>(tree, rows, xs + n, ys + n, kept.Pieces == null ? default : kept.At(n), count - n);
         }
     }
 
     /// <summary>The tail through one padded vector: the padding repeats a real input and its outputs are dropped.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ForwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, byte* kept, float* keptU, int lanes)
+    private static void ForwardTail<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* ys, Kept kept, int lanes)
         where TSize : struct, IPieceTableSize
     {
         var padded = stackalloc float[Lanes];
@@ -207,12 +218,13 @@ internal sealed unsafe class PieceLookup512
         var u = Coordinate<TSize>(rows, column, x, piece);
         Vector512.Store(Value<TSize>(rows, column, u, piece), padded);
         new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(ys, lanes));
-        if (kept != null)
+        if (kept.Pieces != null)
         {
+            // Backward takes the tail apart (BackwardTail searches again): no factors kept for it.
             Vector128.Store(Avx512F.ConvertToVector128Byte(piece), pieces);
-            new ReadOnlySpan<byte>(pieces, lanes).CopyTo(new Span<byte>(kept, lanes));
+            new ReadOnlySpan<byte>(pieces, lanes).CopyTo(new Span<byte>(kept.Pieces, lanes));
             Vector512.Store(u, padded);
-            new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(keptU, lanes));
+            new ReadOnlySpan<float>(padded, lanes).CopyTo(new Span<float>(kept.Coordinates, lanes));
         }
     }
 
@@ -234,7 +246,7 @@ internal sealed unsafe class PieceLookup512
     // is handled apart: in one loop with the tail's calls in it, the JIT kept the loops' pointers on the stack and
     // reloaded them for every scalar (the step's relu backward then cost twice as much).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* keptU, float* dxs, double* sums, int count)
+    private static void Backward<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, Kept kept, float* dxs, double* sums, int count)
         where TSize : struct, IPieceTableSize
     {
         var rowOffsets = stackalloc int[Block];
@@ -243,7 +255,7 @@ internal sealed unsafe class PieceLookup512
         for (var start = 0; start < whole; start += Block)
         {
             var size = Math.Min(Block, whole - start);
-            Terms<TSize>(tree, rows, xs + start, gs + start, kept == null ? null : kept + start, keptU == null ? null : keptU + start, dxs + start, size, rowOffsets, pairs);
+            Terms<TSize>(tree, rows, xs + start, gs + start, kept.Pieces == null ? default : kept.At(start), dxs + start, size, rowOffsets, pairs);
             Accumulate(sums, rowOffsets, pairs, size);
         }
 
@@ -266,7 +278,7 @@ internal sealed unsafe class PieceLookup512
         new Span<float>(padded, Lanes).Fill(xs[0]);
         new ReadOnlySpan<float>(xs, lanes).CopyTo(new Span<float>(padded, Lanes));
         new ReadOnlySpan<float>(gs, lanes).CopyTo(new Span<float>(padded + Lanes, Lanes));
-        Terms<TSize>(tree, rows, padded, padded + Lanes, null, null, padded + (2 * Lanes), Lanes, rowOffsets, pairs);
+        Terms<TSize>(tree, rows, padded, padded + Lanes, default, padded + (2 * Lanes), Lanes, rowOffsets, pairs);
         new ReadOnlySpan<float>(padded + (2 * Lanes), lanes).CopyTo(new Span<float>(dxs, lanes));
         Accumulate(sums, rowOffsets, pairs, lanes);
     }
@@ -277,7 +289,7 @@ internal sealed unsafe class PieceLookup512
     /// <paramref name="keptU"/> where forward kept them (the same bits as computing them again).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, byte* kept, float* keptU, float* dxs, int size, int* rowOffsets, double* pairs)
+    private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, Kept kept, float* dxs, int size, int* rowOffsets, double* pairs)
         where TSize : struct, IPieceTableSize
     {
         var column = TSize.Entries / Lanes;
@@ -288,21 +300,23 @@ internal sealed unsafe class PieceLookup512
         {
             var g = Vector512.Load(gs + v);
             Vector512<int> piece;
-            Vector512<float> u;
-            if (kept != null)
+            Vector512<float> u, rise, inverseWidth;
+            if (kept.Pieces != null)
             {
-                piece = Avx512F.ConvertToVector512Int32(Vector128.Load(kept + v));
-                u = Vector512.Load(keptU + v);
+                piece = Avx512F.ConvertToVector512Int32(Vector128.Load(kept.Pieces + v));
+                u = Vector512.Load(kept.Coordinates + v);
+                rise = Vector512.Load(kept.Slopes + (2 * v));
+                inverseWidth = Vector512.Load(kept.Slopes + (2 * v) + Lanes);
             }
             else
             {
                 var x = Vector512.Load(xs + v);
                 piece = Piece<TSize>(tree, x);
                 u = Coordinate<TSize>(rows, column, x, piece);
+                rise = Lookup<TSize>(rows + column, piece);
+                inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
             }
 
-            var rise = Lookup<TSize>(rows + column, piece);
-            var inverseWidth = Lookup<TSize>(rows + (3 * column), piece);
             Vector512.Store(g * rise * inverseWidth, dxs + v);
 
             // d value / d y0 = 1 - u and d value / d y1 = u, interleaved in lane order.
@@ -434,23 +448,44 @@ internal readonly struct Pieces128 : IPieceTableSize
     public static int Entries => 128;
 }
 
-/// <summary>What the AVX-512 forward keeps per scalar for backward: its piece (a byte) and its coordinate u in the piece (pooled arrays).</summary>
+/// <summary>
+/// What the AVX-512 forward keeps per scalar for backward (pooled arrays): its piece (a byte), its coordinate u in the
+/// piece and, for whole vectors of 16, the piece's rise and 1 / width (16 of each per vector, in that order), the two
+/// factors of dL/dx, which backward would otherwise look up in the tables again.
+/// </summary>
 internal sealed class KeptScalars
 {
     public KeptScalars(int length)
     {
         Pieces = ArrayPool<byte>.Shared.Rent(length);
         Coordinates = ArrayPool<float>.Shared.Rent(length);
+        Slopes = ArrayPool<float>.Shared.Rent(2 * length);
     }
 
     public byte[] Pieces { get; }
 
     public float[] Coordinates { get; }
 
+    public float[] Slopes { get; }
+
     /// <summary>Returns the arrays to their pools; the instance is not used after.</summary>
     public void Release()
     {
         ArrayPool<byte>.Shared.Return(Pieces);
         ArrayPool<float>.Shared.Return(Coordinates);
+        ArrayPool<float>.Shared.Return(Slopes);
     }
+}
+
+/// <summary><see cref="KeptScalars"/>' arrays, pinned, from one scalar on; all null when nothing is kept.</summary>
+internal readonly unsafe struct Kept(byte* pieces, float* coordinates, float* slopes)
+{
+    public byte* Pieces { get; } = pieces;
+
+    public float* Coordinates { get; } = coordinates;
+
+    public float* Slopes { get; } = slopes;
+
+    /// <summary>The same arrays from scalar <paramref name="n"/> on (a multiple of 16).</summary>
+    public Kept At(int n) => new(Pieces + n, Coordinates + n, Slopes + (2 * n));
 }
