@@ -50,8 +50,8 @@ internal sealed unsafe class PieceLookup512
     private int VectorsPerColumn => Entries / Lanes;
 
     /// <param name="found">Where not null, receives each scalar's piece as a byte (a quarter of the memory traffic of an
-    /// int, which is what these passes over a large layer wait on) and its coordinate u in the piece, for a
-    /// <see cref="Backward"/> on the same scalars.</param>
+    /// int, which is what these passes over a large layer wait on), its coordinate u in the piece and, for whole vectors,
+    /// the piece's rise and 1 / width, for a <see cref="Backward"/> on the same scalars with the same values.</param>
     public void Forward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, Span<float> output, KeptScalars? found = null)
     {
         var rows = Rows(values);
@@ -72,8 +72,9 @@ internal sealed unsafe class PieceLookup512
         }
     }
 
-    /// <param name="found">Where not null, each scalar's piece and coordinate as <see cref="Forward"/> found them: neither the
-    /// search nor the coordinate is computed again.</param>
+    /// <param name="found">Where not null, what <see cref="Forward"/> kept for these scalars and these
+    /// <paramref name="values"/> (the rise depends on them): neither the search, nor the coordinate, nor the two factors
+    /// of dL/dx are computed again.</param>
     public void Backward(ReadOnlySpan<float> values, ReadOnlySpan<float> x, ReadOnlySpan<float> upstream, Span<float> gradX, Span<float> gradValues, KeptScalars? found = null)
     {
         var rows = Rows(values);
@@ -285,8 +286,8 @@ internal sealed unsafe class PieceLookup512
 
     /// <summary>
     /// For <paramref name="size"/> scalars (whole vectors): dL/dx, and per scalar its (d y0, d y1) pair and the offset
-    /// of its piece's row for its lane. The pieces and coordinates come from <paramref name="kept"/> and
-    /// <paramref name="keptU"/> where forward kept them (the same bits as computing them again).
+    /// of its piece's row for its lane. The pieces, coordinates, rises and 1 / widths come from <paramref name="kept"/>
+    /// where forward kept them (the same bits as computing them again).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Terms<TSize>(Vector512<float>* tree, Vector512<float>* rows, float* xs, float* gs, Kept kept, float* dxs, int size, int* rowOffsets, double* pairs)

@@ -15,7 +15,7 @@ namespace LearnedActivation.Model.Evaluation.Grid;
 /// registers; elsewhere an AVX2 path finds pieces by counting bends in registers (<see cref="LinearPieces.CountBends"/>,
 /// up to <see cref="LinearPieces.MaxRegisterBends"/> bends) or through a bucket table. Reproducible: the AVX-512, AVX2 and scalar
 /// paths perform the same float operations on each scalar (values and dL/dx agree bit for bit), and sums run in
-/// element order. Where backward will follow (the autograd node says so), both paths keep each scalar's piece (and on the AVX-512 path its coordinate in the piece) from
+/// element order. Where backward will follow (the autograd node says so), both paths keep each scalar's piece (and on the AVX-512 path its coordinate in the piece and the two factors of dL/dx) from
 /// <see cref="Forward"/> for the next <see cref="Backward"/> on the same scalars, so the search runs once.
 /// </summary>
 /// <param name="allowVector512">False keeps the AVX2 path even where AVX-512 is accelerated (tests compare the two).</param>
@@ -28,8 +28,8 @@ internal sealed class PiecewiseLinearInterpolant(LinearPieces pieces, bool allow
     private readonly PieceLookup512? _registers = allowVector512 && PieceLookup512.Supports(pieces.Count) ? new PieceLookup512(pieces) : null;
 
     // What the last Forward kept per scalar until Backward (pooled, so longer than x): on the AVX2 path each scalar's
-    // piece, on the AVX-512 path its piece and coordinate; and which scalars they belong to (start and length of
-    // that x), so Backward uses them only for the same ones.
+    // piece, on the AVX-512 path its piece, coordinate and dL/dx's factors; and which scalars they belong to (start and
+    // length of that x), so Backward uses them only for the same ones (with the same values: one GridSample's).
     private int[]? _pieces;
     private KeptScalars? _kept;
     private (nint Start, int Length) _keptOf;

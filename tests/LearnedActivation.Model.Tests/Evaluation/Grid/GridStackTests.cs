@@ -205,6 +205,7 @@ public sealed class GridStackTests
         {
             var want = e.parameter.grad!.data<float>().ToArray();
             var got = a.parameter.grad!.data<float>().ToArray();
+            Assert.All(got, g => Assert.True(float.IsFinite(g), $"{a.name}: {g}"));
             var scale = want.Max(Math.Abs);
             Assert.True(scale > 0, $"{e.name}: no gradient");
             var worst = want.Zip(got, (w, g) => Math.Abs(w - g)).Max();
