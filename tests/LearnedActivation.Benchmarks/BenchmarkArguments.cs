@@ -18,12 +18,15 @@ internal enum BenchmarkMode
     /// <summary>This program as one of those silo processes (started by the benchmark, not by hand).</summary>
     CoordinationSilo,
 
+    /// <summary>One batch's gradients of the faster modes against exact's, epoch by epoch along an exact run (<c>--step-gradients</c>).</summary>
+    StepGradients,
+
     /// <summary>The assembly's pairwise shape matrix (<c>--distances</c>).</summary>
     Distances,
 }
 
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
-internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false, string[]? Bases = null)
+internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false, string[]? Bases = null, bool LegacyTraining = false, int FirstSeed = 0)
 {
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
@@ -34,6 +37,9 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
             {
                 case "--quick":
                     result = result with { Quick = true };
+                    break;
+                case "--legacy-training":
+                    result = result with { LegacyTraining = true };
                     break;
                 case "--cpu-time":
                     result = result with { CpuTime = true };
@@ -46,6 +52,9 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--accuracy":
                     result = result with { Mode = BenchmarkMode.Accuracy };
+                    break;
+                case "--step-gradients":
+                    result = result with { Mode = BenchmarkMode.StepGradients };
                     break;
                 case "--sweep":
                     result = result with { Mode = BenchmarkMode.Sweep };
@@ -106,6 +115,10 @@ internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? E
                     break;
                 case "--seeds" when i + 1 < args.Count && TryPositive(args[i + 1], out var seeds):
                     result = result with { Seeds = seeds };
+                    i++;
+                    break;
+                case "--first-seed" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var firstSeed):
+                    result = result with { FirstSeed = firstSeed };
                     i++;
                     break;
                 case "--sizes" when i + 1 < args.Count:

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 // Usage (docs/benchmarks.md):
 //   dotnet run -c Release --project tests/LearnedActivation.Benchmarks -- [--quick] [--modes fused,grid] [--sizes large] [--bases relu] [--batch 2048] [--cpu-time]   timing tables
 //   ... -- --grid-errors                                                                grid error by knot count
-//   ... -- --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE]       results unchanged?
+//   ... -- --accuracy [--epochs N] [--seeds N] [--first-seed N] [--sizes ...] [--bases ...] [--modes grid] [--batch N] [--legacy-training] [--data FILE]   results unchanged?
+//   ... -- --step-gradients [--epochs N] [--first-seed N] [--bases relu] [--sizes large] [--batch N] [--legacy-training]   one step's gradient error along exact's run
 //   ... -- --sweep [--epochs N] [--data FILE]                                            27 runs per mode, timed
 //   ... -- --arms [--seeds N] [--sizes ...] [--rows N] [--parallel N] [--minutes N] [--data FILE]  learned from scratch vs fixed
 //   ... -- --coordination [--runs 2700] [--epochs 10] [--slots 8] [--keep-store DIR]      a sweep coordinated, nothing trained
@@ -14,7 +15,7 @@ using static TorchSharp.torch;
 var options = BenchmarkArguments.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--bases tanh,relu,gelu,silu] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--sizes small,large] [--data FILE] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --distances [--runs N] [--repeat N] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
+    Console.Error.WriteLine("usage: [--quick] [--modes exact,fused,grid] [--sizes small,medium,large] [--bases tanh,relu,gelu,silu] [--batch N] [--cpu-time] [--default-heap] | --grid-errors | --accuracy [--epochs N] [--seeds N] [--first-seed N] [--sizes small,large] [--bases ...] [--modes ...] [--batch N] [--legacy-training] [--data FILE] | --step-gradients [--epochs N] [--first-seed N] [--bases B] [--sizes S] [--batch N] [--legacy-training] | --sweep [--epochs N] [--data FILE] | --arms [--seeds N] [--sizes small,large] [--rows N] [--parallel N] [--minutes N] [--data FILE] | --distances [--runs N] [--repeat N] | --coordination [--runs N] [--epochs N] [--slots N] [--keep-store DIR] | --coordination-cluster [--silos N,N] [--slots N] [--runs N] [--epochs N] [--repeat N] [--azurite]");
     return 2;
 }
 
@@ -38,7 +39,18 @@ switch (options.Mode)
         break;
     case BenchmarkMode.Accuracy:
         MachineDescription.Write(Console.Out);
-        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Sizes?.Select(Names.ParseSize).ToArray());
+        var training = options.LegacyTraining ? AccuracyCheck.LegacyTraining : new TrainConfig();
+        training = options.Batch is { } accuracyBatch ? training with { BatchSize = accuracyBatch } : training;
+        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, training, options.FirstSeed,
+            options.Sizes?.Select(Names.ParseSize).ToArray(), options.Bases?.Select(Names.ParseBase).ToArray(), options.Modes?.Select(Names.ParseActivationEvaluation).ToArray());
+        break;
+    case BenchmarkMode.StepGradients:
+        MachineDescription.Write(Console.Out);
+        var stepTraining = options.LegacyTraining ? AccuracyCheck.LegacyTraining : new TrainConfig();
+        stepTraining = options.Batch is { } stepBatch ? stepTraining with { BatchSize = stepBatch } : stepTraining;
+        var stepSize = Names.ParseSize(options.Sizes?.FirstOrDefault() ?? "large");
+        StepGradientCheck.Run(Console.Out, options.Epochs ?? 10, options.FirstSeed, options.DataPath, stepTraining,
+            new ModelConfig(Names.ParseBase(options.Bases?.FirstOrDefault() ?? "relu"), stepSize, stepSize));
         break;
     case BenchmarkMode.Coordination:
         MachineDescription.Write(Console.Out);
