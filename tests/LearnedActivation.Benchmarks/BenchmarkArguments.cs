@@ -28,6 +28,17 @@ internal enum BenchmarkMode
 /// <summary>The program's command line; null from <see cref="Parse"/> means usage error.</summary>
 internal sealed record BenchmarkArguments(BenchmarkMode Mode, bool Quick, int? Epochs, int? Seeds, string? DataPath, string[]? Sizes = null, string[]? Modes = null, int? Rows = null, int? Parallel = null, int? Minutes = null, bool CpuTime = false, int? Runs = null, int? Slots = null, string? KeepStore = null, int[]? Silos = null, int? Repeat = null, bool Azurite = false, int? Batch = null, bool DefaultHeap = false, string[]? Bases = null, bool LegacyTraining = false, int FirstSeed = 0)
 {
+    /// <summary>How the checks that train (<c>--accuracy</c>, <c>--step-gradients</c>) train: the study's defaults, or
+    /// <see cref="AccuracyCheck.LegacyTraining"/> with <c>--legacy-training</c>; <c>--batch</c> replaces the batch size.</summary>
+    public TrainConfig Training
+    {
+        get
+        {
+            var training = LegacyTraining ? AccuracyCheck.LegacyTraining : new TrainConfig();
+            return Batch is { } batch ? training with { BatchSize = batch } : training;
+        }
+    }
+
     public static BenchmarkArguments? Parse(IReadOnlyList<string> args)
     {
         var result = new BenchmarkArguments(BenchmarkMode.Timing, false, null, null, null);

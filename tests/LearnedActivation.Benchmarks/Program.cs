@@ -39,17 +39,13 @@ switch (options.Mode)
         break;
     case BenchmarkMode.Accuracy:
         MachineDescription.Write(Console.Out);
-        var training = options.LegacyTraining ? AccuracyCheck.LegacyTraining : new TrainConfig();
-        training = options.Batch is { } accuracyBatch ? training with { BatchSize = accuracyBatch } : training;
-        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, training, options.FirstSeed,
+        AccuracyCheck.Run(Console.Out, Console.Error, options.Epochs ?? 10, options.Seeds ?? 3, options.DataPath, options.Training, options.FirstSeed,
             options.Sizes?.Select(Names.ParseSize).ToArray(), options.Bases?.Select(Names.ParseBase).ToArray(), options.Modes?.Select(Names.ParseActivationEvaluation).ToArray());
         break;
     case BenchmarkMode.StepGradients:
         MachineDescription.Write(Console.Out);
-        var stepTraining = options.LegacyTraining ? AccuracyCheck.LegacyTraining : new TrainConfig();
-        stepTraining = options.Batch is { } stepBatch ? stepTraining with { BatchSize = stepBatch } : stepTraining;
         var stepSize = Names.ParseSize(options.Sizes?.FirstOrDefault() ?? "large");
-        StepGradientCheck.Run(Console.Out, options.Epochs ?? 10, options.FirstSeed, options.DataPath, stepTraining,
+        StepGradientCheck.Run(Console.Out, options.Epochs ?? 10, options.FirstSeed, options.DataPath, options.Training,
             new ModelConfig(Names.ParseBase(options.Bases?.FirstOrDefault() ?? "relu"), stepSize, stepSize));
         break;
     case BenchmarkMode.Coordination:
