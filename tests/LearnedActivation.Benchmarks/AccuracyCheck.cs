@@ -41,12 +41,13 @@ internal static class AccuracyCheck
             $"## Accuracy check: {data.Source}, {epochs} epochs (patience {training.Patience}), seeds {firstSeed}..{firstSeed + seeds - 1}, batch {training.BatchSize}, lr {training.LearningRate:G3}, " +
             $"curvature {training.ActivationCurvature:G3}, warm-up {training.LearningRateWarmup:G3} epochs, rollback above {(training.RollbackAbove == 0 ? "off" : training.RollbackAbove.ToString("G3", CultureInfo.InvariantCulture))}, 1 torch thread"));
         output.WriteLine();
-        output.WriteLine("Test accuracy of the best-validation epoch (mean over seeds, %), its largest per-seed difference from exact");
+        output.WriteLine("Test accuracy of the best-validation epoch (mean over seeds, %), its mean difference from exact's with that mean's standard");
+        output.WriteLine("error and the largest per-seed difference");
         output.WriteLine("(percentage points), the learned function's largest deviation from exact's over the range the data uses");
         output.WriteLine("(max |f - f_exact| / (max f_exact - min f_exact), mean over seeds), and training time relative to exact.");
         output.WriteLine();
         output.WriteLine("| config | " + string.Join(" | ", modes.Select(m => $"acc {Names.Of(m)}")) + " | " +
-            string.Join(" | ", modes.Skip(1).Select(m => $"{Names.Of(m)}: mean diff, max diff (pp)")) + " | " +
+            string.Join(" | ", modes.Skip(1).Select(m => $"{Names.Of(m)}: mean diff (standard error), max diff (pp)")) + " | " +
             string.Join(" | ", modes.Skip(1).Select(m => $"{Names.Of(m)}: function dev.")) + " | " +
             string.Join(" | ", modes.Skip(1).Select(m => $"time exact / {Names.Of(m)}")) + " |");
         output.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", modes.Length + (3 * (modes.Length - 1)))));
@@ -88,7 +89,7 @@ internal static class AccuracyCheck
                 cells.AddRange(modes.Skip(1).Select(m =>
                 {
                     var differences = accuracy[m].Zip(exact, (a, e) => 100 * (a - e)).ToArray();
-                    return $"{Signed(differences.Average())}, {Signed(differences.MaxBy(Math.Abs))}";
+                    return $"{Signed(differences.Average())} ({StandardError(differences)}), {Signed(differences.MaxBy(Math.Abs))}";
                 }));
                 cells.AddRange(modes.Skip(1).Select(m => deviation[m].Average().ToString("F3", CultureInfo.InvariantCulture)));
                 cells.AddRange(modes.Skip(1).Select(m => (time[ActivationEvaluation.Exact] / time[m]).ToString("F1", CultureInfo.InvariantCulture) + "x"));
@@ -104,6 +105,20 @@ internal static class AccuracyCheck
     {
         var rounded = Math.Round(value, 2);
         return rounded == 0 ? "0.00" : rounded.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Of the mean, from the seeds' spread: at the study's learning rate one seed moves by most of a point from
+    /// rounding alone, so a mean over a few seeds means little without it. "-" for a single seed.</summary>
+    private static string StandardError(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return "-";
+        }
+
+        var mean = values.Average();
+        var variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+        return Math.Sqrt(variance / values.Length).ToString("F2", CultureInfo.InvariantCulture);
     }
 
     private static double[] Linspace(double min, double max, int count) =>
