@@ -235,20 +235,9 @@ public sealed class MultitaskSessionTests
         var tasks = Tasks(300, 700);
         var spec = Guarded(tasks);
         using var session = MultitaskSession.Create(spec, tasks);
-        var best = double.PositiveInfinity;
-        var rollbacks = new List<int>();
-        while (!session.IsComplete)
-        {
-            var metrics = session.RunEpoch();
-            if (metrics.ValLoss > 1.0001 * best && rollbacks.Count < TrainConfig.MaxRollbacks)
-            {
-                // The next epoch starts from the best epoch's weights: their mean validation loss is the best again.
-                rollbacks.Add(metrics.Epoch);
-                Assert.Equal(best, MeanValidationLoss(session, tasks), 12);
-            }
-
-            best = Math.Min(best, metrics.ValLoss);
-        }
+        // The next epoch starts from the best epoch's weights: their mean validation loss is the best again.
+        var rollbacks = RollbackWatch.Train(() => session.IsComplete, () => session.RunEpoch(),
+            best => Assert.Equal(best, MeanValidationLoss(session, tasks), 12));
 
         var result = session.Complete();
         Assert.Equal(TrainConfig.MaxRollbacks, rollbacks.Count);

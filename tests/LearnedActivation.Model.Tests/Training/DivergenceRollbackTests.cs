@@ -27,20 +27,9 @@ public sealed class DivergenceRollbackTests
     {
         using var session = TrainingSession.Create(Guarded(), Data);
         using var validation = new SplitTensors(Data.Validation);
-        var best = double.PositiveInfinity;
-        var rollbacks = new List<int>();
-        while (!session.IsComplete)
-        {
-            var metrics = session.RunEpoch();
-            if (metrics.ValLoss > 1.0001 * best && rollbacks.Count < TrainConfig.MaxRollbacks)
-            {
-                // The weights the next epoch starts from are the best epoch's again.
-                rollbacks.Add(metrics.Epoch);
-                Assert.Equal(best, ModelEvaluation.Evaluate(session.Model, validation).Loss);
-            }
-
-            best = Math.Min(best, metrics.ValLoss);
-        }
+        // The weights the next epoch starts from are the best epoch's again.
+        var rollbacks = RollbackWatch.Train(() => session.IsComplete, () => session.RunEpoch(),
+            best => Assert.Equal(best, ModelEvaluation.Evaluate(session.Model, validation).Loss));
 
         var result = session.Complete();
         Assert.Equal(TrainConfig.MaxRollbacks, rollbacks.Count);
